@@ -1,0 +1,255 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PyTorch's {@code _LRScheduler} mechanics, reproduced for their numbers: base lrs come from the
+ * groups' initial lr; attaching performs step 0; {@link #step()} applies PyTorch's {@code get_lr()}
+ * (the recursive, "chainable" form where PyTorch has one, which scales whatever lr the group holds)
+ * and {@link #step(long)} its closed form.
+ */
+abstract class BasicScheduler extends LrScheduler {
+    final double[] baseLrs;
+    /** The lr each group held just before this scheduler's first step (the start of a chain). */
+    final double[] attachLrs;
+    long lastEpoch = -1;
+    long stepCount;
+
+    BasicScheduler(ParamGroups groups) {
+        super(groups);
+        this.baseLrs = new double[n];
+        this.attachLrs = new double[n];
+    }
+
+    /** PyTorch's {@code group.setdefault('initial_lr', group['lr'])}; then base lrs are the initial lrs. */
+    final void captureBaseLrs() {
+        for (int g = 0; g < n; g++) {
+            if (Double.isNaN(groups.initialLr(g))) {
+                groups.setInitialLr(g, groups.lr(g));
+            }
+            baseLrs[g] = groups.initialLr(g);
+            attachLrs[g] = groups.lr(g);
+        }
+    }
+
+    /** Captures base lrs and performs PyTorch's initial step; every factory calls this once. */
+    final <T extends BasicScheduler> T attach() {
+        captureBaseLrs();
+        initialStep();
+        @SuppressWarnings("unchecked")
+        T self = (T) this;
+        return self;
+    }
+
+    /** PyTorch's {@code get_lr()} for one group at step {@code t}, given the lr the group holds. */
+    abstract double next(int g, long t, double lr);
+
+    /** PyTorch's {@code _get_closed_form_lr()} where the class has one, else its {@code get_lr()}. */
+    double jump(int g, long t, double lr) {
+        return closed(g, t);
+    }
+
+    /** The closed form from the base lr: what {@link #lrAt} returns. */
+    abstract double closed(int g, long t);
+
+    /** Throws (changing nothing) if stepping to {@code t} is not allowed. */
+    void checkCanStep(long t) {
+    }
+
+    /** Whether this scheduler writes momentum (or beta1) on every step. */
+    boolean cyclesMomentum() {
+        return false;
+    }
+
+    double momentumAt(int g, long t) {
+        throw new AssertionError();
+    }
+
+    /**
+     * Whether {@link #next} multiplies the group's lr by a factor that depends only on the step
+     * (so a ChainedScheduler of such schedulers is the product of their factors).
+     */
+    boolean multiplicative() {
+        return false;
+    }
+
+    /** For multiplicative schedulers: the product of every factor applied up to step {@code t}. */
+    double cumulativeFactor(int g, long t) {
+        throw new AssertionError();
+    }
+
+    @Override
+    public void step() {
+        long t = lastEpoch + 1;
+        checkCanStep(t);
+        stepCount++;
+        lastEpoch = t;
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, next(g, t, groups.lr(g)));
+        }
+        afterStep(t);
+    }
+
+    @Override
+    public void step(long epoch) {
+        checkStep(epoch);
+        checkCanStep(epoch);
+        stepCount++;
+        lastEpoch = epoch;
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, jump(g, epoch, groups.lr(g)));
+        }
+        afterStep(epoch);
+    }
+
+    final void afterStep(long t) {
+        if (cyclesMomentum()) {
+            for (int g = 0; g < n; g++) {
+                groups.setMomentum(g, momentumAt(g, t));
+            }
+        }
+        captureLastLr();
+    }
+
+    @Override
+    public final long lastEpoch() {
+        return lastEpoch;
+    }
+
+    @Override
+    public double lrAt(long step, int group) {
+        checkStep(step);
+        checkGroup(group, n);
+        checkCanStep(step);
+        return closed(group, step);
+    }
+
+    /** The momentum (or beta1) of {@code group} at {@code step}, for schedulers that cycle it. */
+    public double momentumAt(long step, int group) {
+        checkStep(step);
+        checkGroup(group, n);
+        if (!cyclesMomentum()) {
+            throw new IllegalStateException(name() + " does not change momentum");
+        }
+        checkCanStep(step);
+        return momentumAt(group, step);
+    }
+
+    @Override
+    void undoInitialStep() {
+        lastEpoch -= 1;
+    }
+
+    @Override
+    void initialStep() {
+        stepCount = 0;
+        step();
+    }
+
+    @Override
+    void restartAtZero() {
+        step(0L);
+    }
+
+    // --- state: PyTorch's keys ---
+
+    /** The hyper-parameters, in PyTorch's names and order. */
+    abstract void writeHyperParameters(Map<String, Object> out);
+
+    /** Checks that the saved hyper-parameters equal this scheduler's. */
+    void checkHyperParameters(StateReader in) {
+        Map<String, Object> mine = new LinkedHashMap<>();
+        writeHyperParameters(mine);
+        for (Map.Entry<String, Object> e : mine.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof double[]) {
+                in.expectSameList(e.getKey(), (double[]) v);
+            } else if (v instanceof Integer) {
+                in.expectSame(e.getKey(), ((Integer) v).longValue());
+            } else if (v instanceof List) {
+                in.expectSame(e.getKey(), SchedulerState.of(Map.of("v", v)).asMap().get("v"));
+            } else {
+                in.expectSame(e.getKey(), v);
+            }
+        }
+    }
+
+    /** Extra progress fields (CosineAnnealingWarmRestarts' T_cur, ...). */
+    void writeExtraState(Map<String, Object> out) {
+    }
+
+    /** Reads the extra progress fields; the returned action commits them. */
+    Runnable readExtraState(StateReader in) {
+        return () -> { };
+    }
+
+    @Override
+    final void writeState(Map<String, Object> out) {
+        writeHyperParameters(out);
+        writeExtraState(out);
+        out.put("base_lrs", SchedulerState.numbers(baseLrs));
+        out.put("last_epoch", lastEpoch);
+        out.put("_step_count", stepCount);
+        out.put("_last_lr", SchedulerState.numbers(lastLr));
+        if (cyclesMomentum()) {
+            double[] m = new double[n];
+            for (int g = 0; g < n; g++) {
+                m[g] = groups.momentum(g);
+            }
+            out.put("_last_momentum", SchedulerState.numbers(m));
+        }
+    }
+
+    @Override
+    final Runnable readState(StateReader in) {
+        checkHyperParameters(in);
+        Runnable extra = readExtraState(in);
+        double[] base = in.numbers("base_lrs", n, true);
+        long epoch = in.integer("last_epoch", -1);
+        long count = in.integer("_step_count", 0);
+        double[] last = in.numbers("_last_lr", n, false);
+        double[] momentum = cyclesMomentum() ? in.numbers("_last_momentum", n, false) : null;
+        return () -> {
+            extra.run();
+            System.arraycopy(base, 0, baseLrs, 0, n);
+            lastEpoch = epoch;
+            stepCount = count;
+            System.arraycopy(last, 0, lastLr, 0, n);
+            savedMomentum = momentum;
+        };
+    }
+
+    private double[] savedMomentum;
+
+    @Override
+    void writeGroups() {
+        super.writeGroups();
+        if (savedMomentum != null) {
+            for (int g = 0; g < n; g++) {
+                groups.setMomentum(g, savedMomentum[g]);
+            }
+            savedMomentum = null;
+        }
+    }
+
+    /** The constructor arguments, in PyTorch's names, for {@link #toString()}; by default the hyper-parameters. */
+    void describe(Map<String, Object> args) {
+        writeHyperParameters(args);
+    }
+
+    /** The PyTorch constructor expression that builds this scheduler (the optimizer argument left out). */
+    @Override
+    public String toString() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        describe(args);
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Object> e : args.entrySet()) {
+            parts.add(e.getKey() + "=" + Specs.literal(e.getValue()));
+        }
+        return name() + "(" + String.join(", ", parts) + ")";
+    }
+}

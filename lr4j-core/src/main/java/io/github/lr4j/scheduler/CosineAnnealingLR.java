@@ -1,0 +1,61 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.Map;
+
+/**
+ * PyTorch's CosineAnnealingLR. Closed form {@code etaMin + (base - etaMin)(1 + cos(pi t / tMax)) / 2};
+ * stepping uses PyTorch's recursive form (which rescales whatever lr the group holds). Like
+ * PyTorch it is periodic: past {@code tMax} the lr climbs back up.
+ */
+final class CosineAnnealingLR extends BasicScheduler {
+    private final long tMax;
+    private final double etaMin;
+
+    CosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
+        super(groups);
+        this.tMax = tMax;
+        this.etaMin = etaMin;
+    }
+
+    @Override
+    public String name() {
+        return "CosineAnnealingLR";
+    }
+
+    @Override
+    double next(int g, long t, double lr) {
+        if (t == 0) {
+            return lr;
+        }
+        if (Math.floorMod(t - 1 - tMax, 2 * tMax) == 0) {
+            return lr + (baseLrs[g] - etaMin) * (1 - Math.cos(Math.PI / tMax)) / 2;
+        }
+        return (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax)) * (lr - etaMin) + etaMin;
+    }
+
+    @Override
+    double closed(int g, long t) {
+        return etaMin + (baseLrs[g] - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
+    }
+
+    @Override
+    boolean multiplicative() {
+        // Without a floor and before the first trough the recursion is a pure product.
+        return etaMin == 0;
+    }
+
+    @Override
+    double cumulativeFactor(int g, long t) {
+        if (t > tMax) {
+            return Double.NaN; // the trough branch adds instead of multiplying: no product form
+        }
+        return (1 + Math.cos(Math.PI * t / tMax)) / 2;
+    }
+
+    @Override
+    void writeHyperParameters(Map<String, Object> out) {
+        out.put("T_max", tMax);
+        out.put("eta_min", etaMin);
+    }
+}

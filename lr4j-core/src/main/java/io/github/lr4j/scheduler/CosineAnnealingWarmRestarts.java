@@ -1,0 +1,161 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.Map;
+
+/**
+ * PyTorch's CosineAnnealingWarmRestarts (SGDR): cosine from the base lr to {@code etaMin} over
+ * {@code T_i} steps, restarting with {@code T_i *= tMult}. {@link #step(double)} takes fractional
+ * epochs, e.g. {@code epoch + batch / batches}, exactly as PyTorch computes them.
+ */
+final class CosineAnnealingWarmRestarts extends BasicScheduler {
+    private final long t0;
+    private final long tMult;
+    private final double etaMin;
+    private long tI;
+    private double tCur;
+
+    CosineAnnealingWarmRestarts(ParamGroups groups, long t0, long tMult, double etaMin) {
+        super(groups);
+        this.t0 = t0;
+        this.tMult = tMult;
+        this.etaMin = etaMin;
+        this.tI = t0;
+        this.tCur = -1;
+    }
+
+    @Override
+    public String name() {
+        return "CosineAnnealingWarmRestarts";
+    }
+
+    private double lrFor(int g, double cur, double period) {
+        return etaMin + (baseLrs[g] - etaMin) * (1 + Math.cos(Math.PI * cur / period)) / 2;
+    }
+
+    @Override
+    double next(int g, long t, double lr) {
+        return lrFor(g, tCur, tI);
+    }
+
+    @Override
+    double closed(int g, long t) {
+        if (tMult == 1) {
+            return lrFor(g, t % t0, t0);
+        }
+        // Restart n begins at t0 * (tMult^n - 1) / (tMult - 1); integer arithmetic, as plain stepping.
+        long start = 0;
+        long period = t0;
+        while (true) {
+            long nextStart;
+            try {
+                nextStart = Math.addExact(start, period);
+            } catch (ArithmeticException e) {
+                break;
+            }
+            if (nextStart > t) {
+                break;
+            }
+            start = nextStart;
+            try {
+                period = Math.multiplyExact(period, tMult);
+            } catch (ArithmeticException e) {
+                period = Long.MAX_VALUE;
+            }
+        }
+        return lrFor(g, t - start, period);
+    }
+
+    // PyTorch's CosineAnnealingWarmRestarts.step neither counts _step_count nor uses get_lr's recursion.
+    @Override
+    public void step(double epoch) {
+        if (!(epoch >= 0) || Double.isInfinite(epoch)) {
+            throw new IllegalArgumentException("epoch must be finite and >= 0, got " + epoch);
+        }
+        advanceTo(epoch);
+    }
+
+    @Override
+    public void step(long epoch) {
+        step((double) epoch);
+    }
+
+    private void advanceTo(double epoch) {
+        if (epoch >= t0) {
+            if (tMult == 1) {
+                tCur = epoch % t0;
+            } else {
+                int k = (int) (Math.log(epoch / t0 * (tMult - 1) + 1) / Math.log(tMult));
+                double pow = Math.pow(tMult, k);
+                tCur = epoch - t0 * (pow - 1) / (tMult - 1);
+                tI = (long) (t0 * pow);
+            }
+        } else {
+            tI = t0;
+            tCur = epoch;
+        }
+        lastEpoch = (long) Math.floor(epoch);
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, lrFor(g, tCur, tI));
+        }
+        captureLastLr();
+    }
+
+    @Override
+    void initialStep() {
+        stepCount = 0;
+        plainStep();
+    }
+
+    /** PyTorch's {@code step()} with no epoch. */
+    private void plainStep() {
+        if (lastEpoch < 0) {
+            advanceTo(0);
+            return;
+        }
+        lastEpoch += 1;
+        tCur = tCur + 1;
+        if (tCur >= tI) {
+            tCur = tCur - tI;
+            tI = tI * tMult;
+        }
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, lrFor(g, tCur, tI));
+        }
+        captureLastLr();
+    }
+
+    @Override
+    void restartAtZero() {
+        advanceTo(0);
+    }
+
+    @Override
+    public void step() {
+        plainStep();
+    }
+
+    @Override
+    void writeHyperParameters(Map<String, Object> out) {
+        out.put("T_0", t0);
+        out.put("T_mult", tMult);
+        out.put("eta_min", etaMin);
+    }
+
+    @Override
+    void writeExtraState(Map<String, Object> out) {
+        out.put("T_i", tI);
+        out.put("T_cur", tCur);
+    }
+
+    @Override
+    Runnable readExtraState(StateReader in) {
+        long i = in.integer("T_i", 1);
+        double cur = in.finite("T_cur");
+        return () -> {
+            tI = i;
+            tCur = cur;
+        };
+    }
+
+}

@@ -1,0 +1,108 @@
+package io.github.lr4j.scheduler;
+
+import static io.github.lr4j.util.Checks.perGroup;
+import static io.github.lr4j.util.Checks.positive;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Options of PyTorch's CyclicLR, with PyTorch's defaults: {@code stepSizeUp=2000},
+ * {@code stepSizeDown=stepSizeUp}, {@code mode="triangular"}, {@code gamma=1}, no custom scale
+ * function ({@code scaleMode="cycle"} when one is given), {@code cycleMomentum=true},
+ * {@code baseMomentum=0.8}, {@code maxMomentum=0.9}.
+ */
+public final class CyclicBuilder {
+    private final double[] baseLr;
+    private final double[] maxLr;
+    private double stepSizeUp = 2000;
+    private Double stepSizeDown;
+    private String mode = "triangular";
+    private double gamma = 1.0;
+    private DoubleUnaryOperator scaleFn;
+    private String scaleMode = "cycle";
+    private boolean cycleMomentum = true;
+    private double[] baseMomentum = {0.8};
+    private double[] maxMomentum = {0.9};
+
+    CyclicBuilder(double[] baseLr, double[] maxLr) {
+        this.baseLr = baseLr;
+        this.maxLr = maxLr;
+    }
+
+    public CyclicBuilder stepSizeUp(double steps) {
+        this.stepSizeUp = steps;
+        return this;
+    }
+
+    public CyclicBuilder stepSizeDown(double steps) {
+        this.stepSizeDown = steps;
+        return this;
+    }
+
+    /** {@code "triangular"}, {@code "triangular2"} or {@code "exp_range"}; ignored when a scale function is given. */
+    public CyclicBuilder mode(String mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    public CyclicBuilder gamma(double gamma) {
+        this.gamma = gamma;
+        return this;
+    }
+
+    /** A custom amplitude {@code f(x)} in [0, 1], of the cycle number or of the step (see {@link #scaleMode}). */
+    public CyclicBuilder scaleFn(DoubleUnaryOperator scaleFn) {
+        this.scaleFn = scaleFn;
+        return this;
+    }
+
+    /** {@code "cycle"} or {@code "iterations"}: what the custom scale function is given. */
+    public CyclicBuilder scaleMode(String scaleMode) {
+        this.scaleMode = scaleMode;
+        return this;
+    }
+
+    public CyclicBuilder cycleMomentum(boolean cycleMomentum) {
+        this.cycleMomentum = cycleMomentum;
+        return this;
+    }
+
+    public CyclicBuilder baseMomentum(double... baseMomentum) {
+        this.baseMomentum = baseMomentum;
+        return this;
+    }
+
+    public CyclicBuilder maxMomentum(double... maxMomentum) {
+        this.maxMomentum = maxMomentum;
+        return this;
+    }
+
+    /** Checks every option, attaches to the groups and applies step 0. */
+    public LrScheduler attach(ParamGroups groups) {
+        int n = groups.size();
+        double[] base = perGroup("baseLr", baseLr, n);
+        double[] max = perGroup("maxLr", maxLr, n);
+        Schedulers.checkLrs("baseLr", base, false);
+        Schedulers.checkLrs("maxLr", max, false);
+        positive("stepSizeUp", stepSizeUp);
+        double down = stepSizeDown == null ? stepSizeUp : stepSizeDown;
+        positive("stepSizeDown", down);
+        if (scaleFn == null && !mode.equals("triangular") && !mode.equals("triangular2") && !mode.equals("exp_range")) {
+            throw io.github.lr4j.util.Checks.invalid("mode", "one of 'triangular', 'triangular2', 'exp_range' (or give scaleFn)", mode);
+        }
+        if (!scaleMode.equals("cycle") && !scaleMode.equals("iterations")) {
+            throw io.github.lr4j.util.Checks.invalid("scaleMode", "'cycle' or 'iterations'", scaleMode);
+        }
+        positive("gamma", gamma);
+        double[] baseM = perGroup("baseMomentum", baseMomentum, n);
+        double[] maxM = perGroup("maxMomentum", maxMomentum, n);
+        if (cycleMomentum) {
+            Schedulers.requireMomentum(groups, "CyclicLR");
+            Schedulers.checkMomentum("baseMomentum", baseM);
+            Schedulers.checkMomentum("maxMomentum", maxM);
+        }
+        return new CyclicLR(groups, base, max, stepSizeUp, down, mode, gamma, scaleFn, scaleMode, cycleMomentum, baseM, maxM)
+                .attachCyclic();
+    }
+}

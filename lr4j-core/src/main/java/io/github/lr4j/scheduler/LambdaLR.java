@@ -1,0 +1,137 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PyTorch's LambdaLR ({@code lr = base * lambda(t)}) and MultiplicativeLR ({@code lr = lr * lambda(t)}
+ * for t > 0). MultiplicativeLR has no closed form: its {@link #lrAt} multiplies the t factors (O(t)).
+ */
+final class LambdaLR extends BasicScheduler {
+    private final LrLambda[] lambdas;
+    private final boolean multiplicativeForm;
+
+    LambdaLR(ParamGroups groups, LrLambda[] lambdas, boolean multiplicativeForm) {
+        super(groups);
+        this.lambdas = lambdas;
+        this.multiplicativeForm = multiplicativeForm;
+    }
+
+    @Override
+    public String name() {
+        return multiplicativeForm ? "MultiplicativeLR" : "LambdaLR";
+    }
+
+    private double factor(int g, long t) {
+        double f = lambdas[g].apply(t);
+        if (!Double.isFinite(f)) {
+            throw new IllegalStateException(name() + ": lr_lambda for group " + g + " returned " + f + " at step " + t
+                    + " (it must return a finite factor)");
+        }
+        return f;
+    }
+
+    @Override
+    double next(int g, long t, double lr) {
+        if (!multiplicativeForm) {
+            return baseLrs[g] * factor(g, t);
+        }
+        return t > 0 ? lr * factor(g, t) : lr;
+    }
+
+    @Override
+    double jump(int g, long t, double lr) {
+        return next(g, t, lr); // neither class has a closed form in PyTorch: step(epoch) runs get_lr()
+    }
+
+    @Override
+    double closed(int g, long t) {
+        return multiplicativeForm ? lrAtFrom(t, g, attachLrs[g]) : baseLrs[g] * factor(g, t);
+    }
+
+    @Override
+    boolean continuesFromCurrentLr() {
+        return multiplicativeForm;
+    }
+
+    @Override
+    double lrAtFrom(long step, int group, double startLr) {
+        if (!multiplicativeForm) {
+            return lrAt(step, group);
+        }
+        double lr = startLr;
+        for (long i = 1; i <= step; i++) {
+            lr *= factor(group, i);
+        }
+        return lr;
+    }
+
+    @Override
+    boolean multiplicative() {
+        return multiplicativeForm;
+    }
+
+    @Override
+    double cumulativeFactor(int g, long t) {
+        double f = 1;
+        for (long i = 1; i <= t; i++) {
+            f *= factor(g, i);
+        }
+        return f;
+    }
+
+    @Override
+    void writeHyperParameters(Map<String, Object> out) {
+        // The functions are not hyper-parameters that can be compared; see writeExtraState.
+    }
+
+    @Override
+    void writeExtraState(Map<String, Object> out) {
+        List<Object> saved = new ArrayList<>();
+        List<Object> notSaved = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            Map<String, Object> s = lambdas[g].state();
+            saved.add(s);
+            if (s == null) {
+                notSaved.add("lr_lambdas[" + g + "]: " + lambdas[g]
+                        + " has no state; rebuild the scheduler with the same function before restoring");
+            }
+        }
+        out.put("lr_lambdas", saved);
+        if (!notSaved.isEmpty()) {
+            out.put("not_saved", notSaved);
+        }
+    }
+
+    @Override
+    Runnable readExtraState(StateReader in) {
+        List<?> saved = in.list("lr_lambdas", n);
+        for (int g = 0; g < n; g++) {
+            Object s = saved.get(g);
+            if (s != null && !(s instanceof Map)) {
+                throw in.bad("lr_lambdas", "a list of maps or nulls", saved);
+            }
+        }
+        return () -> {
+            for (int g = 0; g < n; g++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> s = (Map<String, Object>) saved.get(g);
+                if (s != null) {
+                    lambdas[g].loadState(s);
+                }
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        List<String> fns = new ArrayList<>();
+        for (LrLambda l : lambdas) {
+            fns.add(String.valueOf(l));
+        }
+        boolean same = fns.stream().distinct().count() == 1;
+        return name() + "(lr_lambda=" + (same ? fns.get(0) : "[" + String.join(", ", fns) + "]") + ")";
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.Map;
+
+/**
+ * PyTorch's LinearLR: the factor moves linearly from {@code startFactor} to {@code endFactor} over
+ * {@code totalIters} steps. With {@code startFactor = 0} PyTorch 1.13 divides by zero at step 1;
+ * lr4j takes that step with the closed form {@code base * endFactor / totalIters} (warm-up from zero).
+ */
+final class LinearLR extends BasicScheduler {
+    private final double startFactor;
+    private final double endFactor;
+    private final long totalIters;
+
+    LinearLR(ParamGroups groups, double startFactor, double endFactor, long totalIters) {
+        super(groups);
+        this.startFactor = startFactor;
+        this.endFactor = endFactor;
+        this.totalIters = totalIters;
+    }
+
+    @Override
+    public String name() {
+        return "LinearLR";
+    }
+
+    @Override
+    double next(int g, long t, double lr) {
+        if (t == 0) {
+            return lr * startFactor;
+        }
+        if (t > totalIters) {
+            return lr;
+        }
+        double denominator = totalIters * startFactor + (t - 1) * (endFactor - startFactor);
+        if (denominator == 0) {
+            return closed(g, t); // only when startFactor == 0 and t == 1
+        }
+        return lr * (1. + (endFactor - startFactor) / denominator);
+    }
+
+    @Override
+    double closed(int g, long t) {
+        return baseLrs[g] * (startFactor + (endFactor - startFactor) * Math.min(totalIters, t) / totalIters);
+    }
+
+    @Override
+    boolean multiplicative() {
+        return startFactor != 0;
+    }
+
+    @Override
+    double cumulativeFactor(int g, long t) {
+        return startFactor + (endFactor - startFactor) * Math.min(totalIters, t) / totalIters;
+    }
+
+    @Override
+    void writeHyperParameters(Map<String, Object> out) {
+        out.put("start_factor", startFactor);
+        out.put("end_factor", endFactor);
+        out.put("total_iters", totalIters);
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A time-based learning-rate scheduler bound to param groups, with PyTorch's observable behaviour:
+ * right after it is attached, each group holds PyTorch's lr for step 0, and after the k-th
+ * {@link #step()} the lr for step k.
+ *
+ * <p>Every time-based scheduler also answers {@link #lrAt(long, int)}: the lr at any step without
+ * stepping, equal (to within rounding, see each factory) to what stepping gives.
+ *
+ * <p>Build one through {@link Schedulers}.
+ */
+public abstract class LrScheduler implements Scheduler {
+    final ParamGroups groups;
+    final int n;
+    final double[] lastLr;
+
+    LrScheduler(ParamGroups groups) {
+        if (groups == null) {
+            throw new IllegalArgumentException("groups must not be null");
+        }
+        if (groups.size() < 1) {
+            throw new IllegalArgumentException("groups must hold at least 1 param group, got " + groups.size());
+        }
+        this.groups = groups;
+        this.n = groups.size();
+        this.lastLr = new double[n];
+    }
+
+    @Override
+    public final ParamGroups groups() {
+        return groups;
+    }
+
+    @Override
+    public final double lastLr(int group) {
+        return lastLr[group];
+    }
+
+    /** Advances one step (one epoch or one batch, as the user chose) and updates the groups. */
+    public abstract void step();
+
+    /**
+     * PyTorch's deprecated explicit-epoch form {@code step(epoch)}: jumps to {@code epoch}, using the
+     * closed form where PyTorch has one.
+     *
+     * @throws UnsupportedOperationException for composites, which PyTorch does not allow either
+     */
+    public void step(long epoch) {
+        throw new UnsupportedOperationException(name() + " has no explicit-epoch step(epoch) (PyTorch's has none either)");
+    }
+
+    /**
+     * The explicit-epoch form with a fractional epoch; only CosineAnnealingWarmRestarts accepts a
+     * non-integer value (e.g. {@code epoch + batch / batchesPerEpoch}).
+     */
+    public void step(double epoch) {
+        if (epoch != Math.rint(epoch) || Double.isInfinite(epoch)) {
+            throw new IllegalArgumentException("epoch must be a whole number for " + name()
+                    + " (only CosineAnnealingWarmRestarts takes fractional epochs), got " + epoch);
+        }
+        step((long) epoch);
+    }
+
+    /** PyTorch's {@code last_epoch}: the number of steps taken since the scheduler was attached. */
+    public abstract long lastEpoch();
+
+    /**
+     * The lr of {@code group} after {@code step} plain steps from attachment, computed without
+     * stepping and without changing anything: O(1) (O(log n) for milestones) except where the
+     * factory's Javadoc says otherwise.
+     */
+    public abstract double lrAt(long step, int group);
+
+    /** {@link #lrAt} for every group. */
+    public final double[] lrsAt(long step) {
+        double[] out = new double[n];
+        for (int g = 0; g < n; g++) {
+            out[g] = lrAt(step, g);
+        }
+        return out;
+    }
+
+    /**
+     * True when the lr after a restart at step 0 is the group's current lr rather than a value of
+     * the schedule (PyTorch's MultiplicativeLR); SequentialLR then needs the lr it takes over.
+     */
+    boolean continuesFromCurrentLr() {
+        return false;
+    }
+
+    /** {@link #lrAt} for a scheduler restarted (at a SequentialLR milestone) while groups held {@code startLr}. */
+    double lrAtFrom(long step, int group, double startLr) {
+        return lrAt(step, group);
+    }
+
+    // --- SequentialLR's construction and milestone protocol (PyTorch 1.13's, see SequentialLR) ---
+
+    /** PyTorch's {@code scheduler.last_epoch -= 1}. */
+    abstract void undoInitialStep();
+
+    /** PyTorch's {@code _initial_step()}. */
+    abstract void initialStep();
+
+    /** PyTorch's {@code scheduler.step(0)} at a milestone. */
+    abstract void restartAtZero();
+
+    // --- state ---
+
+    @Override
+    public final SchedulerState state() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", name());
+        out.put("version", SchedulerState.VERSION);
+        writeState(out);
+        return SchedulerState.of(out);
+    }
+
+    @Override
+    public final void loadState(SchedulerState state) {
+        Runnable commit = readState(StateReader.of(name(), state));
+        commit.run();
+        writeGroups();
+    }
+
+    /** Writes every field, in PyTorch's key names. */
+    abstract void writeState(Map<String, Object> out);
+
+    /** Reads and checks everything first; the returned action commits it (and cannot fail). */
+    abstract Runnable readState(StateReader in);
+
+    /** After a restore: puts the saved lrs (and momentum) back into the groups. */
+    void writeGroups() {
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, lastLr[g]);
+        }
+    }
+
+    void captureLastLr() {
+        for (int g = 0; g < n; g++) {
+            lastLr[g] = groups.lr(g);
+        }
+    }
+
+    static void checkStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + step);
+        }
+    }
+
+    static void checkGroup(int group, int n) {
+        if (group < 0 || group >= n) {
+            throw new IndexOutOfBoundsException("group must be in [0, " + (n - 1) + "], got " + group);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PyTorch's MultiStepLR: {@code lr = base * gamma^(number of milestones <= t)}. Repeated milestones
+ * count once each (PyTorch's {@code Counter}), so {@code [2, 2]} multiplies by gamma² at step 2.
+ */
+final class MultiStepLR extends BasicScheduler {
+    /** Milestones in the order given (for state and printing). */
+    private final long[] given;
+    /** Sorted, with repeats: random access is a binary search. */
+    private final long[] sorted;
+    private final double gamma;
+
+    MultiStepLR(ParamGroups groups, long[] milestones, double gamma) {
+        super(groups);
+        this.given = milestones.clone();
+        this.sorted = milestones.clone();
+        java.util.Arrays.sort(sorted);
+        this.gamma = gamma;
+    }
+
+    @Override
+    public String name() {
+        return "MultiStepLR";
+    }
+
+    /** How many milestones equal {@code t}. */
+    private int count(long t) {
+        int c = bisectRight(sorted, t) - bisectLeft(sorted, t);
+        return c;
+    }
+
+    @Override
+    double next(int g, long t, double lr) {
+        int c = count(t);
+        return c == 0 ? lr : lr * Math.pow(gamma, c);
+    }
+
+    @Override
+    double closed(int g, long t) {
+        return baseLrs[g] * Math.pow(gamma, bisectRight(sorted, t));
+    }
+
+    @Override
+    boolean multiplicative() {
+        return true;
+    }
+
+    @Override
+    double cumulativeFactor(int g, long t) {
+        return Math.pow(gamma, bisectRight(sorted, t));
+    }
+
+    static int bisectRight(long[] a, long x) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (x < a[mid]) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    static int bisectLeft(long[] a, long x) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    @Override
+    void writeHyperParameters(Map<String, Object> out) {
+        List<Object> ms = new ArrayList<>();
+        for (long m : given) {
+            ms.add(m);
+        }
+        out.put("milestones", ms);
+        out.put("gamma", gamma);
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.lr4j.scheduler;
+
+import static io.github.lr4j.util.Checks.atLeast;
+import static io.github.lr4j.util.Checks.inClosed;
+import static io.github.lr4j.util.Checks.perGroup;
+import static io.github.lr4j.util.Checks.positive;
+
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.util.Checks;
+
+/**
+ * Options of PyTorch's OneCycleLR, with PyTorch's defaults: {@code pctStart=0.3},
+ * {@code annealStrategy="cos"}, {@code cycleMomentum=true}, {@code baseMomentum=0.85},
+ * {@code maxMomentum=0.95}, {@code divFactor=25}, {@code finalDivFactor=1e4},
+ * {@code threePhase=false}. The length is {@link #totalSteps} or {@link #epochs} x steps per epoch.
+ */
+public final class OneCycleBuilder {
+    private final double[] maxLr;
+    private Long totalSteps;
+    private Long epochs;
+    private Long stepsPerEpoch;
+    private double pctStart = 0.3;
+    private String annealStrategy = "cos";
+    private boolean cycleMomentum = true;
+    private double[] baseMomentum = {0.85};
+    private double[] maxMomentum = {0.95};
+    private double divFactor = 25.;
+    private double finalDivFactor = 1e4;
+    private boolean threePhase;
+
+    OneCycleBuilder(double[] maxLr) {
+        this.maxLr = maxLr;
+    }
+
+    public OneCycleBuilder totalSteps(long totalSteps) {
+        this.totalSteps = totalSteps;
+        return this;
+    }
+
+    public OneCycleBuilder epochs(long epochs, long stepsPerEpoch) {
+        this.epochs = epochs;
+        this.stepsPerEpoch = stepsPerEpoch;
+        return this;
+    }
+
+    public OneCycleBuilder pctStart(double pctStart) {
+        this.pctStart = pctStart;
+        return this;
+    }
+
+    /** {@code "cos"} or {@code "linear"}. */
+    public OneCycleBuilder annealStrategy(String annealStrategy) {
+        this.annealStrategy = annealStrategy;
+        return this;
+    }
+
+    public OneCycleBuilder cycleMomentum(boolean cycleMomentum) {
+        this.cycleMomentum = cycleMomentum;
+        return this;
+    }
+
+    public OneCycleBuilder baseMomentum(double... baseMomentum) {
+        this.baseMomentum = baseMomentum;
+        return this;
+    }
+
+    public OneCycleBuilder maxMomentum(double... maxMomentum) {
+        this.maxMomentum = maxMomentum;
+        return this;
+    }
+
+    public OneCycleBuilder divFactor(double divFactor) {
+        this.divFactor = divFactor;
+        return this;
+    }
+
+    public OneCycleBuilder finalDivFactor(double finalDivFactor) {
+        this.finalDivFactor = finalDivFactor;
+        return this;
+    }
+
+    public OneCycleBuilder threePhase(boolean threePhase) {
+        this.threePhase = threePhase;
+        return this;
+    }
+
+    /** Checks every option, attaches to the groups (overwriting their initial lr, as PyTorch does) and applies step 0. */
+    public LrScheduler attach(ParamGroups groups) {
+        int n = groups.size();
+        long total;
+        if (totalSteps != null) {
+            total = atLeast("totalSteps", totalSteps, 1);
+        } else if (epochs != null && stepsPerEpoch != null) {
+            atLeast("epochs", epochs, 1);
+            atLeast("stepsPerEpoch", stepsPerEpoch, 1);
+            total = Math.multiplyExact(epochs, stepsPerEpoch);
+        } else {
+            throw new IllegalArgumentException("OneCycleLR needs totalSteps, or epochs and stepsPerEpoch; got neither");
+        }
+        double[] max = perGroup("maxLr", maxLr, n);
+        Schedulers.checkLrs("maxLr", max, true);
+        inClosed("pctStart", pctStart, 0, 1);
+        if (!annealStrategy.equals("cos") && !annealStrategy.equals("linear")) {
+            throw Checks.invalid("annealStrategy", "'cos' or 'linear'", annealStrategy);
+        }
+        positive("divFactor", divFactor);
+        positive("finalDivFactor", finalDivFactor);
+        double[] baseM = perGroup("baseMomentum", baseMomentum, n);
+        double[] maxM = perGroup("maxMomentum", maxMomentum, n);
+        if (cycleMomentum) {
+            Schedulers.requireMomentum(groups, "OneCycleLR");
+            Schedulers.checkMomentum("baseMomentum", baseM);
+            Schedulers.checkMomentum("maxMomentum", maxM);
+        }
+        return new OneCycleLR(groups, max, total, pctStart, annealStrategy.equals("cos"), cycleMomentum, baseM, maxM,
+                divFactor, finalDivFactor, threePhase).attachOneCycle();
+    }
+}

@@ -1,0 +1,208 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PyTorch's OneCycleLR: warm up from {@code maxLr / divFactor} to {@code maxLr}, then anneal to
+ * {@code maxLr / divFactor / finalDivFactor} (cos or linear), optionally in three phases, with
+ * momentum (or beta1) cycled inversely between {@code maxMomentum} and {@code baseMomentum}.
+ *
+ * <p>Steps 0 to {@code totalSteps} are allowed, as in PyTorch (step {@code totalSteps} extrapolates
+ * the last phase; with linear annealing PyTorch's value there is negative, and lr4j gives 0).
+ * Stepping further, or {@link #lrAt} beyond {@code totalSteps}, fails with a message that says so
+ * and changes nothing (PyTorch raises "Tried to step N times").
+ */
+final class OneCycleLR extends BasicScheduler {
+    private static final int INITIAL = 0;
+    private static final int MAX = 1;
+    private static final int MIN = 2;
+    private static final String[] LR_KEYS = {"initial_lr", "max_lr", "min_lr"};
+    private static final int MAX_M = 0;
+    private static final int BASE_M = 1;
+    private static final String[] M_KEYS = {"max_momentum", "base_momentum"};
+
+    private final double[] maxLrs;
+    private final long totalSteps;
+    private final double pctStart;
+    private final boolean cos;
+    private final boolean cycleMomentum;
+    private final double[] baseMomentums;
+    private final double[] maxMomentums;
+    private final double divFactor;
+    private final double finalDivFactor;
+    private final boolean threePhase;
+    private final double[] endSteps;
+    private final int[] startLr;
+    private final int[] endLr;
+    private final int[] startM;
+    private final int[] endM;
+    /** Per group: initial, max and min lr. */
+    private final double[][] lrs;
+
+    OneCycleLR(ParamGroups groups, double[] maxLrs, long totalSteps, double pctStart, boolean cos, boolean cycleMomentum,
+               double[] baseMomentum, double[] maxMomentum, double divFactor, double finalDivFactor, boolean threePhase) {
+        super(groups);
+        this.maxLrs = maxLrs;
+        this.totalSteps = totalSteps;
+        this.pctStart = pctStart;
+        this.cos = cos;
+        this.cycleMomentum = cycleMomentum;
+        this.baseMomentums = baseMomentum;
+        this.maxMomentums = maxMomentum;
+        this.divFactor = divFactor;
+        this.finalDivFactor = finalDivFactor;
+        this.threePhase = threePhase;
+        if (threePhase) {
+            endSteps = new double[] {pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1};
+            startLr = new int[] {INITIAL, MAX, INITIAL};
+            endLr = new int[] {MAX, INITIAL, MIN};
+            startM = new int[] {MAX_M, BASE_M, MAX_M};
+            endM = new int[] {BASE_M, MAX_M, MAX_M};
+        } else {
+            endSteps = new double[] {pctStart * totalSteps - 1, totalSteps - 1};
+            startLr = new int[] {INITIAL, MAX};
+            endLr = new int[] {MAX, MIN};
+            startM = new int[] {MAX_M, BASE_M};
+            endM = new int[] {BASE_M, MAX_M};
+        }
+        lrs = new double[n][3];
+        for (int g = 0; g < n; g++) {
+            lrs[g][INITIAL] = maxLrs[g] / divFactor;
+            lrs[g][MAX] = maxLrs[g];
+            lrs[g][MIN] = lrs[g][INITIAL] / finalDivFactor;
+        }
+    }
+
+    /** PyTorch's constructor: overwrite initial_lr, set momentum to max_momentum, then the initial step. */
+    OneCycleLR attachOneCycle() {
+        for (int g = 0; g < n; g++) {
+            groups.setInitialLr(g, lrs[g][INITIAL]);
+            if (cycleMomentum) {
+                groups.setMomentum(g, maxMomentums[g]);
+            }
+        }
+        return attach();
+    }
+
+    @Override
+    public String name() {
+        return "OneCycleLR";
+    }
+
+    @Override
+    void checkCanStep(long t) {
+        if (t > totalSteps) {
+            throw new IllegalStateException(tooFar(t));
+        }
+    }
+
+    private String tooFar(long t) {
+        return "OneCycleLR cannot go to step " + t + ": totalSteps is " + totalSteps + " and step " + totalSteps
+                + " is the last one allowed (PyTorch raises \"Tried to step " + (t + 1) + " times\"); size the schedule"
+                + " with totalSteps = epochs * stepsPerEpoch of the whole run";
+    }
+
+    @Override
+    public double lrAt(long step, int group) {
+        if (step > totalSteps) {
+            throw new IllegalArgumentException(tooFar(step));
+        }
+        return super.lrAt(step, group);
+    }
+
+    private double anneal(double start, double end, double pct) {
+        if (cos) {
+            double cosOut = Math.cos(Math.PI * pct) + 1;
+            return end + (start - end) / 2.0 * cosOut;
+        }
+        return (end - start) * pct + start;
+    }
+
+    private int phase(long t) {
+        for (int i = 0; i < endSteps.length - 1; i++) {
+            if (t <= endSteps[i]) {
+                return i;
+            }
+        }
+        return endSteps.length - 1;
+    }
+
+    private double pct(int phase, long t) {
+        double start = phase == 0 ? 0 : endSteps[phase - 1];
+        return (t - start) / (endSteps[phase] - start);
+    }
+
+    @Override
+    double next(int g, long t, double lr) {
+        return closed(g, t);
+    }
+
+    @Override
+    double closed(int g, long t) {
+        int p = phase(t);
+        double v = anneal(lrs[g][startLr[p]], lrs[g][endLr[p]], pct(p, t));
+        return v < 0 ? 0 : v; // only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation)
+    }
+
+    @Override
+    boolean cyclesMomentum() {
+        return cycleMomentum;
+    }
+
+    @Override
+    double momentumAt(int g, long t) {
+        int p = phase(t);
+        double[] m = {maxMomentums[g], baseMomentums[g]};
+        return anneal(m[startM[p]], m[endM[p]], pct(p, t));
+    }
+
+    @Override
+    void writeHyperParameters(Map<String, Object> out) {
+        out.put("total_steps", totalSteps);
+        List<Object> phases = new ArrayList<>();
+        for (int i = 0; i < endSteps.length; i++) {
+            Map<String, Object> ph = new LinkedHashMap<>();
+            ph.put("end_step", endSteps[i]);
+            ph.put("start_lr", LR_KEYS[startLr[i]]);
+            ph.put("end_lr", LR_KEYS[endLr[i]]);
+            ph.put("start_momentum", M_KEYS[startM[i]]);
+            ph.put("end_momentum", M_KEYS[endM[i]]);
+            phases.add(ph);
+        }
+        out.put("_schedule_phases", phases);
+        out.put("anneal_strategy", cos ? "cos" : "linear");
+        out.put("cycle_momentum", cycleMomentum);
+        out.put("use_beta1", cycleMomentum && groups.momentumKind() == MomentumKind.BETA1);
+        out.put("max_lrs", maxLrs);
+        double[] min = new double[n];
+        for (int g = 0; g < n; g++) {
+            min[g] = lrs[g][MIN];
+        }
+        out.put("min_lrs", min);
+        if (cycleMomentum) {
+            out.put("base_momentums", baseMomentums);
+            out.put("max_momentums", maxMomentums);
+        }
+    }
+
+    @Override
+    void describe(Map<String, Object> args) {
+        args.put("max_lr", maxLrs);
+        args.put("total_steps", totalSteps);
+        args.put("pct_start", pctStart);
+        args.put("anneal_strategy", cos ? "cos" : "linear");
+        args.put("cycle_momentum", cycleMomentum);
+        if (cycleMomentum) {
+            args.put("base_momentum", baseMomentums);
+            args.put("max_momentum", maxMomentums);
+        }
+        args.put("div_factor", divFactor);
+        args.put("final_div_factor", finalDivFactor);
+        args.put("three_phase", threePhase);
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.lr4j.scheduler;
+
+import io.github.lr4j.groups.ParamGroups;
+
+/**
+ * Anything that sets the learning rates (and possibly momentum) of a set of {@link ParamGroups}:
+ * a time-based {@link LrScheduler} or a metric-driven {@link MetricScheduler}.
+ */
+public interface Scheduler {
+
+    /** The groups this scheduler drives. */
+    ParamGroups groups();
+
+    /** PyTorch's class name, e.g. {@code "OneCycleLR"}. */
+    String name();
+
+    /** The lr this scheduler last gave {@code group} (PyTorch's {@code get_last_lr()[group]}). */
+    double lastLr(int group);
+
+    /** A copy of the lrs this scheduler last gave each group. */
+    default double[] lastLrs() {
+        double[] out = new double[groups().size()];
+        for (int g = 0; g < out.length; g++) {
+            out[g] = lastLr(g);
+        }
+        return out;
+    }
+
+    /** The scheduler's state as a versioned record (see {@link SchedulerState}). */
+    SchedulerState state();
+
+    /**
+     * Restores a state saved by a scheduler built with the same arguments, and writes the saved lrs
+     * (and momentum, where cycled) back into the groups. Stepping then continues exactly as the
+     * saved run would have. On any error (another type, an unknown version, a malformed value,
+     * different hyper-parameters) an {@link IllegalArgumentException} says what, and nothing changes.
+     */
+    void loadState(SchedulerState state);
+}

@@ -1,0 +1,156 @@
+package io.github.lr4j.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scheduler's saved state: an explicit, versioned record made only of maps, lists, numbers,
+ * strings, booleans and nulls, so it can be written as JSON by any library.
+ *
+ * <p>Layout (version 1): {@code "type"} (the PyTorch class name, e.g. {@code "StepLR"}),
+ * {@code "version"} (1), then the same keys PyTorch's {@code state_dict()} uses for that class
+ * ({@code last_epoch}, {@code base_lrs}, {@code _last_lr}, {@code _step_count}, the hyper-parameters,
+ * {@code _schedulers} for composites, {@code best}/{@code num_bad_epochs}/... for plateau control),
+ * plus {@code _last_momentum} where the scheduler cycles momentum. Non-finite numbers are written
+ * as the strings {@code "inf"}, {@code "-inf"} and {@code "nan"}, as in PyTorch's golden traces.
+ * A user function that cannot be saved is listed under {@code "not_saved"}.
+ *
+ * <p>Restoring checks the type, the version, every value and that the hyper-parameters equal the
+ * scheduler's own; on any error nothing is changed.
+ */
+public final class SchedulerState {
+    /** The newest state layout this version of lr4j writes and reads. */
+    public static final int VERSION = 1;
+
+    private final Map<String, Object> map;
+
+    private SchedulerState(Map<String, Object> map) {
+        this.map = map;
+    }
+
+    /** Wraps a state read back from JSON (or built by hand); the map is copied. */
+    public static SchedulerState of(Map<String, ?> map) {
+        if (map == null) {
+            throw new IllegalArgumentException("state must be a map, got null");
+        }
+        return new SchedulerState(freeze(map));
+    }
+
+    /** The PyTorch class name of the scheduler that wrote this state, or null if missing. */
+    public String type() {
+        Object t = map.get("type");
+        return t instanceof String ? (String) t : null;
+    }
+
+    /** The layout version, or -1 if missing. */
+    public int version() {
+        Object v = map.get("version");
+        return v instanceof Number ? ((Number) v).intValue() : -1;
+    }
+
+    /** An unmodifiable view of the record. */
+    public Map<String, Object> asMap() {
+        return map;
+    }
+
+    /** A deep, mutable copy of the record (for JSON writers that want one). */
+    public Map<String, Object> toMap() {
+        return thaw(map);
+    }
+
+    /** What could not be saved (plain Java lambdas), empty when everything was saved. */
+    @SuppressWarnings("unchecked")
+    public List<String> notSaved() {
+        Object v = map.get("not_saved");
+        return v instanceof List ? (List<String>) v : List.of();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SchedulerState && ((SchedulerState) o).map.equals(map);
+    }
+
+    @Override
+    public int hashCode() {
+        return map.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return map.toString();
+    }
+
+    /** A double as a JSON-friendly value: non-finite values become strings. */
+    static Object number(double v) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return v;
+    }
+
+    static List<Object> numbers(double[] values) {
+        List<Object> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(number(v));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> freeze(Map<String, ?> in) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : in.entrySet()) {
+            out.put(String.valueOf(e.getKey()), freezeValue(e.getValue()));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object freezeValue(Object v) {
+        if (v instanceof Map) {
+            return freeze((Map<String, ?>) v);
+        }
+        if (v instanceof List) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : (List<?>) v) {
+                out.add(freezeValue(o));
+            }
+            return Collections.unmodifiableList(out);
+        }
+        if (v instanceof double[]) {
+            return Collections.unmodifiableList(numbers((double[]) v));
+        }
+        if (v instanceof Double || v instanceof Float) {
+            return number(((Number) v).doubleValue());
+        }
+        return v;
+    }
+
+    private static Map<String, Object> thaw(Map<String, Object> in) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : in.entrySet()) {
+            out.put(e.getKey(), thawValue(e.getValue()));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object thawValue(Object v) {
+        if (v instanceof Map) {
+            return thaw((Map<String, Object>) v);
+        }
+        if (v instanceof List) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : (List<?>) v) {
+                out.add(thawValue(o));
+            }
+            return out;
+        }
+        return v;
+    }
+}

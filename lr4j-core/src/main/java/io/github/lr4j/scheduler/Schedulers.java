@@ -1,0 +1,228 @@
+package io.github.lr4j.scheduler;
+
+import static io.github.lr4j.util.Checks.atLeast;
+import static io.github.lr4j.util.Checks.inClosed;
+import static io.github.lr4j.util.Checks.nonNegative;
+import static io.github.lr4j.util.Checks.perGroup;
+import static io.github.lr4j.util.Checks.positive;
+
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Entry point: one factory per PyTorch scheduler, named after it. Each attaches to the groups at
+ * once and, like PyTorch's constructor, leaves them holding the lr of step 0.
+ *
+ * <pre>{@code
+ * ParamGroups groups = ParamGroups.of(0.1, 0.01);          // or your optimizer's groups
+ * LrScheduler s = Schedulers.cosineAnnealingLR(groups, 100, 0.0);
+ * for (int epoch = 0; epoch < 100; epoch++) { train(); s.step(); }
+ * }</pre>
+ *
+ * <p>Every argument is checked; an {@link IllegalArgumentException} names the parameter, the
+ * allowed range and the value. Per-group arguments take one value (used for every group) or one
+ * value per group.
+ */
+public final class Schedulers {
+    private Schedulers() {
+    }
+
+    /** PyTorch's LambdaLR: {@code lr = base * lambda(t)}; one function for all groups or one per group. */
+    public static LrScheduler lambdaLR(ParamGroups groups, LrLambda... lrLambda) {
+        return new LambdaLR(groups, lambdas(groups, lrLambda), false).attach();
+    }
+
+    /**
+     * PyTorch's MultiplicativeLR: {@code lr = lr * lambda(t)} for t >= 1. There is no closed form:
+     * {@link LrScheduler#lrAt} multiplies the t factors (O(t)).
+     */
+    public static LrScheduler multiplicativeLR(ParamGroups groups, LrLambda... lrLambda) {
+        return new LambdaLR(groups, lambdas(groups, lrLambda), true).attach();
+    }
+
+    private static LrLambda[] lambdas(ParamGroups groups, LrLambda[] given) {
+        int n = groups.size();
+        if (given == null || given.length == 0 || (given.length != 1 && given.length != n)) {
+            throw new IllegalArgumentException("lrLambda must have 1 or " + n + " functions (one per param group), got "
+                    + (given == null ? 0 : given.length));
+        }
+        LrLambda[] out = new LrLambda[n];
+        for (int g = 0; g < n; g++) {
+            out[g] = given.length == 1 ? given[0] : given[g];
+            if (out[g] == null) {
+                throw new IllegalArgumentException("lrLambda[" + g + "] must not be null");
+            }
+        }
+        return out;
+    }
+
+    /** PyTorch's StepLR: {@code lr = base * gamma^floor(t / stepSize)}. */
+    public static LrScheduler stepLR(ParamGroups groups, long stepSize, double gamma) {
+        atLeast("stepSize", stepSize, 1);
+        positive("gamma", gamma);
+        return new StepLR(groups, stepSize, gamma).attach();
+    }
+
+    /**
+     * PyTorch's MultiStepLR: {@code lr = base * gamma^(milestones <= t)}. As in PyTorch, a repeated
+     * milestone applies gamma once per repetition, and the order does not matter.
+     */
+    public static LrScheduler multiStepLR(ParamGroups groups, long[] milestones, double gamma) {
+        if (milestones == null) {
+            throw new IllegalArgumentException("milestones must be a list of steps >= 0, got null");
+        }
+        for (int i = 0; i < milestones.length; i++) {
+            atLeast("milestones[" + i + "]", milestones[i], 0);
+        }
+        positive("gamma", gamma);
+        return new MultiStepLR(groups, milestones, gamma).attach();
+    }
+
+    /**
+     * PyTorch's ConstantLR: {@code base * factor} for steps below {@code totalIters}, then {@code base}.
+     * {@code factor = 0} is allowed (PyTorch divides by zero at totalIters; lr4j restores the base lr).
+     */
+    public static LrScheduler constantLR(ParamGroups groups, double factor, long totalIters) {
+        inClosed("factor", factor, 0, 1);
+        atLeast("totalIters", totalIters, 1);
+        return new ConstantLR(groups, factor, totalIters).attach();
+    }
+
+    /**
+     * PyTorch's LinearLR: {@code base * (startFactor + (endFactor - startFactor) * min(t, totalIters) / totalIters)}.
+     * {@code startFactor = 0} (warm-up from zero) is allowed: PyTorch 1.13 divides by zero at step
+     * 1, lr4j uses the closed form there.
+     */
+    public static LrScheduler linearLR(ParamGroups groups, double startFactor, double endFactor, long totalIters) {
+        inClosed("startFactor", startFactor, 0, 1);
+        inClosed("endFactor", endFactor, 0, 1);
+        atLeast("totalIters", totalIters, 1);
+        return new LinearLR(groups, startFactor, endFactor, totalIters).attach();
+    }
+
+    /** PyTorch's ExponentialLR: {@code lr = base * gamma^t}. */
+    public static LrScheduler exponentialLR(ParamGroups groups, double gamma) {
+        positive("gamma", gamma);
+        return new ExponentialLR(groups, gamma).attach();
+    }
+
+    /** PyTorch's PolynomialLR: {@code lr = base * (1 - min(t, totalIters) / totalIters)^power}. */
+    public static LrScheduler polynomialLR(ParamGroups groups, long totalIters, double power) {
+        atLeast("totalIters", totalIters, 1);
+        nonNegative("power", power);
+        return new PolynomialLR(groups, totalIters, power).attach();
+    }
+
+    /**
+     * PyTorch's CosineAnnealingLR: {@code etaMin + (base - etaMin)(1 + cos(pi t / tMax)) / 2}, stepped
+     * with PyTorch's recursive form. Periodic like PyTorch's: past {@code tMax} the lr climbs back.
+     */
+    public static LrScheduler cosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
+        atLeast("tMax", tMax, 1);
+        nonNegative("etaMin", etaMin);
+        return new CosineAnnealingLR(groups, tMax, etaMin).attach();
+    }
+
+    /**
+     * PyTorch's CosineAnnealingWarmRestarts (SGDR): periods {@code t0, t0*tMult, t0*tMult², ...}.
+     * {@link LrScheduler#step(double)} accepts fractional epochs. Random access is O(log t).
+     */
+    public static LrScheduler cosineAnnealingWarmRestarts(ParamGroups groups, long t0, long tMult, double etaMin) {
+        atLeast("t0", t0, 1);
+        atLeast("tMult", tMult, 1);
+        nonNegative("etaMin", etaMin);
+        return new CosineAnnealingWarmRestarts(groups, t0, tMult, etaMin).attach();
+    }
+
+    /** PyTorch's CyclicLR; see {@link CyclicBuilder} for the options and their defaults. */
+    public static CyclicBuilder cyclicLR(double[] baseLr, double[] maxLr) {
+        return new CyclicBuilder(baseLr, maxLr);
+    }
+
+    /** PyTorch's OneCycleLR; see {@link OneCycleBuilder} for the options and their defaults. */
+    public static OneCycleBuilder oneCycleLR(double... maxLr) {
+        return new OneCycleBuilder(maxLr);
+    }
+
+    /** PyTorch's ReduceLROnPlateau; see {@link PlateauBuilder} for the options and their defaults. */
+    public static PlateauBuilder reduceLROnPlateau() {
+        return new PlateauBuilder();
+    }
+
+    /**
+     * PyTorch's SequentialLR: {@code schedulers[i]} runs from {@code milestones[i-1]}, restarted at
+     * its own step 0. The schedulers must be attached to {@code groups} (in PyTorch, built on the
+     * same optimizer) and milestones must be strictly increasing and >= 1.
+     */
+    public static LrScheduler sequentialLR(ParamGroups groups, List<LrScheduler> schedulers, long... milestones) {
+        if (schedulers == null || schedulers.isEmpty()) {
+            throw new IllegalArgumentException("schedulers must hold at least 1 scheduler, got none");
+        }
+        if (milestones == null || milestones.length != schedulers.size() - 1) {
+            throw new IllegalArgumentException("milestones must have " + (schedulers.size() - 1)
+                    + " values (one fewer than the " + schedulers.size() + " schedulers), got "
+                    + (milestones == null ? 0 : milestones.length));
+        }
+        for (int i = 0; i < milestones.length; i++) {
+            atLeast("milestones[" + i + "]", milestones[i], i == 0 ? 1 : milestones[i - 1] + 1);
+        }
+        sameGroups(groups, schedulers);
+        return new SequentialLR(groups, schedulers, milestones).attachSequential();
+    }
+
+    /** PyTorch's ChainedScheduler: steps every scheduler, in order, on their shared groups. */
+    public static LrScheduler chainedScheduler(List<LrScheduler> schedulers) {
+        if (schedulers == null || schedulers.isEmpty()) {
+            throw new IllegalArgumentException("schedulers must hold at least 1 scheduler, got none");
+        }
+        sameGroups(schedulers.get(0).groups(), schedulers);
+        return new ChainedScheduler(schedulers);
+    }
+
+    private static void sameGroups(ParamGroups groups, List<LrScheduler> schedulers) {
+        for (int i = 0; i < schedulers.size(); i++) {
+            LrScheduler s = schedulers.get(i);
+            if (s == null) {
+                throw new IllegalArgumentException("schedulers[" + i + "] must not be null");
+            }
+            if (s.groups() != groups) {
+                throw new IllegalArgumentException("schedulers[" + i + "] (" + s.name()
+                        + ") drives other param groups; every scheduler must be attached to the same groups");
+            }
+        }
+    }
+
+    static void checkMomentum(String name, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            inClosed(values.length == 1 ? name : name + "[" + i + "]", values[i], 0, 1);
+        }
+    }
+
+    static void checkLrs(String name, double[] values, boolean strictlyPositive) {
+        for (int i = 0; i < values.length; i++) {
+            String label = values.length == 1 ? name : name + "[" + i + "]";
+            if (strictlyPositive) {
+                positive(label, values[i]);
+            } else {
+                nonNegative(label, values[i]);
+            }
+        }
+    }
+
+    static void requireMomentum(ParamGroups groups, String scheduler) {
+        if (groups.momentumKind() == MomentumKind.NONE) {
+            throw new IllegalArgumentException(scheduler + " cycles momentum by default, but these param groups have no "
+                    + "momentum or beta1 (e.g. Adagrad); pass cycleMomentum(false)");
+        }
+    }
+
+    static List<Double> boxed(double[] values) {
+        List<Double> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.lr4j.scheduler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads a {@link SchedulerState} with checks: every accessor throws an
+ * {@link IllegalArgumentException} that names the scheduler, the key, what was expected and what
+ * was found. Readers never change the scheduler; callers commit only after everything was read.
+ */
+final class StateReader {
+    private final String scheduler;
+    private final Map<String, Object> map;
+
+    private StateReader(String scheduler, Map<String, Object> map) {
+        this.scheduler = scheduler;
+        this.map = map;
+    }
+
+    static StateReader of(String expectedType, SchedulerState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("cannot restore " + expectedType + ": state is null");
+        }
+        String type = state.type();
+        if (type == null) {
+            throw new IllegalArgumentException("cannot restore " + expectedType + ": the state has no \"type\" (is it an lr4j scheduler state?)");
+        }
+        if (!type.equals(expectedType)) {
+            throw new IllegalArgumentException("cannot restore " + expectedType + " from the state of a " + type);
+        }
+        Object v = state.asMap().get("version");
+        if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
+            throw new IllegalArgumentException("cannot restore " + expectedType + ": \"version\" must be an integer, got " + v);
+        }
+        int version = ((Number) v).intValue();
+        if (version < 1 || version > SchedulerState.VERSION) {
+            throw new IllegalArgumentException("Unknown version " + version + " of " + expectedType
+                    + " state, this lr4j supports versions 1 to " + SchedulerState.VERSION);
+        }
+        return new StateReader(expectedType, state.asMap());
+    }
+
+    static StateReader nested(String expectedType, Object value, String where) {
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("cannot restore " + where + ": expected a state map, got " + value);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) value;
+        return of(expectedType, SchedulerState.of(m));
+    }
+
+    IllegalArgumentException bad(String key, String expected, Object got) {
+        return new IllegalArgumentException("cannot restore " + scheduler + ": \"" + key + "\" must be " + expected
+                + ", got " + (got instanceof String ? "\"" + got + "\"" : String.valueOf(got)));
+    }
+
+    Object raw(String key) {
+        if (!map.containsKey(key)) {
+            throw new IllegalArgumentException("cannot restore " + scheduler + ": the state has no \"" + key + "\"");
+        }
+        return map.get(key);
+    }
+
+    boolean has(String key) {
+        return map.containsKey(key);
+    }
+
+    static double toDouble(Object v) {
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof String) {
+            switch ((String) v) {
+                case "inf": case "Infinity": return Double.POSITIVE_INFINITY;
+                case "-inf": case "-Infinity": return Double.NEGATIVE_INFINITY;
+                case "nan": case "NaN": return Double.NaN;
+                default: break;
+            }
+        }
+        throw new NumberFormatException();
+    }
+
+    double number(String key) {
+        Object v = raw(key);
+        try {
+            return toDouble(v);
+        } catch (NumberFormatException e) {
+            throw bad(key, "a number", v);
+        }
+    }
+
+    double finite(String key) {
+        double d = number(key);
+        if (!Double.isFinite(d)) {
+            throw bad(key, "a finite number", raw(key));
+        }
+        return d;
+    }
+
+    long integer(String key, long min) {
+        Object v = raw(key);
+        if (!(v instanceof Number)) {
+            throw bad(key, "an integer >= " + min, v);
+        }
+        double d = ((Number) v).doubleValue();
+        if (d != Math.rint(d) || d < min || Double.isInfinite(d)) {
+            throw bad(key, "an integer >= " + min, v);
+        }
+        return ((Number) v).longValue();
+    }
+
+    boolean bool(String key) {
+        Object v = raw(key);
+        if (!(v instanceof Boolean)) {
+            throw bad(key, "true or false", v);
+        }
+        return (Boolean) v;
+    }
+
+    String string(String key) {
+        Object v = raw(key);
+        if (!(v instanceof String)) {
+            throw bad(key, "a string", v);
+        }
+        return (String) v;
+    }
+
+    /** A list of exactly {@code n} numbers, each finite and >= 0 when {@code lrs} is true. */
+    double[] numbers(String key, int n, boolean lrs) {
+        Object v = raw(key);
+        if (!(v instanceof List) || ((List<?>) v).size() != n) {
+            throw bad(key, "a list of " + n + " numbers (one per param group)", v);
+        }
+        double[] out = new double[n];
+        List<?> list = (List<?>) v;
+        for (int i = 0; i < n; i++) {
+            try {
+                out[i] = toDouble(list.get(i));
+            } catch (NumberFormatException e) {
+                throw bad(key, "a list of " + n + " numbers (one per param group)", v);
+            }
+            if (lrs && !(Double.isFinite(out[i]) && out[i] >= 0)) {
+                throw bad(key, "a list of finite learning rates >= 0", v);
+            }
+        }
+        return out;
+    }
+
+    List<?> list(String key, int n) {
+        Object v = raw(key);
+        if (!(v instanceof List) || (n >= 0 && ((List<?>) v).size() != n)) {
+            throw bad(key, n >= 0 ? "a list of " + n + " entries" : "a list", v);
+        }
+        return (List<?>) v;
+    }
+
+    /** The hyper-parameter stored under {@code key} must equal the scheduler's own. */
+    void expectSame(String key, Object mine) {
+        Object saved = raw(key);
+        Object normalized = saved;
+        if (mine instanceof Double && (saved instanceof Number || saved instanceof String)) {
+            try {
+                normalized = toDouble(saved);
+            } catch (NumberFormatException e) {
+                throw bad(key, "a number", saved);
+            }
+            if (Double.compare((Double) normalized, (Double) mine) == 0) {
+                return;
+            }
+        } else if (mine instanceof Long && saved instanceof Number) {
+            double d = ((Number) saved).doubleValue();
+            if (d == (Long) mine) {
+                return;
+            }
+        } else if (Objects.equals(saved, mine)) {
+            return;
+        }
+        throw new IllegalArgumentException("cannot restore " + scheduler + ": the state was saved with " + key + "="
+                + saved + " but this scheduler has " + key + "=" + mine
+                + " (build the scheduler with the same arguments before restoring)");
+    }
+
+    void expectSameList(String key, double[] mine) {
+        double[] saved = numbers(key, mine.length, false);
+        for (int i = 0; i < mine.length; i++) {
+            if (Double.compare(saved[i], mine[i]) != 0) {
+                throw new IllegalArgumentException("cannot restore " + scheduler + ": the state was saved with " + key + "="
+                        + java.util.Arrays.toString(saved) + " but this scheduler has " + key + "="
+                        + java.util.Arrays.toString(mine) + " (build the scheduler with the same arguments before restoring)");
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.lr4j.spec;
+
+import io.github.lr4j.scheduler.LrLambda;
+import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.Scheduler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/** The evaluated arguments of one constructor call, read with type checks that name the argument. */
+final class Args {
+    /** Marks an argument that was not given (distinct from an explicit None). */
+    static final Object ABSENT = new Object();
+
+    private final String fn;
+    private final int callColumn;
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, Integer> columns = new LinkedHashMap<>();
+
+    Args(String fn, int callColumn) {
+        this.fn = fn;
+        this.callColumn = callColumn;
+    }
+
+    void put(String name, Object value, int column) {
+        values.put(name, value);
+        columns.put(name, column);
+    }
+
+    boolean given(String name) {
+        return values.containsKey(name) && values.get(name) != ABSENT;
+    }
+
+    int column(String name) {
+        return columns.getOrDefault(name, callColumn);
+    }
+
+    int callColumn() {
+        return callColumn;
+    }
+
+    String fn() {
+        return fn;
+    }
+
+    private Object get(String name) {
+        Object v = values.get(name);
+        if (v == ABSENT || !values.containsKey(name)) {
+            throw new SpecException(callColumn, fn + "() missing required argument: " + name);
+        }
+        return v;
+    }
+
+    SpecException bad(String name, String expected) {
+        Object v = values.get(name);
+        return new SpecException(column(name), fn + ": " + name + " must be " + expected + ", got " + show(v));
+    }
+
+    static String show(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        if (v instanceof String) {
+            return "'" + v + "'";
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v ? "True" : "False";
+        }
+        if (v instanceof Scheduler) {
+            return ((Scheduler) v).name() + "(...)";
+        }
+        return String.valueOf(v);
+    }
+
+    boolean isNone(String name) {
+        return !given(name) || values.get(name) == null;
+    }
+
+    double num(String name) {
+        Object v = get(name);
+        if (v instanceof Number && !(v instanceof Boolean)) {
+            return ((Number) v).doubleValue();
+        }
+        throw bad(name, "a number");
+    }
+
+    long integer(String name) {
+        Object v = get(name);
+        if (v instanceof Number) {
+            double d = ((Number) v).doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) < 9e15) {
+                return (long) d;
+            }
+        }
+        throw bad(name, "an integer");
+    }
+
+    boolean bool(String name) {
+        Object v = get(name);
+        if (v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        throw bad(name, "True or False");
+    }
+
+    String str(String name) {
+        Object v = get(name);
+        if (v instanceof String) {
+            return (String) v;
+        }
+        throw bad(name, "a string");
+    }
+
+    /** A number, or a list of numbers (one per param group). */
+    double[] nums(String name) {
+        Object v = get(name);
+        if (v instanceof Number) {
+            return new double[] {((Number) v).doubleValue()};
+        }
+        if (v instanceof List) {
+            List<?> l = (List<?>) v;
+            double[] out = new double[l.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(l.get(i) instanceof Number)) {
+                    throw bad(name, "a number or a list of numbers");
+                }
+                out[i] = ((Number) l.get(i)).doubleValue();
+            }
+            return out;
+        }
+        throw bad(name, "a number or a list of numbers");
+    }
+
+    long[] ints(String name) {
+        Object v = get(name);
+        if (v instanceof List) {
+            List<?> l = (List<?>) v;
+            long[] out = new long[l.size()];
+            for (int i = 0; i < out.length; i++) {
+                Object o = l.get(i);
+                if (!(o instanceof Number) || ((Number) o).doubleValue() != Math.rint(((Number) o).doubleValue())) {
+                    throw bad(name, "a list of integers");
+                }
+                out[i] = ((Number) o).longValue();
+            }
+            return out;
+        }
+        throw bad(name, "a list of integers");
+    }
+
+    List<LrScheduler> schedulers(String name) {
+        Object v = get(name);
+        if (v instanceof List) {
+            List<LrScheduler> out = new ArrayList<>();
+            for (Object o : (List<?>) v) {
+                if (o instanceof LrScheduler) {
+                    out.add((LrScheduler) o);
+                } else if (o instanceof Scheduler) {
+                    throw new SpecException(column(name), fn + ": " + name + " cannot hold " + ((Scheduler) o).name()
+                            + ", which is driven by a metric rather than by steps (PyTorch rejects it too)");
+                } else {
+                    throw bad(name, "a list of schedulers");
+                }
+            }
+            return out;
+        }
+        throw bad(name, "a list of schedulers");
+    }
+
+    LrLambda[] lambdas(String name) {
+        Object v = get(name);
+        List<?> items = v instanceof List ? (List<?>) v : List.of(v);
+        LrLambda[] out = new LrLambda[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(items.get(i) instanceof LrLambda)) {
+                throw bad(name, "a lambda (e.g. lambda epoch: 0.95 ** epoch) or a list of them");
+            }
+            out[i] = (LrLambda) items.get(i);
+        }
+        return out;
+    }
+
+    DoubleUnaryOperator function(String name) {
+        Object v = get(name);
+        if (v instanceof DoubleUnaryOperator) {
+            return (DoubleUnaryOperator) v;
+        }
+        throw bad(name, "a lambda (e.g. lambda x: 1 / (2.0 ** (x - 1)))");
+    }
+}

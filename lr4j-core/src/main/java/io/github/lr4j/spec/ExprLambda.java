@@ -1,0 +1,42 @@
+package io.github.lr4j.spec;
+
+import io.github.lr4j.scheduler.LrLambda;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A {@code lambda x: ...} of the schedule language, evaluated with Python's arithmetic (true
+ * division, floored {@code //} and {@code %}, {@code **}, comparisons as 0/1). It has no state beyond
+ * its source, which is what its saved state and {@link #toString()} hold.
+ */
+final class ExprLambda implements LrLambda, DoubleUnaryOperator {
+    private final Expr.Lambda lambda;
+
+    ExprLambda(Expr.Lambda lambda) {
+        if (lambda.params().size() != 1) {
+            throw new SpecException(lambda.column(), "expected a lambda of one argument (the step), got "
+                    + lambda.params().size());
+        }
+        this.lambda = lambda;
+    }
+
+    @Override
+    public double apply(long epoch) {
+        return applyAsDouble(epoch);
+    }
+
+    @Override
+    public double applyAsDouble(double x) {
+        return Arithmetic.eval(lambda.body(), lambda.params().get(0), x);
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        return Map.of("source", lambda.source());
+    }
+
+    @Override
+    public String toString() {
+        return lambda.source();
+    }
+}

@@ -1,0 +1,293 @@
+package io.github.lr4j.spec;
+
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.scheduler.CyclicBuilder;
+import io.github.lr4j.scheduler.OneCycleBuilder;
+import io.github.lr4j.scheduler.PlateauBuilder;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.scheduler.Schedulers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds schedulers from the schedule language: a PyTorch constructor expression such as
+ * {@code OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)} or
+ * {@code SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=0.1, total_iters=5),
+ * CosineAnnealingLR(optimizer, T_max=95)], milestones=[5])}. PyTorch's parameter names, positions
+ * and defaults apply; the {@code optimizer} argument may be left out. Nested schedulers are built
+ * in the order they are written, as in Python.
+ *
+ * <p>Errors are {@link SpecException}s with the column and what was expected; an unknown scheduler
+ * or keyword suggests the nearest name.
+ */
+public final class ScheduleSpec {
+    private ScheduleSpec() {
+    }
+
+    /** Marks the {@code optimizer} argument. */
+    private static final Object OPTIMIZER = new Object() {
+        @Override
+        public String toString() {
+            return "optimizer";
+        }
+    };
+
+    private interface Factory {
+        Scheduler build(Args a, ParamGroups groups);
+    }
+
+    /** One PyTorch constructor: its parameters in order (after {@code optimizer}) and how to build it. */
+    private record Signature(boolean takesOptimizer, List<String> params, Map<String, Object> defaults, Factory factory) { }
+
+    private static final Map<String, Signature> REGISTRY = new LinkedHashMap<>();
+
+    private static void register(String name, boolean takesOptimizer, Object[] params, Factory factory) {
+        List<String> names = new ArrayList<>();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        for (Object p : params) {
+            if (p instanceof Object[]) {
+                Object[] pair = (Object[]) p;
+                names.add((String) pair[0]);
+                defaults.put((String) pair[0], pair[1]);
+            } else {
+                names.add((String) p);
+            }
+        }
+        names.add("last_epoch");
+        defaults.put("last_epoch", -1L);
+        names.add("verbose");
+        defaults.put("verbose", Boolean.FALSE);
+        REGISTRY.put(name, new Signature(takesOptimizer, names, defaults, factory));
+    }
+
+    private static Object[] opt(String name, Object dflt) {
+        return new Object[] {name, dflt};
+    }
+
+    static {
+        register("LambdaLR", true, new Object[] {"lr_lambda"},
+            (a, g) -> Schedulers.lambdaLR(g, a.lambdas("lr_lambda")));
+        register("MultiplicativeLR", true, new Object[] {"lr_lambda"},
+            (a, g) -> Schedulers.multiplicativeLR(g, a.lambdas("lr_lambda")));
+        register("StepLR", true, new Object[] {"step_size", opt("gamma", 0.1)},
+            (a, g) -> Schedulers.stepLR(g, a.integer("step_size"), a.num("gamma")));
+        register("MultiStepLR", true, new Object[] {"milestones", opt("gamma", 0.1)},
+            (a, g) -> Schedulers.multiStepLR(g, a.ints("milestones"), a.num("gamma")));
+        register("ConstantLR", true, new Object[] {opt("factor", 1.0 / 3), opt("total_iters", 5L)},
+            (a, g) -> Schedulers.constantLR(g, a.num("factor"), a.integer("total_iters")));
+        register("LinearLR", true, new Object[] {opt("start_factor", 1.0 / 3), opt("end_factor", 1.0), opt("total_iters", 5L)},
+            (a, g) -> Schedulers.linearLR(g, a.num("start_factor"), a.num("end_factor"), a.integer("total_iters")));
+        register("ExponentialLR", true, new Object[] {"gamma"},
+            (a, g) -> Schedulers.exponentialLR(g, a.num("gamma")));
+        register("PolynomialLR", true, new Object[] {opt("total_iters", 5L), opt("power", 1.0)},
+            (a, g) -> Schedulers.polynomialLR(g, a.integer("total_iters"), a.num("power")));
+        register("CosineAnnealingLR", true, new Object[] {"T_max", opt("eta_min", 0.0)},
+            (a, g) -> Schedulers.cosineAnnealingLR(g, a.integer("T_max"), a.num("eta_min")));
+        register("CosineAnnealingWarmRestarts", true, new Object[] {"T_0", opt("T_mult", 1L), opt("eta_min", 0.0)},
+            (a, g) -> Schedulers.cosineAnnealingWarmRestarts(g, a.integer("T_0"), a.integer("T_mult"), a.num("eta_min")));
+        register("CyclicLR", true, new Object[] {"base_lr", "max_lr", opt("step_size_up", 2000L), opt("step_size_down", null),
+            opt("mode", "triangular"), opt("gamma", 1.0), opt("scale_fn", null), opt("scale_mode", "cycle"),
+            opt("cycle_momentum", Boolean.TRUE), opt("base_momentum", 0.8), opt("max_momentum", 0.9)},
+            (a, g) -> {
+                CyclicBuilder b = Schedulers.cyclicLR(a.nums("base_lr"), a.nums("max_lr"))
+                        .stepSizeUp(a.num("step_size_up")).mode(a.str("mode")).gamma(a.num("gamma"))
+                        .scaleMode(a.str("scale_mode")).cycleMomentum(a.bool("cycle_momentum"))
+                        .baseMomentum(a.nums("base_momentum")).maxMomentum(a.nums("max_momentum"));
+                if (!a.isNone("step_size_down")) {
+                    b.stepSizeDown(a.num("step_size_down"));
+                }
+                if (!a.isNone("scale_fn")) {
+                    b.scaleFn(a.function("scale_fn"));
+                }
+                return b.attach(g);
+            });
+        register("OneCycleLR", true, new Object[] {"max_lr", opt("total_steps", null), opt("epochs", null),
+            opt("steps_per_epoch", null), opt("pct_start", 0.3), opt("anneal_strategy", "cos"),
+            opt("cycle_momentum", Boolean.TRUE), opt("base_momentum", 0.85), opt("max_momentum", 0.95),
+            opt("div_factor", 25.0), opt("final_div_factor", 1e4), opt("three_phase", Boolean.FALSE)},
+            (a, g) -> {
+                OneCycleBuilder b = Schedulers.oneCycleLR(a.nums("max_lr"))
+                        .pctStart(a.num("pct_start")).annealStrategy(a.str("anneal_strategy"))
+                        .cycleMomentum(a.bool("cycle_momentum")).baseMomentum(a.nums("base_momentum"))
+                        .maxMomentum(a.nums("max_momentum")).divFactor(a.num("div_factor"))
+                        .finalDivFactor(a.num("final_div_factor")).threePhase(a.bool("three_phase"));
+                if (!a.isNone("total_steps")) {
+                    b.totalSteps(a.integer("total_steps"));
+                } else if (!a.isNone("epochs") || !a.isNone("steps_per_epoch")) {
+                    if (a.isNone("epochs") || a.isNone("steps_per_epoch")) {
+                        throw new SpecException(a.callColumn(), "OneCycleLR: give total_steps, or both epochs and steps_per_epoch");
+                    }
+                    b.epochs(a.integer("epochs"), a.integer("steps_per_epoch"));
+                } else {
+                    throw new SpecException(a.callColumn(), "OneCycleLR() missing required argument: total_steps"
+                            + " (or epochs and steps_per_epoch)");
+                }
+                return b.attach(g);
+            });
+        register("ReduceLROnPlateau", true, new Object[] {opt("mode", "min"), opt("factor", 0.1), opt("patience", 10L),
+            opt("threshold", 1e-4), opt("threshold_mode", "rel"), opt("cooldown", 0L), opt("min_lr", 0.0), opt("eps", 1e-8)},
+            (a, g) -> {
+                PlateauBuilder b = Schedulers.reduceLROnPlateau().mode(a.str("mode")).factor(a.num("factor"))
+                        .patience(a.integer("patience")).threshold(a.num("threshold"))
+                        .thresholdMode(a.str("threshold_mode")).cooldown(a.integer("cooldown"))
+                        .minLr(a.nums("min_lr")).eps(a.num("eps"));
+                return b.attach(g);
+            });
+        register("SequentialLR", true, new Object[] {"schedulers", "milestones"},
+            (a, g) -> Schedulers.sequentialLR(g, a.schedulers("schedulers"), a.ints("milestones")));
+        register("ChainedScheduler", false, new Object[] {"schedulers", opt("optimizer", null)},
+            (a, g) -> Schedulers.chainedScheduler(a.schedulers("schedulers")));
+    }
+
+    /** The scheduler names the language knows (PyTorch's class names). */
+    public static Set<String> schedulerNames() {
+        return REGISTRY.keySet();
+    }
+
+    /** Parses {@code expression} and builds the scheduler it describes on {@code groups}. */
+    public static Scheduler build(String expression, ParamGroups groups) {
+        Expr e = Parser.parse(expression);
+        Object v = new ScheduleSpecEvaluator(groups).value(e);
+        if (!(v instanceof Scheduler)) {
+            throw new SpecException(e.column(), "expected a scheduler such as StepLR(step_size=30) but found " + Args.show(v));
+        }
+        return (Scheduler) v;
+    }
+
+    /** Evaluates argument values and constructor calls, in the order written. */
+    private static final class ScheduleSpecEvaluator {
+        private final ParamGroups groups;
+
+        ScheduleSpecEvaluator(ParamGroups groups) {
+            this.groups = groups;
+        }
+
+        Object value(Expr e) {
+            if (e instanceof Expr.Num) {
+                Expr.Num num = (Expr.Num) e;
+                return num.integer() && Math.abs(num.value()) < 9e15 ? (Object) (long) num.value() : (Object) num.value();
+            }
+            if (e instanceof Expr.Str) {
+                return ((Expr.Str) e).value();
+            }
+            if (e instanceof Expr.Const) {
+                return ((Expr.Const) e).value();
+            }
+            if (e instanceof Expr.ListLit) {
+                List<Object> out = new ArrayList<>();
+                for (Expr item : ((Expr.ListLit) e).items()) {
+                    out.add(value(item));
+                }
+                return out;
+            }
+            if (e instanceof Expr.Lambda) {
+                return new ExprLambda((Expr.Lambda) e);
+            }
+            if (e instanceof Expr.Name) {
+                String name = ((Expr.Name) e).name();
+                if (name.equals("optimizer") || name.equals("opt")) {
+                    return OPTIMIZER;
+                }
+                throw new SpecException(e.column(), "unknown name '" + name + "'"
+                        + Suggest.didYouMean(name, REGISTRY.keySet()));
+            }
+            if (e instanceof Expr.Call) {
+                return call((Expr.Call) e);
+            }
+            if (e instanceof Expr.Unary && ((Expr.Unary) e).op().equals("-") && ((Expr.Unary) e).operand() instanceof Expr.Num) {
+                Object v = value(((Expr.Unary) e).operand());
+                return v instanceof Long ? (Object) (-(Long) v) : (Object) (-(Double) v);
+            }
+            // Constant arithmetic such as 1/3 or 2 * math.pi.
+            return Arithmetic.eval(e, "", Double.NaN);
+        }
+
+        private Object call(Expr.Call c) {
+            String name = c.callee() instanceof Expr.Name ? ((Expr.Name) c.callee()).name()
+                    : c.callee() instanceof Expr.Attr ? ((Expr.Attr) c.callee()).name() : null;
+            if ("float".equals(name) && c.args().size() == 1 && c.args().get(0) instanceof Expr.Str) {
+                String s = ((Expr.Str) c.args().get(0)).value().trim().toLowerCase();
+                switch (s) {
+                    case "inf": case "infinity": case "+inf": return Double.POSITIVE_INFINITY;
+                    case "-inf": case "-infinity": return Double.NEGATIVE_INFINITY;
+                    case "nan": return Double.NaN;
+                    default:
+                        try {
+                            return Double.parseDouble(s);
+                        } catch (NumberFormatException ex) {
+                            throw new SpecException(c.column(), "float() cannot read '" + s + "'");
+                        }
+                }
+            }
+            Signature sig = name == null ? null : REGISTRY.get(name);
+            if (sig == null) {
+                if (name != null && (name.equals("min") || name.equals("max") || name.equals("float") || name.equals("int")
+                        || name.equals("abs") || c.callee() instanceof Expr.Attr)) {
+                    return Arithmetic.eval(c, "", Double.NaN);
+                }
+                throw new SpecException(c.column(), "unknown scheduler '" + name + "'"
+                        + Suggest.didYouMean(String.valueOf(name), REGISTRY.keySet())
+                        + "; known: " + String.join(", ", REGISTRY.keySet()));
+            }
+            Args args = new Args(name, c.column());
+            List<Expr> positional = new ArrayList<>(c.args());
+            List<Object> positionalValues = new ArrayList<>();
+            for (Expr p : positional) {
+                positionalValues.add(value(p));
+            }
+            int offset = 0;
+            if (sig.takesOptimizer() && !positionalValues.isEmpty() && positionalValues.get(0) == OPTIMIZER) {
+                offset = 1;
+            }
+            if (positionalValues.size() - offset > sig.params().size()) {
+                throw new SpecException(positional.get(sig.params().size() + offset).column(), name + "() takes at most "
+                        + sig.params().size() + " arguments after the optimizer, got " + (positionalValues.size() - offset));
+            }
+            for (int i = offset; i < positionalValues.size(); i++) {
+                Object v = positionalValues.get(i);
+                if (v == OPTIMIZER) {
+                    throw new SpecException(positional.get(i).column(), name + ": optimizer must be the first argument");
+                }
+                args.put(sig.params().get(i - offset), v, positional.get(i).column());
+            }
+            for (Expr.Keyword k : c.keywords()) {
+                if (k.name().equals("optimizer") && sig.takesOptimizer()) {
+                    value(k.value());
+                    continue;
+                }
+                if (!sig.params().contains(k.name())) {
+                    throw new SpecException(k.column(), name + "() got an unexpected keyword argument '" + k.name() + "'"
+                            + Suggest.didYouMean(k.name(), sig.params()) + "; it takes " + String.join(", ", sig.params()));
+                }
+                if (args.given(k.name())) {
+                    throw new SpecException(k.column(), name + "() got multiple values for argument '" + k.name() + "'");
+                }
+                args.put(k.name(), value(k.value()), k.column());
+            }
+            for (Map.Entry<String, Object> d : sig.defaults().entrySet()) {
+                if (!args.given(d.getKey())) {
+                    args.put(d.getKey(), d.getValue(), c.column());
+                }
+            }
+            if (args.integer("last_epoch") != -1) {
+                throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be -1 (to resume, restore a"
+                        + " saved state instead), got " + args.integer("last_epoch"));
+            }
+            try {
+                return sig.factory().build(args, groups);
+            } catch (SpecException ex) {
+                throw ex;
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                throw new SpecException(c.column(), name + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    static String describe(double[] values) {
+        return Arrays.toString(values);
+    }
+}

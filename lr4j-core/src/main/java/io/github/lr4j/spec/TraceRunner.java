@@ -1,0 +1,179 @@
+package io.github.lr4j.spec;
+
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.MetricScheduler;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.scheduler.SchedulerState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays a case in the golden-trace format ({@code shared/golden/FORMAT.md}): builds the param
+ * groups from {@code optimizer}/{@code param_groups}, the scheduler from {@code scheduler}, runs
+ * {@code steps} steps (with {@code metrics}, explicit {@code epochs} and a save/rebuild/restore at
+ * {@code resume_at}) and returns {@code {"trace": [{"lr": [...], "momentum": [...]}, ...],
+ * "state_dict": {...}}}, {@code trace[0]} being the groups right after construction.
+ */
+public final class TraceRunner {
+    private TraceRunner() {
+    }
+
+    /** Runs one case, given as the map a JSON reader produced. */
+    public static Map<String, Object> run(Map<String, ?> testCase) {
+        String optimizer = testCase.get("optimizer") == null ? "SGD" : String.valueOf(testCase.get("optimizer"));
+        List<?> groupSpecs = listOr(testCase.get("param_groups"), List.of(Map.of("lr", 0.1)));
+        String expression = requireString(testCase, "scheduler");
+        long steps = testCase.get("steps") == null ? 0 : ((Number) testCase.get("steps")).longValue();
+        List<?> metrics = listOr(testCase.get("metrics"), null);
+        List<?> epochs = listOr(testCase.get("epochs"), null);
+        long resumeAt = testCase.get("resume_at") == null ? -1 : ((Number) testCase.get("resume_at")).longValue();
+        if (metrics != null && metrics.size() < steps) {
+            throw new IllegalArgumentException("metrics must have at least " + steps + " values (one per step), got " + metrics.size());
+        }
+        if (epochs != null && epochs.size() < steps) {
+            throw new IllegalArgumentException("epochs must have at least " + steps + " values (one per step), got " + epochs.size());
+        }
+
+        ParamGroups groups = groups(optimizer, groupSpecs);
+        Scheduler scheduler = ScheduleSpec.build(expression, groups);
+        List<Object> trace = new ArrayList<>();
+        trace.add(snapshot(groups));
+        for (long i = 0; i < steps; i++) {
+            if (i == resumeAt) {
+                SchedulerState saved = scheduler.state();
+                double[][] optimizerState = saveGroups(groups);
+                groups = groups(optimizer, groupSpecs);
+                scheduler = ScheduleSpec.build(expression, groups);
+                restoreGroups(groups, optimizerState);
+                scheduler.loadState(saved);
+            }
+            int k = (int) i;
+            if (metrics != null) {
+                if (!(scheduler instanceof MetricScheduler)) {
+                    throw new IllegalArgumentException("the case gives metrics but " + scheduler.name() + " takes none");
+                }
+                ((MetricScheduler) scheduler).step(toDouble(metrics.get(k)));
+            } else if (scheduler instanceof MetricScheduler) {
+                throw new IllegalArgumentException(scheduler.name() + " needs \"metrics\" (one value per step)");
+            } else if (epochs != null && epochs.get(k) != null) {
+                ((LrScheduler) scheduler).step(toDouble(epochs.get(k)));
+            } else {
+                ((LrScheduler) scheduler).step();
+            }
+            trace.add(snapshot(groups));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trace", trace);
+        out.put("state_dict", scheduler.state().toMap());
+        return out;
+    }
+
+    /** Param groups as the case's optimizer would hold them (PyTorch 1.13 defaults). */
+    public static ParamGroups groups(String optimizer, List<?> specs) {
+        double defaultLr;
+        MomentumKind kind;
+        double defaultMomentum;
+        switch (optimizer) {
+            case "SGD": defaultLr = Double.NaN; kind = MomentumKind.MOMENTUM; defaultMomentum = 0; break;
+            case "RMSprop": defaultLr = 1e-2; kind = MomentumKind.MOMENTUM; defaultMomentum = 0; break;
+            case "Adam": case "AdamW": case "Adamax": case "NAdam": case "RAdam":
+                defaultLr = optimizer.equals("Adamax") ? 2e-3 : optimizer.equals("NAdam") ? 2e-3 : 1e-3;
+                kind = MomentumKind.BETA1; defaultMomentum = 0.9; break;
+            case "Adagrad": defaultLr = 1e-2; kind = MomentumKind.NONE; defaultMomentum = Double.NaN; break;
+            default: defaultLr = 1e-3; kind = MomentumKind.NONE; defaultMomentum = Double.NaN; break;
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("param_groups must hold at least 1 group, got none");
+        }
+        double[] lrs = new double[specs.size()];
+        double[] momentum = new double[specs.size()];
+        double firstLr = Double.NaN;
+        for (int i = 0; i < specs.size(); i++) {
+            if (!(specs.get(i) instanceof Map)) {
+                throw new IllegalArgumentException("param_groups[" + i + "] must be a map, got " + specs.get(i));
+            }
+            Map<?, ?> g = (Map<?, ?>) specs.get(i);
+            // The constructor's own lr= was the first group's lr (FORMAT.md), the default for later groups.
+            double lr = g.get("lr") != null ? toDouble(g.get("lr")) : (i > 0 && !Double.isNaN(firstLr) ? firstLr : defaultLr);
+            if (Double.isNaN(lr)) {
+                throw new IllegalArgumentException("param_groups[" + i + "] needs an lr (" + optimizer + " has no default)");
+            }
+            if (i == 0) {
+                firstLr = lr;
+            }
+            lrs[i] = lr;
+            if (kind == MomentumKind.MOMENTUM) {
+                momentum[i] = g.get("momentum") != null ? toDouble(g.get("momentum")) : defaultMomentum;
+            } else if (kind == MomentumKind.BETA1) {
+                Object betas = g.get("betas");
+                momentum[i] = betas instanceof List ? toDouble(((List<?>) betas).get(0)) : defaultMomentum;
+            }
+        }
+        return kind == MomentumKind.NONE ? ParamGroups.of(lrs) : ParamGroups.withMomentum(kind, lrs, momentum);
+    }
+
+    /** What an optimizer's state_dict keeps of its groups: lr, initial lr, momentum. */
+    private static double[][] saveGroups(ParamGroups groups) {
+        double[][] out = new double[groups.size()][3];
+        for (int g = 0; g < groups.size(); g++) {
+            out[g][0] = groups.lr(g);
+            out[g][1] = groups.initialLr(g);
+            out[g][2] = groups.momentum(g);
+        }
+        return out;
+    }
+
+    private static void restoreGroups(ParamGroups groups, double[][] saved) {
+        for (int g = 0; g < groups.size(); g++) {
+            groups.setLr(g, saved[g][0]);
+            groups.setInitialLr(g, saved[g][1]);
+            if (groups.momentumKind() != MomentumKind.NONE) {
+                groups.setMomentum(g, saved[g][2]);
+            }
+        }
+    }
+
+    private static Map<String, Object> snapshot(ParamGroups groups) {
+        List<Object> lr = new ArrayList<>();
+        List<Object> momentum = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            lr.add(groups.lr(g));
+            momentum.add(groups.momentumKind() == MomentumKind.NONE ? null : (Object) groups.momentum(g));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lr", lr);
+        out.put("momentum", momentum);
+        return out;
+    }
+
+    private static List<?> listOr(Object v, List<?> dflt) {
+        return v instanceof List ? (List<?>) v : dflt;
+    }
+
+    private static String requireString(Map<String, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof String)) {
+            throw new IllegalArgumentException("the case needs \"" + key + "\" (a string), got " + v);
+        }
+        return (String) v;
+    }
+
+    static double toDouble(Object v) {
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof String) {
+            switch (((String) v).trim().toLowerCase()) {
+                case "inf": case "infinity": return Double.POSITIVE_INFINITY;
+                case "-inf": case "-infinity": return Double.NEGATIVE_INFINITY;
+                case "nan": return Double.NaN;
+                default: break;
+            }
+        }
+        throw new IllegalArgumentException("expected a number, got " + v);
+    }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Generates golden scheduler traces with real PyTorch, in the format of shared/golden/FORMAT.md.
+
+Needs Debian's PyTorch 1.13 (`apt-get install python3-torch`; run with /usr/bin/python3).
+CI never runs this: its output is committed under lr4j-core/src/test/resources/golden/.
+
+    /usr/bin/python3 tools/golden/generate.py --check-public ../shared/golden/public   # reproduce the shared cases
+    /usr/bin/python3 tools/golden/generate.py --out lr4j-core/src/test/resources/golden/extra
+
+The cases below extend the shared ones: every scheduler, two or three groups, and the edge cases
+(stepping past T_max, OneCycle's last allowed step, duplicate milestones, plateau cooldown, ...).
+"""
+import argparse
+import collections
+import copy
+import json
+import math
+import os
+import sys
+import warnings
+
+import torch
+from torch.optim.lr_scheduler import *  # noqa: F401,F403  (the expressions name these classes)
+
+warnings.filterwarnings("ignore")
+
+SGD2 = ("SGD", [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.8}])
+SGD3 = ("SGD", [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.0}, {"lr": 0.01, "momentum": 0.5}])
+ADAM2 = ("Adam", [{"lr": 0.001, "betas": [0.9, 0.999]}, {"lr": 0.0005, "betas": [0.85, 0.99]}])
+ADAMW1 = ("AdamW", [{"lr": 0.003, "betas": [0.9, 0.95], "weight_decay": 0.1}])
+RMS2 = ("RMSprop", [{"lr": 0.01, "momentum": 0.5}, {"lr": 0.02}])
+ADAGRAD2 = ("Adagrad", [{"lr": 0.01}, {"lr": 0.1}])
+
+
+def noisy_losses(n, seed, start=1.0, plateau_after=None):
+    """A deterministic validation-loss-like sequence that improves, then flattens and wiggles."""
+    g = torch.Generator().manual_seed(seed)
+    out, v = [], start
+    for i in range(n):
+        if plateau_after is None or i < plateau_after:
+            v *= 0.93
+        out.append(float(v + 0.01 * torch.rand(1, generator=g).item()))
+    return out
+
+
+# name, (optimizer, groups), expression, steps, metrics, epochs, resume_at
+CASES = [
+    ("x_lambda_power_3groups", SGD3, "LambdaLR(optimizer, lr_lambda=lambda epoch: 0.95 ** epoch)", 25, None, None, None),
+    ("x_lambda_per_group", SGD2, "LambdaLR(optimizer, [lambda e: 1.0 / (e + 1), lambda e: 0.5 if e >= 5 else 1.0])", 12, None, None, None),
+    ("x_lambda_warmup_cosine", ADAM2, "LambdaLR(optimizer, lambda s: (s + 1) / 5 if s < 5 else 0.5 * (1 + math.cos(math.pi * (s - 5) / 20)))", 30, None, None, None),
+    ("x_multiplicative", SGD3, "MultiplicativeLR(optimizer, lr_lambda=lambda epoch: 0.9 if epoch % 3 == 0 else 1.0)", 20, None, None, None),
+    ("x_step_3groups_resume", SGD3, "StepLR(optimizer, step_size=3, gamma=0.3)", 20, None, None, 7),
+    ("x_step_explicit_epochs", SGD2, "StepLR(optimizer, 4, 0.5)", 8, None, [0, 3, 4, 9, 10, 2, 12, 13], None),
+    ("x_multistep_duplicates_unsorted", SGD3, "MultiStepLR(optimizer, milestones=[6, 2, 2, 9, 6], gamma=0.5)", 14, None, None, None),
+    ("x_constant_long", SGD3, "ConstantLR(optimizer, factor=0.5, total_iters=7)", 12, None, None, 3),
+    ("x_constant_default", RMS2, "ConstantLR(optimizer)", 8, None, None, None),
+    ("x_linear_default_adam", ADAM2, "LinearLR(optimizer)", 9, None, None, None),
+    ("x_linear_decay_partial", SGD3, "LinearLR(optimizer, start_factor=0.9, end_factor=0.2, total_iters=13)", 20, None, None, 6),
+    ("x_exponential_resume", SGD3, "ExponentialLR(optimizer, gamma=0.8)", 20, None, None, 11),
+    ("x_polynomial_sqrt", SGD3, "PolynomialLR(optimizer, total_iters=10, power=0.5)", 14, None, None, None),
+    ("x_polynomial_default", ADAGRAD2, "PolynomialLR(optimizer)", 7, None, None, None),
+    ("x_cosine_eta_past_tmax", SGD3, "CosineAnnealingLR(optimizer, T_max=6, eta_min=0.002)", 40, None, None, None),
+    ("x_cosine_resume", ADAMW1, "CosineAnnealingLR(optimizer, T_max=20, eta_min=1e-5)", 25, None, None, 9),
+    ("x_cosine_long", SGD2, "CosineAnnealingLR(optimizer, T_max=100)", 250, None, None, None),
+    ("x_cawr_tmult3_resume", SGD3, "CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=3, eta_min=0.0005)", 40, None, None, 13),
+    ("x_cawr_fractional_tmult2", SGD2, "CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=2, eta_min=0.001)", 30, None,
+     [i * 0.5 for i in range(30)], None),
+    ("x_cawr_mixed_epochs", SGD2, "CosineAnnealingWarmRestarts(optimizer, 5)", 10, None, [0.5, 1.2, 4.9, 5.0, 7.5, 11.0, 2.0, 13.25, 14.0, 20.5], None),
+    ("x_cyclic_exp_range_momentum", SGD3, "CyclicLR(optimizer, base_lr=[0.001, 0.002, 0.003], max_lr=0.01, step_size_up=3, step_size_down=2, mode='exp_range', gamma=0.9)", 30, None, None, None),
+    ("x_cyclic_custom_scale_cycle", SGD2, "CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=2, scale_fn=lambda x: 0.5 ** (x - 1), scale_mode='cycle', base_momentum=0.7, max_momentum=[0.95, 0.9])", 20, None, None, None),
+    ("x_cyclic_custom_scale_iterations", SGD2, "CyclicLR(optimizer, 0.01, 0.1, 4, scale_fn=lambda x: 1 / (1 + 0.05 * x), scale_mode='iterations', cycle_momentum=False)", 20, None, None, None),
+    ("x_cyclic_resume", SGD2, "CyclicLR(optimizer, base_lr=0.001, max_lr=0.004, step_size_up=5, mode='triangular2')", 40, None, None, 17),
+    ("x_onecycle_last_allowed_step", SGD3, "OneCycleLR(optimizer, max_lr=[0.3, 0.2, 0.1], total_steps=12)", 12, None, None, None),
+    ("x_onecycle_three_phase_linear", SGD2, "OneCycleLR(optimizer, max_lr=1.0, total_steps=25, pct_start=0.25, anneal_strategy='linear', three_phase=True, div_factor=10.0, final_div_factor=100.0)", 24, None, None, None),
+    ("x_onecycle_rmsprop_custom_momentum", RMS2, "OneCycleLR(optimizer, 0.05, epochs=3, steps_per_epoch=7, base_momentum=0.8, max_momentum=0.9)", 21, None, None, 10),
+    ("x_onecycle_no_momentum_adagrad", ADAGRAD2, "OneCycleLR(optimizer, max_lr=0.5, total_steps=16, cycle_momentum=False)", 16, None, None, None),
+    ("x_onecycle_adamw_resume", ADAMW1, "OneCycleLR(optimizer, max_lr=0.01, total_steps=30)", 29, None, None, 14),
+    ("x_onecycle_pct_odd", SGD2, "OneCycleLR(optimizer, max_lr=0.2, total_steps=7, pct_start=0.45)", 7, None, None, None),
+    ("x_plateau_cooldown_3groups", SGD3, "ReduceLROnPlateau(optimizer, patience=2, cooldown=3, factor=0.5, min_lr=[0.01, 0.001, 0.0])", 40, noisy_losses(40, 1, plateau_after=6), None, None),
+    ("x_plateau_max_rel_resume", SGD2, "ReduceLROnPlateau(optimizer, 'max', factor=0.2, patience=1, threshold=0.01)", 40,
+     [1 - v for v in noisy_losses(40, 2, plateau_after=10)], None, 20),
+    ("x_plateau_min_abs_eps", ADAM2, "ReduceLROnPlateau(optimizer, threshold_mode='abs', threshold=0.05, patience=0, eps=1e-4, min_lr=2e-4)", 30, noisy_losses(30, 3, plateau_after=3), None, None),
+    ("x_plateau_nan_inf_metrics", SGD2, "ReduceLROnPlateau(optimizer, patience=1)", 8, [1.0, float("nan"), 0.5, float("inf"), float("nan"), 0.5, 0.4, 0.4], None, None),
+    ("x_sequential_three_pieces", SGD3, "SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=0.2, total_iters=3), ConstantLR(optimizer, factor=0.5, total_iters=4), CosineAnnealingLR(optimizer, T_max=10, eta_min=0.001)], milestones=[3, 8])", 25, None, None, None),
+    ("x_sequential_exp_step_resume", SGD2, "SequentialLR(optimizer, [ExponentialLR(optimizer, gamma=0.5), StepLR(optimizer, step_size=2, gamma=0.1)], [4])", 12, None, None, 5),
+    ("x_sequential_onecycle_then_constant", SGD2, "SequentialLR(optimizer, schedulers=[OneCycleLR(optimizer, max_lr=0.1, total_steps=10), ExponentialLR(optimizer, gamma=0.99)], milestones=[10])", 16, None, None, None),
+    ("x_sequential_multiplicative", SGD2, "SequentialLR(optimizer, schedulers=[StepLR(optimizer, 2, 0.5), MultiplicativeLR(optimizer, lambda e: 0.9)], milestones=[5])", 12, None, None, None),
+    ("x_chained_three", SGD3, "ChainedScheduler([ConstantLR(optimizer, factor=0.5, total_iters=3), ExponentialLR(optimizer, gamma=0.9), StepLR(optimizer, step_size=4, gamma=0.5)])", 15, None, None, 6),
+    ("x_chained_cosine_eta_exp", SGD2, "ChainedScheduler([CosineAnnealingLR(optimizer, T_max=5, eta_min=0.001), ExponentialLR(optimizer, gamma=0.95)])", 14, None, None, None),
+    ("x_chained_onecycle_then_exp", SGD2, "ChainedScheduler([OneCycleLR(optimizer, max_lr=0.1, total_steps=20), ExponentialLR(optimizer, gamma=0.95)])", 19, None, None, None),
+]
+
+
+def momentum_of(group):
+    if "betas" in group:
+        return group["betas"][0]
+    if "momentum" in group:
+        return group["momentum"]
+    return None
+
+
+def build(optimizer_name, groups, expression):
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in groups]
+    pg = [dict(g, params=[p]) for g, p in zip(copy.deepcopy(groups), params)]
+    for g in pg:
+        if "betas" in g:
+            g["betas"] = tuple(g["betas"])
+    cls = getattr(torch.optim, optimizer_name)
+    optimizer = cls(pg, lr=groups[0]["lr"])
+    scheduler = eval(expression, dict(globals(), optimizer=optimizer, math=math))
+    return optimizer, scheduler
+
+
+def snapshot(optimizer):
+    return {"lr": [g["lr"] for g in optimizer.param_groups], "momentum": [momentum_of(g) for g in optimizer.param_groups]}
+
+
+def jsonable(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    if isinstance(v, collections.Counter):
+        return {str(k): c for k, c in sorted(v.items())}
+    if isinstance(v, dict):
+        return {k: jsonable(x) for k, x in v.items() if not callable(x)}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, (int, float, str, bool)) or v is None:
+        return v
+    return None
+
+
+def state_dict(scheduler):
+    sd = scheduler.state_dict()
+    out = {}
+    for k, v in sd.items():
+        if k in ("anneal_func", "_scale_fn_ref", "lr_lambdas") or callable(v):
+            continue
+        if k == "_scale_fn_custom" and v is not None:
+            continue
+        if k == "_schedulers":
+            out[k] = [jsonable({kk: vv for kk, vv in s.items() if kk not in ("anneal_func", "_scale_fn_ref", "lr_lambdas")
+                                and not callable(vv)}) for s in v]
+            continue
+        out[k] = jsonable(v)
+    return out
+
+
+def run(name, optimizer_name, groups, expression, steps, metrics, epochs, resume_at):
+    optimizer, scheduler = build(optimizer_name, groups, expression)
+    trace = [snapshot(optimizer)]
+    for i in range(steps):
+        if resume_at is not None and i == resume_at:
+            # PyTorch 1.13's CyclicLR keeps a WeakMethod in its state_dict, which cannot be copied or saved.
+            sd_s = copy.deepcopy({k: v for k, v in scheduler.state_dict().items() if k != "_scale_fn_ref"})
+            sd_o = copy.deepcopy(optimizer.state_dict())
+            optimizer, scheduler = build(optimizer_name, groups, expression)
+            optimizer.load_state_dict(sd_o)
+            scheduler.load_state_dict(sd_s)
+        optimizer.step()
+        if metrics is not None:
+            scheduler.step(metrics[i])
+        elif epochs is not None:
+            scheduler.step(epochs[i])
+        else:
+            scheduler.step()
+        trace.append(snapshot(optimizer))
+    return {
+        "name": name,
+        "torch_version": torch.__version__,
+        "optimizer": optimizer_name,
+        "param_groups": groups,
+        "scheduler": expression,
+        "steps": steps,
+        "metrics": [jsonable(m) for m in metrics] if metrics is not None else None,
+        "epochs": epochs,
+        "resume_at": resume_at,
+        "trace": trace,
+        "state_dict": state_dict(scheduler),
+    }
+
+
+def from_json(v):
+    return float(v) if v in ("nan", "inf", "-inf") else v
+
+
+def check_public(folder):
+    """Re-runs every shared case from its own fields and compares the traces exactly."""
+    bad = 0
+    for f in sorted(os.listdir(folder)):
+        if not f.endswith(".json"):
+            continue
+        c = json.load(open(os.path.join(folder, f)))
+        metrics = [from_json(m) for m in c["metrics"]] if c["metrics"] is not None else None
+        got = run(c["name"], c["optimizer"], c["param_groups"], c["scheduler"], c["steps"], metrics, c["epochs"], c["resume_at"])
+        same = got["trace"] == c["trace"]
+        bad += not same
+        print(("same " if same else "DIFF ") + f)
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", help="folder to write the extra cases into")
+    ap.add_argument("--check-public", help="folder of shared cases to reproduce")
+    args = ap.parse_args()
+    if args.check_public:
+        sys.exit(1 if check_public(args.check_public) else 0)
+    if not args.out:
+        ap.error("give --out or --check-public")
+    os.makedirs(args.out, exist_ok=True)
+    for name, (opt, groups), expr, steps, metrics, epochs, resume_at in CASES:
+        case = run(name, opt, groups, expr, steps, metrics, epochs, resume_at)
+        with open(os.path.join(args.out, name + ".json"), "w") as fh:
+            json.dump(case, fh, indent=1)
+            fh.write("\n")
+        print("wrote", name)
+
+
+if __name__ == "__main__":
+    main()
