@@ -18,11 +18,16 @@ abstract class BasicScheduler extends LrScheduler {
     final double[] attachLrs;
     long lastEpoch = -1;
     long stepCount;
+    /** Scratch for the values of the step being taken (no allocation per step). */
+    private final double[] pendingLr;
+    private final double[] pendingMomentum;
 
     BasicScheduler(ParamGroups groups) {
         super(groups);
         this.baseLrs = new double[n];
         this.attachLrs = new double[n];
+        this.pendingLr = new double[n];
+        this.pendingMomentum = new double[n];
     }
 
     /** PyTorch's {@code group.setdefault('initial_lr', group['lr'])}; then base lrs are the initial lrs. */
@@ -70,6 +75,14 @@ abstract class BasicScheduler extends LrScheduler {
     }
 
     /**
+     * Whether {@link #next} rescales the lr the group holds (PyTorch's "chainable" schedulers) rather
+     * than setting an absolute value (LambdaLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts).
+     */
+    boolean chainable() {
+        return true;
+    }
+
+    /**
      * Whether {@link #next} multiplies the group's lr by a factor that depends only on the step
      * (so a ChainedScheduler of such schedulers is the product of their factors).
      */
@@ -86,30 +99,38 @@ abstract class BasicScheduler extends LrScheduler {
     public void step() {
         long t = lastEpoch + 1;
         checkCanStep(t);
-        stepCount++;
-        lastEpoch = t;
         for (int g = 0; g < n; g++) {
-            groups.setLr(g, next(g, t, groups.lr(g)));
+            pendingLr[g] = next(g, t, groups.lr(g));
         }
-        afterStep(t);
+        commit(t);
     }
 
     @Override
     public void step(long epoch) {
         checkStep(epoch);
         checkCanStep(epoch);
-        stepCount++;
-        lastEpoch = epoch;
         for (int g = 0; g < n; g++) {
-            groups.setLr(g, jump(g, epoch, groups.lr(g)));
+            pendingLr[g] = jump(g, epoch, groups.lr(g));
         }
-        afterStep(epoch);
+        commit(epoch);
     }
 
-    final void afterStep(long t) {
+    /**
+     * Writes the values computed for step {@code t}. Everything that can fail (a user function, a
+     * step past the end) ran before, so a failed step changes nothing.
+     */
+    private void commit(long t) {
         if (cyclesMomentum()) {
             for (int g = 0; g < n; g++) {
-                groups.setMomentum(g, momentumAt(g, t));
+                pendingMomentum[g] = momentumAt(g, t);
+            }
+        }
+        stepCount++;
+        lastEpoch = t;
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, pendingLr[g]);
+            if (cyclesMomentum()) {
+                groups.setMomentum(g, pendingMomentum[g]);
             }
         }
         captureLastLr();
@@ -165,16 +186,7 @@ abstract class BasicScheduler extends LrScheduler {
         Map<String, Object> mine = new LinkedHashMap<>();
         writeHyperParameters(mine);
         for (Map.Entry<String, Object> e : mine.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof double[]) {
-                in.expectSameList(e.getKey(), (double[]) v);
-            } else if (v instanceof Integer) {
-                in.expectSame(e.getKey(), ((Integer) v).longValue());
-            } else if (v instanceof List) {
-                in.expectSame(e.getKey(), SchedulerState.of(Map.of("v", v)).asMap().get("v"));
-            } else {
-                in.expectSame(e.getKey(), v);
-            }
+            in.expectSame(e.getKey(), e.getValue());
         }
     }
 

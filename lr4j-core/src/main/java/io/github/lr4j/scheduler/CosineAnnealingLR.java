@@ -11,11 +11,26 @@ import java.util.Map;
 final class CosineAnnealingLR extends BasicScheduler {
     private final long tMax;
     private final double etaMin;
+    /** {@code 1 - cos(pi / tMax)}: PyTorch's step out of a trough. */
+    private final double troughStep;
+    /** The recursion's ratio for one step, computed once per step rather than once per group. */
+    private long ratioStep = -1;
+    private double ratio;
 
     CosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
         super(groups);
         this.tMax = tMax;
         this.etaMin = etaMin;
+        this.troughStep = 1 - Math.cos(Math.PI / tMax);
+    }
+
+    /** {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1) / tMax))}, memoized for the current step. */
+    private double ratio(long t) {
+        if (t != ratioStep) {
+            ratio = (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax));
+            ratioStep = t;
+        }
+        return ratio;
     }
 
     @Override
@@ -29,9 +44,9 @@ final class CosineAnnealingLR extends BasicScheduler {
             return lr;
         }
         if (Math.floorMod(t - 1 - tMax, 2 * tMax) == 0) {
-            return lr + (baseLrs[g] - etaMin) * (1 - Math.cos(Math.PI / tMax)) / 2;
+            return lr + (baseLrs[g] - etaMin) * troughStep / 2;
         }
-        return (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax)) * (lr - etaMin) + etaMin;
+        return ratio(t) * (lr - etaMin) + etaMin;
     }
 
     @Override

@@ -25,12 +25,30 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     }
 
     @Override
+    boolean chainable() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "CosineAnnealingWarmRestarts";
     }
 
     private double lrFor(int g, double cur, double period) {
-        return etaMin + (baseLrs[g] - etaMin) * (1 + Math.cos(Math.PI * cur / period)) / 2;
+        return lrFor(g, 1 + Math.cos(Math.PI * cur / period));
+    }
+
+    /** {@code onePlusCos = 1 + cos(pi T_cur / T_i)}, computed once per step by the stepping paths. */
+    private double lrFor(int g, double onePlusCos) {
+        return etaMin + (baseLrs[g] - etaMin) * onePlusCos / 2;
+    }
+
+    private void writeGroups(double cur, double period) {
+        double onePlusCos = 1 + Math.cos(Math.PI * cur / period);
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, lrFor(g, onePlusCos));
+        }
+        captureLastLr();
     }
 
     @Override
@@ -95,10 +113,7 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
             tCur = epoch;
         }
         lastEpoch = (long) Math.floor(epoch);
-        for (int g = 0; g < n; g++) {
-            groups.setLr(g, lrFor(g, tCur, tI));
-        }
-        captureLastLr();
+        writeGroups(tCur, tI);
     }
 
     @Override
@@ -119,10 +134,7 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
             tCur = tCur - tI;
             tI = tI * tMult;
         }
-        for (int g = 0; g < n; g++) {
-            groups.setLr(g, lrFor(g, tCur, tI));
-        }
-        captureLastLr();
+        writeGroups(tCur, tI);
     }
 
     @Override

@@ -98,7 +98,8 @@ public final class CyclicBuilder {
         double[] baseM = perGroup("baseMomentum", baseMomentum, n);
         double[] maxM = perGroup("maxMomentum", maxMomentum, n);
         if (cycleMomentum) {
-            Schedulers.requireMomentum(groups, "CyclicLR");
+            Schedulers.requireMomentum(groups, "CyclicLR cycles momentum by default",
+                    "; pass cycleMomentum(false) (cycle_momentum=False)");
             Schedulers.checkMomentum("baseMomentum", baseM);
             Schedulers.checkMomentum("maxMomentum", maxM);
         }

@@ -60,6 +60,11 @@ final class CyclicLR extends BasicScheduler {
     }
 
     @Override
+    boolean chainable() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "CyclicLR";
     }
@@ -91,6 +96,19 @@ final class CyclicLR extends BasicScheduler {
         return scaleFn(scaleByCycle ? cycle(t) : t);
     }
 
+    /** Scale factor and amplitude depend only on the step: computed once per step, not per group. */
+    private long memoStep = -1;
+    private double memoScale;
+    private double memoAmplitude;
+
+    private void memo(long t) {
+        if (t != memoStep) {
+            memoScale = scaleFactor(t);
+            memoAmplitude = amplitude(t);
+            memoStep = t;
+        }
+    }
+
     @Override
     double next(int g, long t, double lr) {
         return closed(g, t);
@@ -98,8 +116,9 @@ final class CyclicLR extends BasicScheduler {
 
     @Override
     double closed(int g, long t) {
-        double baseHeight = (maxLrs[g] - baseLrs[g]) * scaleFactor(t);
-        return baseLrs[g] + baseHeight * amplitude(t);
+        memo(t);
+        double baseHeight = (maxLrs[g] - baseLrs[g]) * memoScale;
+        return baseLrs[g] + baseHeight * memoAmplitude;
     }
 
     @Override
@@ -109,8 +128,9 @@ final class CyclicLR extends BasicScheduler {
 
     @Override
     double momentumAt(int g, long t) {
-        double baseHeight = (maxMomentums[g] - baseMomentums[g]) * scaleFactor(t);
-        return maxMomentums[g] - baseHeight * amplitude(t);
+        memo(t);
+        double baseHeight = (maxMomentums[g] - baseMomentums[g]) * memoScale;
+        return maxMomentums[g] - baseHeight * memoAmplitude;
     }
 
     @Override

@@ -20,6 +20,11 @@ final class LambdaLR extends BasicScheduler {
     }
 
     @Override
+    boolean chainable() {
+        return multiplicativeForm;
+    }
+
+    @Override
     public String name() {
         return multiplicativeForm ? "MultiplicativeLR" : "LambdaLR";
     }

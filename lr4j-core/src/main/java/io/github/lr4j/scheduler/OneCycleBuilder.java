@@ -108,7 +108,8 @@ public final class OneCycleBuilder {
         double[] baseM = perGroup("baseMomentum", baseMomentum, n);
         double[] maxM = perGroup("maxMomentum", maxMomentum, n);
         if (cycleMomentum) {
-            Schedulers.requireMomentum(groups, "OneCycleLR");
+            Schedulers.requireMomentum(groups, "OneCycleLR cycles momentum by default",
+                    "; pass cycleMomentum(false) (cycle_momentum=False)");
             Schedulers.checkMomentum("baseMomentum", baseM);
             Schedulers.checkMomentum("maxMomentum", maxM);
         }

@@ -90,6 +90,11 @@ final class OneCycleLR extends BasicScheduler {
     }
 
     @Override
+    boolean chainable() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "OneCycleLR";
     }
@@ -115,12 +120,27 @@ final class OneCycleLR extends BasicScheduler {
         return super.lrAt(step, group);
     }
 
-    private double anneal(double start, double end, double pct) {
-        if (cos) {
-            double cosOut = Math.cos(Math.PI * pct) + 1;
-            return end + (start - end) / 2.0 * cosOut;
+    /** Phase, progress and cosine depend only on the step: computed once per step, not per group. */
+    private long memoStep = -1;
+    private int memoPhase;
+    private double memoPct;
+    private double memoCosOut;
+
+    private void memo(long t) {
+        if (t != memoStep) {
+            memoPhase = phase(t);
+            memoPct = pct(memoPhase, t);
+            memoCosOut = Math.cos(Math.PI * memoPct) + 1;
+            memoStep = t;
         }
-        return (end - start) * pct + start;
+    }
+
+    /** PyTorch's {@code _annealing_cos} / {@code _annealing_linear} at the memoized step. */
+    private double anneal(double start, double end) {
+        if (cos) {
+            return end + (start - end) / 2.0 * memoCosOut;
+        }
+        return (end - start) * memoPct + start;
     }
 
     private int phase(long t) {
@@ -144,8 +164,9 @@ final class OneCycleLR extends BasicScheduler {
 
     @Override
     double closed(int g, long t) {
-        int p = phase(t);
-        double v = anneal(lrs[g][startLr[p]], lrs[g][endLr[p]], pct(p, t));
+        memo(t);
+        int p = memoPhase;
+        double v = anneal(lrs[g][startLr[p]], lrs[g][endLr[p]]);
         return v < 0 ? 0 : v; // only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation)
     }
 
@@ -156,9 +177,11 @@ final class OneCycleLR extends BasicScheduler {
 
     @Override
     double momentumAt(int g, long t) {
-        int p = phase(t);
-        double[] m = {maxMomentums[g], baseMomentums[g]};
-        return anneal(m[startM[p]], m[endM[p]], pct(p, t));
+        memo(t);
+        int p = memoPhase;
+        double start = startM[p] == MAX_M ? maxMomentums[g] : baseMomentums[g];
+        double end = endM[p] == MAX_M ? maxMomentums[g] : baseMomentums[g];
+        return anneal(start, end);
     }
 
     @Override

@@ -58,6 +58,21 @@ public final class Schedulers {
         return out;
     }
 
+    /**
+     * A user's own schedule (a small class or a lambda): absolute values from
+     * {@link Schedule#lr(long, int, double)}, with state, random access and composition like the
+     * built-in schedulers. Random access costs what the schedule's own function costs.
+     */
+    public static LrScheduler custom(ParamGroups groups, Schedule schedule) {
+        if (schedule == null) {
+            throw new IllegalArgumentException("schedule must not be null");
+        }
+        if (schedule.changesMomentum()) {
+            requireMomentum(groups, "this schedule changes momentum", "");
+        }
+        return new CustomScheduler(groups, schedule).attach();
+    }
+
     /** PyTorch's StepLR: {@code lr = base * gamma^floor(t / stepSize)}. */
     public static LrScheduler stepLR(ParamGroups groups, long stepSize, double gamma) {
         atLeast("stepSize", stepSize, 1);
@@ -211,10 +226,9 @@ public final class Schedulers {
         }
     }
 
-    static void requireMomentum(ParamGroups groups, String scheduler) {
+    static void requireMomentum(ParamGroups groups, String what, String hint) {
         if (groups.momentumKind() == MomentumKind.NONE) {
-            throw new IllegalArgumentException(scheduler + " cycles momentum by default, but these param groups have no "
-                    + "momentum or beta1 (e.g. Adagrad); pass cycleMomentum(false)");
+            throw new IllegalArgumentException(what + ", but these param groups have no momentum or beta1 (e.g. Adagrad)" + hint);
         }
     }
 

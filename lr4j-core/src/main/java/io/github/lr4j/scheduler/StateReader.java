@@ -155,25 +155,51 @@ final class StateReader {
         return (List<?>) v;
     }
 
+    /** Deep equality where numbers compare by value (JSON readers give Integer, Long or Double). */
+    static boolean sameValue(Object saved, Object mine) {
+        if (mine instanceof Number || mine instanceof String && saved instanceof Number) {
+            try {
+                return Double.compare(toDouble(saved), toDouble(mine)) == 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (mine instanceof double[]) {
+            mine = SchedulerState.numbers((double[]) mine);
+        }
+        if (mine instanceof List && saved instanceof List) {
+            List<?> a = (List<?>) saved;
+            List<?> b = (List<?>) mine;
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!sameValue(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (mine instanceof Map && saved instanceof Map) {
+            Map<?, ?> a = (Map<?, ?>) saved;
+            Map<?, ?> b = (Map<?, ?>) mine;
+            if (!a.keySet().equals(b.keySet())) {
+                return false;
+            }
+            for (Object k : b.keySet()) {
+                if (!sameValue(a.get(k), b.get(k))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.equals(saved, mine);
+    }
+
     /** The hyper-parameter stored under {@code key} must equal the scheduler's own. */
     void expectSame(String key, Object mine) {
         Object saved = raw(key);
-        Object normalized = saved;
-        if (mine instanceof Double && (saved instanceof Number || saved instanceof String)) {
-            try {
-                normalized = toDouble(saved);
-            } catch (NumberFormatException e) {
-                throw bad(key, "a number", saved);
-            }
-            if (Double.compare((Double) normalized, (Double) mine) == 0) {
-                return;
-            }
-        } else if (mine instanceof Long && saved instanceof Number) {
-            double d = ((Number) saved).doubleValue();
-            if (d == (Long) mine) {
-                return;
-            }
-        } else if (Objects.equals(saved, mine)) {
+        if (sameValue(saved, mine)) {
             return;
         }
         throw new IllegalArgumentException("cannot restore " + scheduler + ": the state was saved with " + key + "="

@@ -228,7 +228,7 @@ public final class Parser {
             Token t = peek();
             if (t.kind() == Token.Kind.OP && t.is("(")) {
                 next();
-                e = call(e, t.column());
+                e = call(e, e.column());
             } else if (t.kind() == Token.Kind.OP && t.is(".")) {
                 next();
                 Token name = next();
@@ -259,12 +259,16 @@ public final class Parser {
                     }
                     keywords.add(new Expr.Keyword(t.column(), t.text(), expression()));
                 } else {
+                    if (t.kind() == Token.Kind.END) {
+                        throw new SpecException(t.column(), "expected ')' but found the end of the expression");
+                    }
+                    boolean startsValue = t.kind() != Token.Kind.OP || t.is("(") || t.is("[") || t.is("-") || t.is("+");
+                    if (!startsValue) {
+                        throw new SpecException(t.column(), "expected an argument or ')' but found " + t.describe());
+                    }
                     if (!keywords.isEmpty()) {
                         throw new SpecException(t.column(), "expected a keyword argument (name=value): positional arguments"
                                 + " must come before keyword arguments");
-                    }
-                    if (t.kind() == Token.Kind.END) {
-                        throw new SpecException(t.column(), "expected ')' but found the end of the expression");
                     }
                     args.add(expression());
                 }

@@ -151,6 +151,10 @@ public final class ScheduleSpec {
     /** Parses {@code expression} and builds the scheduler it describes on {@code groups}. */
     public static Scheduler build(String expression, ParamGroups groups) {
         Expr e = Parser.parse(expression);
+        if (!(e instanceof Expr.Call)) {
+            throw new SpecException(e.column(), "expected a scheduler such as StepLR(step_size=30) but found "
+                    + (e instanceof Expr.Binary ? "an arithmetic expression" : "a value"));
+        }
         Object v = new ScheduleSpecEvaluator(groups).value(e);
         if (!(v instanceof Scheduler)) {
             throw new SpecException(e.column(), "expected a scheduler such as StepLR(step_size=30) but found " + Args.show(v));
@@ -266,7 +270,7 @@ public final class ScheduleSpec {
                 if (args.given(k.name())) {
                     throw new SpecException(k.column(), name + "() got multiple values for argument '" + k.name() + "'");
                 }
-                args.put(k.name(), value(k.value()), k.column());
+                args.put(k.name(), value(k.value()), k.value().column());
             }
             for (Map.Entry<String, Object> d : sig.defaults().entrySet()) {
                 if (!args.given(d.getKey())) {

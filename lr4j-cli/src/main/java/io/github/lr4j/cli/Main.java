@@ -1,0 +1,59 @@
+package io.github.lr4j.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lr4j} command line. */
+@Command(name = "lr4j", mixinStandardHelpOptions = true, version = "lr4j 0.1.0",
+        description = {"Learning-rate schedules for the JVM, with PyTorch's numbers.", "",
+            "Without a command, prints the lr of a warm-up + cosine schedule (two param groups) as a table."},
+        subcommands = {TraceCommand.class, TableCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+            "  lr4j table 'OneCycleLR(max_lr=0.1, total_steps=20)' --groups 0.1,0.01 --momentum 0.9",
+            "  lr4j trace shared/golden/public/onecycle_cos.json"})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The schedule shown when lr4j runs without a command. */
+    static final String DEMO = "SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=0.1, total_iters=5), "
+            + "CosineAnnealingLR(optimizer, T_max=25, eta_min=0.001)], milestones=[5])";
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("lr4j: " + DEMO);
+        out.println("(run 'lr4j --help' for the commands)");
+        out.println();
+        out.flush();
+        spec.commandLine().execute("table", DEMO, "--steps", "30", "--groups", "0.1,0.01", "--format", "md");
+    }
+
+    /** A configured command line: exit code 2 and one line for bad input (a stack trace with --verbose). */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = parseResult.originalArgs().contains("--verbose");
+            PrintWriter err = commandLine.getErr();
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.println("lr4j: " + ex.getMessage());
+            err.flush();
+            return 2;
+        });
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("lr4j: " + ex.getMessage());
+            err.println("(see 'lr4j " + ex.getCommandLine().getCommandName() + " --help')");
+            err.flush();
+            return 2;
+        });
+        return cmd;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

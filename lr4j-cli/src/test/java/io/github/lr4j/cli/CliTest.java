@@ -1,0 +1,105 @@
+package io.github.lr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Drives the commands through picocli with output captured in StringWriters. */
+class CliTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        return cmd.execute(args);
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Paths.get(CliTest.class.getResource("/" + name).toURI());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sequential_warmup_cosine.json", "resume_plateau.json", "cosine_warm_restarts_fractional.json",
+        "onecycle_three_phase_adam.json"})
+    @SuppressWarnings("unchecked")
+    void trace_printsPyTorchsTraceAsOneJsonObject(String name) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> golden = json.readValue(Files.readString(resource(name)), Map.class);
+
+        assertThat(run("trace", resource(name).toString())).isZero();
+
+        assertThat(out.toString().strip().lines()).hasSize(1);
+        Map<String, Object> printed = json.readValue(out.toString(), Map.class);
+        List<Map<String, List<Object>>> want = (List<Map<String, List<Object>>>) golden.get("trace");
+        List<Map<String, List<Object>>> got = (List<Map<String, List<Object>>>) printed.get("trace");
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < want.size(); i++) {
+            for (int g = 0; g < want.get(i).get("lr").size(); g++) {
+                double w = ((Number) want.get(i).get("lr").get(g)).doubleValue();
+                double v = ((Number) got.get(i).get("lr").get(g)).doubleValue();
+                assertThat(Math.abs(v - w)).as(name + " trace[" + i + "].lr[" + g + "]").isLessThanOrEqualTo(1e-12 * Math.abs(w));
+            }
+        }
+        assertThat(((Map<String, Object>) printed.get("state_dict")).get("last_epoch"))
+                .isEqualTo(((Map<String, Object>) golden.get("state_dict")).get("last_epoch"));
+    }
+
+    @Test
+    void trace_malformedExpression_exits2WithOneLineSayingWhereAndWhat(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"optimizer\": \"SGD\", \"param_groups\": [{\"lr\": 0.1}], "
+                + "\"scheduler\": \"StepLR(optimizer, step_size=3 gamma=0.5)\", \"steps\": 3}");
+        assertThat(run("trace", bad.toString())).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo("lr4j: column 31: expected ',' but found 'gamma'" + System.lineSeparator());
+    }
+
+    @Test
+    void trace_missingFile_exits2() {
+        assertThat(run("trace", "/no/such/case.json")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("lr4j: no such file: /no/such/case.json");
+    }
+
+    @Test
+    void trace_verbose_addsTheStackTrace() {
+        assertThat(run("trace", "/no/such/case.json", "--verbose")).isEqualTo(2);
+        assertThat(err.toString()).contains("at io.github.lr4j.cli");
+    }
+
+    @Test
+    void table_printsEveryGroupAndMomentum() {
+        assertThat(run("table", "OneCycleLR(max_lr=[0.1, 0.01], total_steps=10)", "--steps", "10", "--every", "5",
+                "--groups", "0.1,0.01", "--momentum", "0.9")).isZero();
+        List<String> lines = out.toString().strip().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("step,lr0,lr1,momentum0,momentum1");
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(1)).isEqualTo("0,0.0040000000,0.00040000000,0.950000,0.950000");
+    }
+
+    @Test
+    void table_unknownKeyword_suggestsTheNearestName() {
+        assertThat(run("table", "CosineAnnealingLR(Tmax=10)")).isEqualTo(2);
+        assertThat(err.toString()).contains("did you mean T_max?");
+    }
+
+    @Test
+    void noCommand_showsTheDemoSchedule() {
+        assertThat(run()).isZero();
+        assertThat(out.toString()).contains("| 30 | 0.0010000000 | 0.0010000000 |");
+    }
+}
