@@ -1,0 +1,92 @@
+package io.github.lr4j.bench;
+
+import io.github.lr4j.optim.Optimizer;
+import io.github.lr4j.optim.Optimizers;
+import io.github.lr4j.optim.Parameter;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The Java side of {@code bench/optim-vs-torch}: reads commands on stdin so that the driver can
+ * interleave lr4j and PyTorch samples in one run.
+ * <pre>
+ * setup OPTIMIZER PARAMS TENSORS THREADS   builds the optimizer (with PyTorch's defaults) and warms it up
+ * sample N                                 times N steps, prints "ms ms ms ..."
+ * quit
+ * </pre>
+ */
+public final class OptimBenchServer {
+    private OptimBenchServer() {
+    }
+
+    static Optimizer build(String name, long params, int tensors, int threads) {
+        Map<String, Object> defaults;
+        switch (name) {
+            case "sgd": defaults = Map.of("lr", 0.01, "momentum", 0.9); name = "SGD"; break;
+            case "adam": defaults = Map.of("lr", 1e-3); name = "Adam"; break;
+            case "adamw": defaults = Map.of("lr", 1e-3); name = "AdamW"; break;
+            case "rmsprop": defaults = Map.of("lr", 1e-2); name = "RMSprop"; break;
+            case "adagrad": defaults = Map.of("lr", 1e-2); name = "Adagrad"; break;
+            default: throw new IllegalArgumentException("unknown optimizer " + name);
+        }
+        Optimizer opt = Optimizers.create(name, defaults).threads(threads);
+        Random random = new Random(1);
+        List<Parameter> ps = new ArrayList<>();
+        int each = Math.toIntExact(params / tensors);
+        for (int t = 0; t < tensors; t++) {
+            float[] data = new float[each];
+            Parameter p = Parameter.of("p" + t, data);
+            for (int i = 0; i < each; i++) {
+                data[i] = (float) random.nextGaussian();
+                p.grad()[i] = (float) (random.nextGaussian() * 1e-3);
+            }
+            ps.add(p);
+        }
+        opt.addParamGroup(ps);
+        return opt;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        PrintStream out = System.out;
+        Optimizer opt = null;
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] w = line.trim().split("\\s+");
+            switch (w[0]) {
+                case "setup":
+                    opt = null;
+                    System.gc();
+                    opt = build(w[1], (long) Double.parseDouble(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[4]));
+                    long until = System.nanoTime() + 1_500_000_000L; // JIT warm-up: 1.5 s of steps
+                    while (System.nanoTime() < until) {
+                        opt.step();
+                    }
+                    out.println("ready");
+                    break;
+                case "sample":
+                    int n = Integer.parseInt(w[1]);
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < n; i++) {
+                        long t0 = System.nanoTime();
+                        opt.step();
+                        long t1 = System.nanoTime();
+                        sb.append(i == 0 ? "" : " ").append((t1 - t0) / 1e6);
+                    }
+                    out.println(sb);
+                    break;
+                case "quit":
+                    return;
+                default:
+                    out.println("error unknown command " + w[0]);
+            }
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.lr4j.optim;
+
+/**
+ * The fused update loops: one pass over each tensor, every branch hoisted out of the loop, only
+ * float arithmetic inside, so HotSpot vectorizes them. Each follows PyTorch 1.13's single-tensor
+ * ({@code foreach=False}) update, operation by operation, in float32; {@code sign} is -1 for
+ * {@code maximize}, {@code wd} the L2 weight decay (0 for none).
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    /** Largest |g| (NaN if any is NaN): a non-finite result means a non-finite gradient. */
+    static float maxAbs(float[] g, int from, int to) {
+        float acc = 0f;
+        for (int i = from; i < to; i++) {
+            acc = Math.max(acc, Math.abs(g[i]));
+        }
+        return acc;
+    }
+
+    static void sgdPlain(float[] p, float[] g, int from, int to, float sign, float wd, float negLr) {
+        for (int i = from; i < to; i++) {
+            float d = sign * g[i] + wd * p[i];
+            p[i] = p[i] + negLr * d;
+        }
+    }
+
+    /** SGD with momentum; {@code first}: the buffer starts as a copy of the gradient (PyTorch's clone). */
+    static void sgdMomentum(float[] p, float[] g, float[] buf, int from, int to, float sign, float wd, float momentum,
+                            float oneMinusDampening, boolean nesterov, boolean first, float negLr) {
+        if (first) {
+            for (int i = from; i < to; i++) {
+                float d = sign * g[i] + wd * p[i];
+                buf[i] = d;
+                float step = nesterov ? d + momentum * d : d;
+                p[i] = p[i] + negLr * step;
+            }
+        } else if (nesterov) {
+            for (int i = from; i < to; i++) {
+                float d = sign * g[i] + wd * p[i];
+                float b = buf[i] * momentum + oneMinusDampening * d;
+                buf[i] = b;
+                p[i] = p[i] + negLr * (d + momentum * b);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                float d = sign * g[i] + wd * p[i];
+                float b = buf[i] * momentum + oneMinusDampening * d;
+                buf[i] = b;
+                p[i] = p[i] + negLr * b;
+            }
+        }
+    }
+
+    /**
+     * Adam and AdamW: {@code decay} is AdamW's {@code 1 - lr * weight_decay} (1 for Adam), {@code wd}
+     * Adam's L2 term (0 for AdamW).
+     */
+    static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float sign, float wd, float decay,
+                     float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float bc2Sqrt, float eps,
+                     float negStepSize) {
+        for (int i = from; i < to; i++) {
+            float pi = p[i] * decay;
+            float d = sign * g[i] + wd * pi;
+            float mi = m[i] * beta1 + oneMinusBeta1 * d;
+            float vi = v[i] * beta2 + oneMinusBeta2 * d * d;
+            m[i] = mi;
+            v[i] = vi;
+            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+            p[i] = pi + negStepSize * mi / denom;
+        }
+    }
+
+    static void adamAmsgrad(float[] p, float[] g, float[] m, float[] v, float[] vMax, int from, int to, float sign,
+                            float wd, float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                            float bc2Sqrt, float eps, float negStepSize) {
+        for (int i = from; i < to; i++) {
+            float pi = p[i] * decay;
+            float d = sign * g[i] + wd * pi;
+            float mi = m[i] * beta1 + oneMinusBeta1 * d;
+            float vi = v[i] * beta2 + oneMinusBeta2 * d * d;
+            float vm = Math.max(vMax[i], vi);
+            m[i] = mi;
+            v[i] = vi;
+            vMax[i] = vm;
+            float denom = (float) Math.sqrt(vm) / bc2Sqrt + eps;
+            p[i] = pi + negStepSize * mi / denom;
+        }
+    }
+
+    static void rmsprop(float[] p, float[] g, float[] sq, int from, int to, float sign, float wd, float alpha,
+                        float oneMinusAlpha, float eps, float negLr) {
+        for (int i = from; i < to; i++) {
+            float d = sign * g[i] + wd * p[i];
+            float s = sq[i] * alpha + oneMinusAlpha * d * d;
+            sq[i] = s;
+            float avg = (float) Math.sqrt(s) + eps;
+            p[i] = p[i] + negLr * d / avg;
+        }
+    }
+
+    /** RMSprop with any of centered (grad average {@code ga}) and momentum ({@code buf}); null when off. */
+    static void rmspropGeneral(float[] p, float[] g, float[] sq, float[] ga, float[] buf, int from, int to, float sign,
+                               float wd, float alpha, float oneMinusAlpha, float eps, float momentum, float negLr) {
+        for (int i = from; i < to; i++) {
+            float d = sign * g[i] + wd * p[i];
+            float s = sq[i] * alpha + oneMinusAlpha * d * d;
+            sq[i] = s;
+            float avg;
+            if (ga != null) {
+                float a = ga[i] * alpha + oneMinusAlpha * d;
+                ga[i] = a;
+                avg = (float) Math.sqrt(s + -1f * a * a) + eps;
+            } else {
+                avg = (float) Math.sqrt(s) + eps;
+            }
+            if (buf != null) {
+                float b = buf[i] * momentum + d / avg;
+                buf[i] = b;
+                p[i] = p[i] + negLr * b;
+            } else {
+                p[i] = p[i] + negLr * d / avg;
+            }
+        }
+    }
+
+    static void adagrad(float[] p, float[] g, float[] sum, int from, int to, float sign, float wd, float eps, float negClr) {
+        for (int i = from; i < to; i++) {
+            float d = sign * g[i] + wd * p[i];
+            float s = sum[i] + 1f * d * d;
+            sum[i] = s;
+            float std = (float) Math.sqrt(s) + eps;
+            p[i] = p[i] + negClr * d / std;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.lr4j.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every optimizer case run by real torch.optim (PyTorch 1.13, float32, foreach=False) is reproduced. */
+class GoldenOptimTest {
+
+    static Stream<Path> cases() throws IOException, URISyntaxException {
+        Path dir = Paths.get(GoldenOptimTest.class.getResource("/golden").toURI());
+        return Files.list(dir).filter(p -> p.toString().endsWith(".json")).sorted();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @SuppressWarnings("unchecked")
+    void everyParameterAfterEveryStep_matchesTorchOptim(Path file) throws IOException {
+        Map<String, Object> testCase = new ObjectMapper().readValue(Files.readString(file), Map.class);
+        Map<String, Object> result = OptimTraceRunner.run(testCase);
+        List<List<List<List<Number>>>> want = (List<List<List<List<Number>>>>) testCase.get("trace");
+        List<List<List<List<Number>>>> got = (List<List<List<List<Number>>>>) result.get("trace");
+        assertThat(got).hasSameSizeAs(want);
+        double worst = 0;
+        for (int s = 0; s < want.size(); s++) {
+            for (int g = 0; g < want.get(s).size(); g++) {
+                for (int t = 0; t < want.get(s).get(g).size(); t++) {
+                    List<Number> w = want.get(s).get(g).get(t);
+                    List<Number> v = got.get(s).get(g).get(t);
+                    assertThat(v).hasSameSizeAs(w);
+                    for (int i = 0; i < w.size(); i++) {
+                        double e = w.get(i).doubleValue();
+                        double a = v.get(i).doubleValue();
+                        worst = Math.max(worst, Math.abs(a - e) / (1e-6 + 1e-5 * Math.abs(e)));
+                        assertThat(Math.abs(a - e)).as("%s step %d group %d tensor %d [%d]: got %s, torch %s",
+                                testCase.get("name"), s, g, t, i, a, e).isLessThanOrEqualTo(1e-6 + 1e-5 * Math.abs(e));
+                    }
+                }
+            }
+        }
+        List<List<Number>> lrUsed = (List<List<Number>>) testCase.get("lr_used");
+        if (lrUsed != null) {
+            List<List<Number>> ours = (List<List<Number>>) result.get("lr_used");
+            for (int s = 0; s < lrUsed.size(); s++) {
+                for (int g = 0; g < lrUsed.get(s).size(); g++) {
+                    double e = lrUsed.get(s).get(g).doubleValue();
+                    assertThat(ours.get(s).get(g).doubleValue()).as("lr_used[%d][%d]", s, g)
+                            .isCloseTo(e, org.assertj.core.data.Offset.offset(1e-12 * Math.abs(e) + 1e-18));
+                }
+            }
+        }
+    }
+}
