@@ -58,8 +58,9 @@ def main():
     ap.add_argument("--tensors", default="1,100")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per configuration")
     ap.add_argument("--jar", required=True)
+    ap.add_argument("--unchecked", action="store_true", help="lr4j without its non-finite gradient check")
     args = ap.parse_args()
-    java = subprocess.Popen(["java", "-Xmx6g", "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"],
+    java = subprocess.Popen(["java", "-Xmx6g", "-Dlr4j.bench.unchecked=%s" % str(args.unchecked).lower(), "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def ask(cmd):

@@ -36,6 +36,9 @@ public final class OptimBenchServer {
             default: throw new IllegalArgumentException("unknown optimizer " + name);
         }
         Optimizer opt = Optimizers.create(name, defaults).threads(threads);
+        if (Boolean.getBoolean("lr4j.bench.unchecked")) {
+            opt.nonFiniteGradients(io.github.lr4j.optim.NonFiniteGradients.UNCHECKED);
+        }
         Random random = new Random(1);
         List<Parameter> ps = new ArrayList<>();
         int each = Math.toIntExact(params / tensors);

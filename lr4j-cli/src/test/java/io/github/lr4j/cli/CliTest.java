@@ -102,4 +102,20 @@ class CliTest {
         assertThat(run()).isZero();
         assertThat(out.toString()).contains("| 30 | 0.0010000000 | 0.0010000000 |");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void optimTrace_printsTheParametersAfterEveryStep() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> golden = json.readValue(Files.readString(resource("sgd_momentum_onecycle.json")), Map.class);
+        assertThat(run("optim-trace", resource("sgd_momentum_onecycle.json").toString())).isZero();
+        List<List<List<List<Number>>>> want = (List<List<List<List<Number>>>>) golden.get("trace");
+        List<List<List<List<Number>>>> got = (List<List<List<List<Number>>>>) json.readValue(out.toString(), Map.class).get("trace");
+        assertThat(got).hasSameSizeAs(want);
+        int last = want.size() - 1;
+        for (int i = 0; i < want.get(last).get(0).get(0).size(); i++) {
+            double w = want.get(last).get(0).get(0).get(i).doubleValue();
+            assertThat(got.get(last).get(0).get(0).get(i).doubleValue()).isCloseTo(w, org.assertj.core.data.Offset.offset(1e-6 + 1e-5 * Math.abs(w)));
+        }
+    }
 }

@@ -17,8 +17,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every optimizer case run by real torch.optim (PyTorch 1.13, float32, foreach=False) is reproduced. */
 class GoldenOptimTest {
 
+    /** The shared cases (golden/) and ours from tools/golden/generate_optim.py (golden-extra/). */
     static Stream<Path> cases() throws IOException, URISyntaxException {
-        Path dir = Paths.get(GoldenOptimTest.class.getResource("/golden").toURI());
+        return Stream.concat(list("/golden"), list("/golden-extra"));
+    }
+
+    private static Stream<Path> list(String folder) throws IOException, URISyntaxException {
+        Path dir = Paths.get(GoldenOptimTest.class.getResource(folder).toURI());
         return Files.list(dir).filter(p -> p.toString().endsWith(".json")).sorted();
     }
 

@@ -1,0 +1,37 @@
+package io.github.lr4j.cli;
+
+import io.github.lr4j.optim.OptimTraceRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lr4j optim-trace CASE.json}: replays an optimizer case and prints the parameters after every step. */
+@Command(name = "optim-trace", mixinStandardHelpOptions = true,
+        description = {"Replays an optimizer case in the format of shared/golden/optim/FORMAT.md (optimizer, param groups,",
+            "shapes, initial parameters, gradients, optional scheduler) and prints one JSON object:",
+            "{\"trace\": [[[params of group 0 tensor 0], ...], ...]} with the parameters after each step."},
+        footer = {"", "Example:", "  lr4j optim-trace shared/golden/optim/public/sgd_momentum_onecycle.json"})
+final class OptimTraceCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "CASE.json", description = "the case to replay")
+    Path file;
+
+    @Option(names = "--verbose", description = "print a stack trace on errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> result = OptimTraceRunner.run(Json.readObject(file));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Json.write(Map.of("trace", result.get("trace"))));
+        out.flush();
+        return 0;
+    }
+}
