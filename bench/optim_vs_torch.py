@@ -90,7 +90,7 @@ def main():
                     gbps = params * BYTES[name] / (lr4j_ms / 1e3) / 1e9
                     row = {"optimizer": name, "params": params, "tensors": tensors, "threads": threads,
                            "lr4j_ms": round(lr4j_ms, 4), "torch_ms": round(torch_ms, 4) if torch_ms else None,
-                           "lr4j_gbps": round(gbps, 2)}
+                           "lr4j_gbps": round(gbps, 2), "lr4j_checks_gradients": not args.unchecked}
                     rows.append(row)
                     print("%-8s %9d %7d %7d %10.3f %10s %8s %9.2f" % (
                         name, params, tensors, threads, lr4j_ms, "%.3f" % torch_ms if torch_ms else "-",

@@ -1,10 +1,5 @@
 package io.github.lr4j.cli;
 
-import io.github.lr4j.groups.MomentumKind;
-import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.Scheduler;
-import io.github.lr4j.spec.ScheduleSpec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,84 +9,86 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lr4j table SPEC}: the lr (and momentum) of every group at every step, without training. */
 @Command(name = "table", mixinStandardHelpOptions = true,
         description = {"Steps a schedule with no optimizer behind it and prints every group's lr (and momentum, where",
-            "the schedule changes it) after construction (step 0) and after each step."},
+            "the schedule changes it) after construction (step 0) and after each step.",
+            "SPEC is a PyTorch constructor call ('optimizer' may be left out), a JSON object",
+            "{\"type\": \"StepLR\", \"step_size\": 30}, or @FILE holding either."},
         footer = {"", "Examples:",
             "  lr4j table 'StepLR(step_size=3, gamma=0.5)' --steps 10",
-            "  lr4j table 'OneCycleLR(max_lr=[0.1, 0.01], total_steps=100)' --steps 100 --every 10 --momentum 0.9 --format md"})
+            "  lr4j table 'OneCycleLR(max_lr=[0.1, 0.01], total_steps=100)' --groups 0.1,0.01 --steps 100 --every 10 --format md",
+            "  lr4j table '{\"type\": \"ExponentialLR\", \"gamma\": 0.9}' --steps 5 --format json",
+            "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics val_loss.txt --steps 30"})
 final class TableCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "SPEC", description = "a PyTorch scheduler expression; 'optimizer' may be left out")
+    @Mixin
+    ScheduleInputs inputs;
+
+    @Parameters(paramLabel = "SPEC", description = "the schedule")
     String expression;
 
     @Option(names = "--steps", defaultValue = "20", description = "steps to take (default: ${DEFAULT-VALUE})")
     long steps;
 
-    @Option(names = "--every", defaultValue = "1", description = "print every K-th step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--every", defaultValue = "1", description = "print every K-th step, and the last (default: ${DEFAULT-VALUE})")
     long every;
-
-    @Option(names = "--groups", split = ",", defaultValue = "0.1",
-            description = "base lr of each param group, comma-separated (default: ${DEFAULT-VALUE})")
-    double[] groups;
-
-    @Option(names = "--momentum", description = "give the groups this momentum (needed by OneCycleLR and CyclicLR cycling)")
-    Double momentum;
 
     @Option(names = "--format", defaultValue = "csv", description = "csv, json or md (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--verbose", description = "print a stack trace on errors")
-    boolean verbose;
-
     @Override
     public Integer call() {
-        if (steps < 0) {
-            throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
-        }
+        Checks.steps(steps);
         if (every < 1) {
             throw new IllegalArgumentException("--every must be >= 1, got " + every);
         }
         if (!List.of("csv", "json", "md").contains(format)) {
             throw new IllegalArgumentException("--format must be csv, json or md, got " + format);
         }
-        ParamGroups pg = momentum == null ? ParamGroups.of(groups)
-                : ParamGroups.withMomentum(MomentumKind.MOMENTUM, groups, new double[] {momentum});
-        Scheduler s = ScheduleSpec.build(expression, pg);
-        if (!(s instanceof LrScheduler)) {
-            throw new IllegalArgumentException(s.name() + " is driven by a metric; table needs a time-based schedule");
-        }
-        LrScheduler scheduler = (LrScheduler) s;
+        Simulation sim = new Simulation(expression, inputs, expression, steps);
+        boolean momentum = sim.momentumChanges();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (long t = 0; t <= steps; t++) {
-            if (t > 0) {
-                scheduler.step();
-            }
-            if (t % every == 0 || t == steps) {
+        for (int t = 0; t < sim.points(); t++) {
+            if (t % every == 0 || t == sim.points() - 1) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("step", t);
-                row.put("lr", scheduler.lastLrs());
-                if (momentum != null) {
-                    double[] m = new double[pg.size()];
-                    for (int g = 0; g < m.length; g++) {
-                        m[g] = pg.momentum(g);
-                    }
+                double[] lr = new double[sim.groups()];
+                double[] m = new double[sim.groups()];
+                for (int g = 0; g < lr.length; g++) {
+                    lr[g] = sim.report.lr()[g][t];
+                    m[g] = sim.report.momentum()[g][t];
+                }
+                row.put("lr", lr);
+                if (momentum) {
                     row.put("momentum", m);
                 }
                 rows.add(row);
             }
         }
-        print(rows, pg.size());
+        print(rows, sim.groups(), momentum);
+        for (String w : sim.report.warnings()) {
+            if (w.startsWith("stepping fails")) {
+                spec.commandLine().getErr().println("lr4j: " + w);
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
         return 0;
     }
 
-    private void print(List<Map<String, Object>> rows, int n) {
+    /** Six significant digits without trailing zeros, for humans (csv and json keep every digit). */
+    static String short6(double v) {
+        return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
+    }
+
+    private void print(List<Map<String, Object>> rows, int n, boolean momentum) {
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(Json.write(rows));
@@ -103,27 +100,28 @@ final class TableCommand implements Callable<Integer> {
         for (int g = 0; g < n; g++) {
             header.add("lr" + g);
         }
-        if (momentum != null) {
+        if (momentum) {
             for (int g = 0; g < n; g++) {
                 header.add("momentum" + g);
             }
         }
-        String sep = format.equals("csv") ? "," : " | ";
-        String pre = format.equals("csv") ? "" : "| ";
-        String post = format.equals("csv") ? "" : " |";
+        boolean csv = format.equals("csv");
+        String sep = csv ? "," : " | ";
+        String pre = csv ? "" : "| ";
+        String post = csv ? "" : " |";
         out.println(pre + String.join(sep, header) + post);
-        if (format.equals("md")) {
+        if (!csv) {
             out.println("|" + "---|".repeat(header.size()));
         }
         for (Map<String, Object> row : rows) {
             List<String> cells = new ArrayList<>();
             cells.add(String.valueOf(row.get("step")));
             for (double v : (double[]) row.get("lr")) {
-                cells.add(String.format(Locale.ROOT, "%.8g", v));
+                cells.add(csv ? Double.toString(v) : short6(v));
             }
             if (row.containsKey("momentum")) {
                 for (double v : (double[]) row.get("momentum")) {
-                    cells.add(String.format(Locale.ROOT, "%.6g", v));
+                    cells.add(csv ? Double.toString(v) : short6(v));
                 }
             }
             out.println(pre + String.join(sep, cells) + post);

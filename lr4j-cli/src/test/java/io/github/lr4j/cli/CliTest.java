@@ -88,7 +88,7 @@ class CliTest {
         List<String> lines = out.toString().strip().lines().toList();
         assertThat(lines.get(0)).isEqualTo("step,lr0,lr1,momentum0,momentum1");
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(1)).isEqualTo("0,0.0040000000,0.00040000000,0.950000,0.950000");
+        assertThat(lines.get(1)).isEqualTo("0,0.0040000000000000036,3.999999999999993E-4,0.95,0.95");
     }
 
     @Test
@@ -100,7 +100,7 @@ class CliTest {
     @Test
     void noCommand_showsTheDemoSchedule() {
         assertThat(run()).isZero();
-        assertThat(out.toString()).contains("| 30 | 0.0010000000 | 0.0010000000 |");
+        assertThat(out.toString()).contains("| 0 | 0.01 | 0.001 |").contains("| 30 | 0.001 | 0.001 |");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,15 +252,17 @@ abstract class BasicScheduler extends LrScheduler {
         writeHyperParameters(args);
     }
 
+    @Override
+    public Map<String, Object> spec() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", name());
+        describe(out);
+        return out;
+    }
+
     /** The PyTorch constructor expression that builds this scheduler (the optimizer argument left out). */
     @Override
     public String toString() {
-        Map<String, Object> args = new LinkedHashMap<>();
-        describe(args);
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Object> e : args.entrySet()) {
-            parts.add(e.getKey() + "=" + Specs.literal(e.getValue()));
-        }
-        return name() + "(" + String.join(", ", parts) + ")";
+        return Specs.print(spec());
     }
 }

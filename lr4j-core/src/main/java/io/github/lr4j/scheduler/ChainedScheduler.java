@@ -145,11 +145,19 @@ final class ChainedScheduler extends LrScheduler {
     }
 
     @Override
-    public String toString() {
-        List<String> parts = new ArrayList<>();
+    public Map<String, Object> spec() {
+        List<Object> children = new ArrayList<>();
         for (LrScheduler s : schedulers) {
-            parts.add(s.toString());
+            children.add(s.spec());
         }
-        return "ChainedScheduler([" + String.join(", ", parts) + "])";
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("type", name());
+        out.put("schedulers", children);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return Specs.print(spec());
     }
 }

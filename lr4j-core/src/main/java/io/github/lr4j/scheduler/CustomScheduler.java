@@ -53,7 +53,7 @@ final class CustomScheduler extends BasicScheduler {
     }
 
     @Override
-    public String toString() {
-        return "CustomScheduler(" + schedule + ")";
+    void describe(Map<String, Object> args) {
+        args.put("schedule", schedule);
     }
 }

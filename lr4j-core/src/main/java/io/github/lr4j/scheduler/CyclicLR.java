@@ -165,7 +165,7 @@ final class CyclicLR extends BasicScheduler {
         args.put("step_size_up", stepSizeUp);
         args.put("step_size_down", stepSizeDown);
         if (customScaleFn != null) {
-            args.put("scale_fn", new Raw(String.valueOf(customScaleFn)));
+            args.put("scale_fn", customScaleFn);
             args.put("scale_mode", scaleByCycle ? "cycle" : "iterations");
         } else {
             args.put("mode", mode);
@@ -178,17 +178,4 @@ final class CyclicLR extends BasicScheduler {
         }
     }
 
-    /** A value printed as it is (a lambda's source). */
-    static final class Raw {
-        private final String text;
-
-        Raw(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
 }

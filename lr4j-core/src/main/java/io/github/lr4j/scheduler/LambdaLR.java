@@ -131,12 +131,11 @@ final class LambdaLR extends BasicScheduler {
     }
 
     @Override
-    public String toString() {
-        List<String> fns = new ArrayList<>();
+    void describe(Map<String, Object> args) {
+        boolean same = true;
         for (LrLambda l : lambdas) {
-            fns.add(String.valueOf(l));
+            same &= l == lambdas[0] || String.valueOf(l).equals(String.valueOf(lambdas[0]));
         }
-        boolean same = fns.stream().distinct().count() == 1;
-        return name() + "(lr_lambda=" + (same ? fns.get(0) : "[" + String.join(", ", fns) + "]") + ")";
+        args.put("lr_lambda", same ? lambdas[0] : List.of((Object[]) lambdas));
     }
 }

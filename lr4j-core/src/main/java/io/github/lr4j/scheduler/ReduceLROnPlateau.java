@@ -166,9 +166,22 @@ final class ReduceLROnPlateau implements MetricScheduler {
     }
 
     @Override
+    public Map<String, Object> spec() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("type", name());
+        out.put("mode", modeMin ? "min" : "max");
+        out.put("factor", factor);
+        out.put("patience", patience);
+        out.put("threshold", threshold);
+        out.put("threshold_mode", relative ? "rel" : "abs");
+        out.put("cooldown", cooldown);
+        out.put("min_lr", minLrs);
+        out.put("eps", eps);
+        return out;
+    }
+
+    @Override
     public String toString() {
-        return "ReduceLROnPlateau(mode='" + (modeMin ? "min" : "max") + "', factor=" + factor + ", patience=" + patience
-                + ", threshold=" + threshold + ", threshold_mode='" + (relative ? "rel" : "abs") + "', cooldown=" + cooldown
-                + ", min_lr=" + Specs.literal(minLrs) + ", eps=" + eps + ")";
+        return Specs.print(spec());
     }
 }

@@ -26,6 +26,14 @@ public interface Scheduler {
         return out;
     }
 
+    /**
+     * What this scheduler is, in the schedule language's JSON form: {@code {"type": "StepLR",
+     * "step_size": 30, "gamma": 0.1}}, nested for SequentialLR and ChainedScheduler, PyTorch's
+     * argument names. {@code toString()} prints the same as a PyTorch constructor call, and both
+     * forms build an equal scheduler again through {@code ScheduleSpec.build}.
+     */
+    java.util.Map<String, Object> spec();
+
     /** The scheduler's state as a versioned record (see {@link SchedulerState}). */
     SchedulerState state();
 

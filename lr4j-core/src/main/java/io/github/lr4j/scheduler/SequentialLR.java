@@ -148,15 +148,24 @@ final class SequentialLR extends LrScheduler {
     }
 
     @Override
-    public String toString() {
-        List<String> parts = new ArrayList<>();
+    public Map<String, Object> spec() {
+        List<Object> children = new ArrayList<>();
         for (LrScheduler s : schedulers) {
-            parts.add(s.toString());
+            children.add(s.spec());
         }
         List<Object> ms = new ArrayList<>();
         for (long m : milestones) {
             ms.add(m);
         }
-        return "SequentialLR(schedulers=[" + String.join(", ", parts) + "], milestones=" + Specs.literal(ms) + ")";
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("type", name());
+        out.put("schedulers", children);
+        out.put("milestones", ms);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return Specs.print(spec());
     }
 }

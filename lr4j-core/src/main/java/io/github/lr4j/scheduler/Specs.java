@@ -8,7 +8,22 @@ final class Specs {
     private Specs() {
     }
 
+    /** Prints a spec map ({@code "type"} plus arguments) as a constructor call. */
+    static String print(java.util.Map<String, Object> spec) {
+        List<String> parts = new ArrayList<>();
+        for (java.util.Map.Entry<String, Object> e : spec.entrySet()) {
+            if (!e.getKey().equals("type")) {
+                parts.add(e.getKey() + "=" + literal(e.getValue()));
+            }
+        }
+        return spec.get("type") + "(" + String.join(", ", parts) + ")";
+    }
+
+    @SuppressWarnings("unchecked")
     static String literal(Object v) {
+        if (v instanceof java.util.Map && ((java.util.Map<String, Object>) v).containsKey("type")) {
+            return print((java.util.Map<String, Object>) v);
+        }
         if (v == null) {
             return "None";
         }

@@ -148,6 +148,64 @@ public final class ScheduleSpec {
         return REGISTRY.keySet();
     }
 
+    /**
+     * Builds a scheduler from the JSON form of the language (what a JSON reader gives for
+     * {@code {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 1000}}): {@code "type"} names the
+     * scheduler, the other keys are its arguments; nested schedulers are maps too, and a lambda is
+     * a string such as {@code "lambda epoch: 0.95 ** epoch"}. The same checks apply as for the
+     * expression form; errors say where in the JSON.
+     */
+    public static Scheduler build(Map<String, ?> json, ParamGroups groups) {
+        Expr e = fromJson(json, "$");
+        Object v = new ScheduleSpecEvaluator(groups).value(e);
+        return (Scheduler) v;
+    }
+
+    /** The JSON form as a syntax tree (columns are 0: errors name the JSON path instead). */
+    static Expr fromJson(Object value, String path) {
+        if (value instanceof Map) {
+            Map<?, ?> m = (Map<?, ?>) value;
+            Object type = m.get("type");
+            if (!(type instanceof String)) {
+                throw new SpecException(0, path + ": a scheduler needs \"type\" (a name such as \"StepLR\"), got " + type);
+            }
+            List<Expr.Keyword> keywords = new ArrayList<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (!key.equals("type")) {
+                    keywords.add(new Expr.Keyword(0, key, fromJson(e.getValue(), path + "." + key)));
+                }
+            }
+            return new Expr.Call(0, new Expr.Name(0, (String) type), List.of(), keywords);
+        }
+        if (value instanceof List) {
+            List<Expr> items = new ArrayList<>();
+            int i = 0;
+            for (Object o : (List<?>) value) {
+                items.add(fromJson(o, path + "[" + i++ + "]"));
+            }
+            return new Expr.ListLit(0, items);
+        }
+        if (value instanceof String && ((String) value).strip().startsWith("lambda")) {
+            try {
+                return Parser.parse((String) value);
+            } catch (SpecException ex) {
+                throw new SpecException(0, path + ": " + ex.getMessage());
+            }
+        }
+        if (value instanceof String) {
+            return new Expr.Str(0, (String) value);
+        }
+        if (value instanceof Boolean || value == null) {
+            return new Expr.Const(0, value);
+        }
+        if (value instanceof Number) {
+            boolean integer = value instanceof Integer || value instanceof Long || value instanceof Short;
+            return new Expr.Num(0, ((Number) value).doubleValue(), integer);
+        }
+        throw new SpecException(0, path + ": expected a number, string, boolean, null, list or map, got " + value);
+    }
+
     /** Parses {@code expression} and builds the scheduler it describes on {@code groups}. */
     public static Scheduler build(String expression, ParamGroups groups) {
         Expr e = Parser.parse(expression);

@@ -9,11 +9,11 @@ public final class SpecException extends IllegalArgumentException {
     private final int column;
 
     public SpecException(int column, String message) {
-        super("column " + column + ": " + message);
+        super(column > 0 ? "column " + column + ": " + message : message);
         this.column = column;
     }
 
-    /** 1-based column of the problem in the expression. */
+    /** 1-based column of the problem in the expression; 0 for a schedule given as JSON. */
     public int column() {
         return column;
     }

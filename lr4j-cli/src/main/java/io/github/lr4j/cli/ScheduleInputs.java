@@ -1,0 +1,118 @@
+package io.github.lr4j.cli;
+
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.optim.Optimizer;
+import io.github.lr4j.optim.Optimizers;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.spec.ScheduleSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options shared by table, plot and check: the param groups a schedule runs on (no optimizer
+ * needed), and how a SPEC argument is read (an expression, JSON, or a file holding either).
+ */
+final class ScheduleInputs {
+    @Option(names = "--groups", split = ",", paramLabel = "LR",
+            description = "base lr of each param group, comma-separated (default: 0.1, or the --optimizer's lr)")
+    double[] groups;
+
+    @Option(names = "--momentum", paramLabel = "M",
+            description = "momentum of every group (default 0, SGD's default: OneCycleLR and CyclicLR then cycle it)")
+    Double momentum;
+
+    @Option(names = "--optimizer", paramLabel = "EXPR",
+            description = "take lr and momentum (or beta1) from an optimizer, e.g. 'SGD(lr=0.1, momentum=0.9)' or 'AdamW(lr=1e-3)'")
+    String optimizer;
+
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "metric values for ReduceLROnPlateau, one per step (one number per line, or a JSON list)")
+    Path metricsFile;
+
+    @Option(names = "--verbose", description = "print a stack trace on errors")
+    boolean verbose;
+
+    /** Fresh param groups for one run. */
+    ParamGroups paramGroups() {
+        MomentumKind kind = MomentumKind.MOMENTUM;
+        double lr = 0.1;
+        double m = momentum == null ? 0 : momentum;
+        if (optimizer != null) {
+            Optimizer opt = Optimizers.parse(optimizer);
+            kind = opt.momentumKind();
+            lr = opt.defaultValue("lr");
+            if (kind == MomentumKind.MOMENTUM && momentum == null) {
+                m = opt.defaultValue("momentum");
+            } else if (kind == MomentumKind.BETA1 && momentum == null) {
+                m = opt.defaultValue("beta1");
+            }
+        }
+        double[] lrs = groups == null ? new double[] {lr} : groups;
+        if (kind == MomentumKind.NONE) {
+            return ParamGroups.of(lrs);
+        }
+        double[] ms = new double[lrs.length];
+        Arrays.fill(ms, m);
+        return ParamGroups.withMomentum(kind, lrs, ms);
+    }
+
+    /** Each group's momentum as given, before a scheduler is attached. */
+    double[] momentumBeforeAttach() {
+        ParamGroups g = paramGroups();
+        double[] out = new double[g.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = g.momentum(i);
+        }
+        return out;
+    }
+
+    /** Builds SPEC (an expression, a JSON object, or @FILE / a .json file holding either) on fresh groups. */
+    Scheduler build(String spec) {
+        String text = spec.strip();
+        if (text.startsWith("@") || (text.endsWith(".json") && Files.exists(Path.of(text)))) {
+            Path file = Path.of(text.startsWith("@") ? text.substring(1) : text);
+            try {
+                text = Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        if (text.startsWith("{")) {
+            return ScheduleSpec.build(Json.readObject(text), paramGroups());
+        }
+        return ScheduleSpec.build(text, paramGroups());
+    }
+
+    /** The --metrics values, or null. */
+    double[] metrics() {
+        if (metricsFile == null) {
+            return null;
+        }
+        try {
+            String text = Files.readString(metricsFile).strip();
+            List<Double> values = new ArrayList<>();
+            if (text.startsWith("[")) {
+                for (Object o : Json.readList(text)) {
+                    values.add(((Number) o).doubleValue());
+                }
+            } else {
+                for (String line : text.split("\\R")) {
+                    if (!line.isBlank()) {
+                        values.add(Double.parseDouble(line.strip()));
+                    }
+                }
+            }
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --metrics " + metricsFile + ": " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--metrics " + metricsFile + " must hold one number per line: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.lr4j.cli;
+
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.spec.ScheduleCheck;
+
+/** One schedule stepped without training: every group's lr and momentum at steps 0..N. */
+final class Simulation {
+    final String label;
+    final Scheduler scheduler;
+    final ScheduleCheck.Report report;
+    final boolean hasMomentum;
+
+    Simulation(String label, ScheduleInputs inputs, String spec, long steps) {
+        this.label = label;
+        this.scheduler = inputs.build(spec);
+        this.hasMomentum = scheduler.groups().momentumKind() != MomentumKind.NONE;
+        this.report = ScheduleCheck.check(scheduler, steps, inputs.metrics(), inputs.momentumBeforeAttach());
+    }
+
+    int groups() {
+        return report.lr().length;
+    }
+
+    int points() {
+        return report.lr()[0].length;
+    }
+
+    /** Whether any group's momentum changes during the run. */
+    boolean momentumChanges() {
+        if (!hasMomentum) {
+            return false;
+        }
+        for (double[] m : report.momentum()) {
+            for (double v : m) {
+                if (v != m[0]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
