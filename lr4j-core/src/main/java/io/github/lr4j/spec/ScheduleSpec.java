@@ -157,7 +157,7 @@ public final class ScheduleSpec {
      */
     public static Scheduler build(Map<String, ?> json, ParamGroups groups) {
         Expr e = fromJson(json, "$");
-        Object v = new ScheduleSpecEvaluator(groups).value(e);
+        Object v = new ScheduleSpecEvaluator(groups, Map.of()).value(e);
         return (Scheduler) v;
     }
 
@@ -208,12 +208,21 @@ public final class ScheduleSpec {
 
     /** Parses {@code expression} and builds the scheduler it describes on {@code groups}. */
     public static Scheduler build(String expression, ParamGroups groups) {
+        return build(expression, groups, Map.of());
+    }
+
+    /**
+     * As {@link #build(String, ParamGroups)}, with named values the expression may use, e.g.
+     * {@code OneCycleLR(max_lr=0.1, total_steps=total_steps)} with {@code total_steps} given by the
+     * training loop.
+     */
+    public static Scheduler build(String expression, ParamGroups groups, Map<String, ?> variables) {
         Expr e = Parser.parse(expression);
         if (!(e instanceof Expr.Call)) {
             throw new SpecException(e.column(), "expected a scheduler such as StepLR(step_size=30) but found "
                     + (e instanceof Expr.Binary ? "an arithmetic expression" : "a value"));
         }
-        Object v = new ScheduleSpecEvaluator(groups).value(e);
+        Object v = new ScheduleSpecEvaluator(groups, variables).value(e);
         if (!(v instanceof Scheduler)) {
             throw new SpecException(e.column(), "expected a scheduler such as StepLR(step_size=30) but found " + Args.show(v));
         }
@@ -223,9 +232,11 @@ public final class ScheduleSpec {
     /** Evaluates argument values and constructor calls, in the order written. */
     private static final class ScheduleSpecEvaluator {
         private final ParamGroups groups;
+        private final Map<String, ?> variables;
 
-        ScheduleSpecEvaluator(ParamGroups groups) {
+        ScheduleSpecEvaluator(ParamGroups groups, Map<String, ?> variables) {
             this.groups = groups;
+            this.variables = variables;
         }
 
         Object value(Expr e) {
@@ -254,8 +265,14 @@ public final class ScheduleSpec {
                 if (name.equals("optimizer") || name.equals("opt")) {
                     return OPTIMIZER;
                 }
-                throw new SpecException(e.column(), "unknown name '" + name + "'"
-                        + Suggest.didYouMean(name, REGISTRY.keySet()));
+                if (variables.containsKey(name)) {
+                    Object v = variables.get(name);
+                    return v instanceof Integer ? (Object) ((Integer) v).longValue() : v;
+                }
+                List<String> known = new ArrayList<>(REGISTRY.keySet());
+                known.addAll(variables.keySet());
+                throw new SpecException(e.column(), "unknown name '" + name + "'" + Suggest.didYouMean(name, known)
+                        + (variables.isEmpty() ? "" : "; names you can use here: " + String.join(", ", variables.keySet())));
             }
             if (e instanceof Expr.Call) {
                 return call((Expr.Call) e);

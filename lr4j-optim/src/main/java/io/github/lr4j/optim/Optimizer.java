@@ -113,6 +113,10 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
 
     // --- settings ---
 
+    public NonFiniteGradients nonFiniteGradients() {
+        return nonFinite;
+    }
+
     public Optimizer nonFiniteGradients(NonFiniteGradients policy) {
         this.nonFinite = policy;
         return this;

@@ -1,0 +1,148 @@
+package io.github.lr4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * A training checkpoint on disk, version 1 (big-endian framing, float32 data little-endian):
+ * <pre>
+ * "LR4JCKPT" (8 bytes), version (1 byte)
+ * header length (int), header (UTF-8 JSON: loop counters, scheduler states, early stopping, log positions)
+ * parameter count (int), per parameter: length (int), values (float32)
+ * optimizer checkpoint length (int), optimizer checkpoint (lr4j-optim's format)
+ * best-weights flag (boolean), [per parameter: length (int), values]
+ * CRC32 of all of the above (long)
+ * </pre>
+ * Written atomically: a temporary file in the same directory, fsync, rename over the target,
+ * fsync of the directory; a crash at any moment leaves the previous file intact.
+ */
+final class CheckpointFile {
+    static final int VERSION = 1;
+    private static final byte[] MAGIC = "LR4JCKPT".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The decoded contents. */
+    record Contents(Map<String, Object> header, float[][] params, byte[] optimizer, float[][] bestParams) { }
+
+    private CheckpointFile() {
+    }
+
+    static void write(Path target, Map<String, Object> header, List<float[]> params, byte[] optimizer, List<float[]> best)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeByte(VERSION);
+        byte[] json = JSON.writeValueAsBytes(header);
+        out.writeInt(json.length);
+        out.write(json);
+        writeFloats(out, params);
+        out.writeInt(optimizer.length);
+        out.write(optimizer);
+        out.writeBoolean(best != null);
+        if (best != null) {
+            writeFloats(out, best);
+        }
+        out.flush();
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        out.flush();
+        atomicWrite(target, bytes.toByteArray());
+    }
+
+    private static void writeFloats(DataOutputStream out, List<float[]> arrays) throws IOException {
+        out.writeInt(arrays.size());
+        for (float[] a : arrays) {
+            out.writeInt(a.length);
+            ByteBuffer buf = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(a);
+            out.write(buf.array());
+        }
+    }
+
+    /** Temp file, fsync, rename, fsync the directory. */
+    static void atomicWrite(Path target, byte[] data) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // Some file systems cannot sync a directory; the rename itself is still atomic.
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Contents read(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < MAGIC.length + 9 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+            throw new IllegalArgumentException(file + " is not an lr4j training checkpoint");
+        }
+        int version = all[MAGIC.length];
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException("Unknown version " + version + " of training checkpoint " + file
+                    + ", this lr4j supports versions 1 to " + VERSION);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        if (ByteBuffer.wrap(all, all.length - 8, 8).getLong() != crc.getValue()) {
+            throw new IllegalArgumentException("checkpoint " + file + " is damaged (checksum mismatch)");
+        }
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, MAGIC.length + 1, all.length - MAGIC.length - 9));
+            byte[] json = new byte[in.readInt()];
+            in.readFully(json);
+            Map<String, Object> header = JSON.readValue(json, Map.class);
+            float[][] params = readFloats(in);
+            byte[] optimizer = new byte[in.readInt()];
+            in.readFully(optimizer);
+            float[][] best = in.readBoolean() ? readFloats(in) : null;
+            return new Contents(header, params, optimizer, best);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException("checkpoint " + file + " is truncated");
+        }
+    }
+
+    private static float[][] readFloats(DataInputStream in) throws IOException {
+        float[][] out = new float[in.readInt()][];
+        for (int i = 0; i < out.length; i++) {
+            byte[] raw = new byte[in.readInt() * 4];
+            in.readFully(raw);
+            out[i] = new float[raw.length / 4];
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[i]);
+        }
+        return out;
+    }
+}

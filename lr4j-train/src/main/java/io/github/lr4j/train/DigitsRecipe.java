@@ -1,0 +1,99 @@
+package io.github.lr4j.train;
+
+import io.github.lr4j.optim.Optimizer;
+import io.github.lr4j.optim.Optimizers;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.spec.ScheduleSpec;
+import java.util.Map;
+
+/**
+ * lr4j's main job, the defaults that teach: an MLP (64-256-10, ReLU) on the digits, with the
+ * training set augmented by one-pixel shifts, SGD with momentum 0.9 and weight decay 5e-4, and
+ * OneCycleLR (max_lr 0.1) stepped per batch, 20 epochs of batches of 32. Every choice can be
+ * overridden; a scheduler expression may use {@code total_steps}, {@code steps_per_epoch} and
+ * {@code epochs}.
+ */
+public final class DigitsRecipe {
+    public static final String DEFAULT_OPTIMIZER = "SGD(lr=0.1, momentum=0.9, weight_decay=5e-4)";
+    public static final String DEFAULT_SCHEDULER = "OneCycleLR(max_lr=0.1, total_steps=total_steps)";
+
+    private String optimizer = DEFAULT_OPTIMIZER;
+    private String scheduler = DEFAULT_SCHEDULER;
+    private int[] hidden = {256};
+    private int epochs = 20;
+    private int batchSize = 32;
+    private int accumulate = 1;
+    private long seed;
+    private boolean augment = true;
+
+    public DigitsRecipe optimizer(String expression) {
+        this.optimizer = expression;
+        return this;
+    }
+
+    /** A scheduler expression, or null for a constant lr. */
+    public DigitsRecipe scheduler(String expression) {
+        this.scheduler = expression;
+        return this;
+    }
+
+    /** Hidden layer widths; none gives softmax regression. */
+    public DigitsRecipe hidden(int... hidden) {
+        this.hidden = hidden.clone();
+        return this;
+    }
+
+    public DigitsRecipe epochs(int epochs) {
+        this.epochs = epochs;
+        return this;
+    }
+
+    public DigitsRecipe batchSize(int batchSize) {
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    public DigitsRecipe accumulate(int batches) {
+        this.accumulate = batches;
+        return this;
+    }
+
+    public DigitsRecipe seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public DigitsRecipe augment(boolean augment) {
+        this.augment = augment;
+        return this;
+    }
+
+    public String schedulerExpression() {
+        return scheduler;
+    }
+
+    public String optimizerExpression() {
+        return optimizer;
+    }
+
+    /** The data, model, optimizer and a configured trainer (add logging, checkpoints, early stopping as needed). */
+    public record Run(Digits.Split data, Mlp model, Optimizer optimizer, Scheduler scheduler, Trainer trainer) { }
+
+    public Run build() {
+        Digits.Split split = Digits.split();
+        Dataset train = augment ? Digits.withShifts(split.train()) : split.train();
+        Mlp model = new Mlp(Digits.FEATURES, hidden, Digits.CLASSES, seed);
+        Optimizer opt = Optimizers.parse(optimizer);
+        opt.addParamGroup(model.parameters());
+        Trainer trainer = Trainer.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
+                .accumulate(accumulate).seed(seed);
+        Scheduler s = null;
+        if (scheduler != null && !scheduler.isBlank()) {
+            long perEpoch = trainer.optimizerStepsPerEpoch();
+            s = ScheduleSpec.build(scheduler, opt, Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch,
+                    "epochs", (long) epochs));
+            trainer.scheduler(s);
+        }
+        return new Run(split, model, opt, s, trainer);
+    }
+}

@@ -1,0 +1,9 @@
+package io.github.lr4j.train;
+
+/** When the loop steps a scheduler. */
+public enum Interval {
+    /** After every optimizer step (a skipped step does not count; with accumulation, one per accumulated batch group). */
+    STEP,
+    /** After every epoch, once validation has run (plateau schedulers get the monitored metric). */
+    EPOCH
+}

@@ -1,0 +1,17 @@
+package io.github.lr4j.train;
+
+/** Hooks for progress display; every method has a no-op default. */
+public interface TrainListener {
+
+    /** After every optimizer step (or skipped step). */
+    default void onStep(Trainer.StepInfo step) {
+    }
+
+    /** After every validation. */
+    default void onValidation(Trainer.EpochInfo epoch) {
+    }
+
+    /** A classic mistake or an event worth knowing (a skipped step, early stopping). */
+    default void onWarning(String message) {
+    }
+}
