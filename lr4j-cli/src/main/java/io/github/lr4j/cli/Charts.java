@@ -32,7 +32,12 @@ final class Charts {
     record Line(String name, double[] x, double[] y) { }
 
     static XYChart chart(String title, String yTitle, List<Line> lines, int width, int height, boolean logY) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        return chart(title, "step", yTitle, lines, width, height, logY, false);
+    }
+
+    static XYChart chart(String title, String xTitle, String yTitle, List<Line> lines, int width, int height, boolean logY,
+                         boolean logX) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         org.knowm.xchart.style.XYStyler s = chart.getStyler();
         // Momentum cycles end high on the right: keep its legend out of the way.
         s.setLegendPosition(title.startsWith("Momentum") ? Styler.LegendPosition.InsideS : Styler.LegendPosition.InsideNE);
@@ -41,12 +46,23 @@ final class Charts {
         s.setLegendVisible(lines.size() > 1);
         chart.getStyler().setYAxisLogarithmic(logY);
         s.setYAxisDecimalPattern(logY ? "0.#E0" : "0.####");
-        // XChart puts a label on every tick; keep only round steps (about ten of them).
-        double lastX = lines.isEmpty() ? 1 : lines.get(0).x()[lines.get(0).x().length - 1];
-        double every = niceStep(Math.max(lastX, 1) / 10);
-        s.setxAxisTickLabelsFormattingFunction(x -> Math.abs(x / every - Math.rint(x / every)) < 1e-9
-                ? String.valueOf(Math.round(x)) : "");
-        for (Line line : lines) {
+        s.setXAxisLogarithmic(logX);
+        double span = 0;
+        for (Line l : lines) {
+            span = Math.max(span, l.x().length == 0 ? 0 : l.x()[l.x().length - 1]);
+        }
+        if (!logX && span > 50) {
+            // XChart puts a label on every data point of a long axis; keep only round steps (about ten of them).
+            double lastX = 1;
+            for (Line l : lines) {
+                lastX = Math.max(lastX, l.x().length == 0 ? 1 : l.x()[l.x().length - 1]);
+            }
+            double every = niceStep(lastX / 10);
+            s.setxAxisTickLabelsFormattingFunction(x -> Math.abs(x / every - Math.rint(x / every)) < 1e-9
+                    ? String.valueOf(Math.round(x)) : " ");
+        }
+        for (Line original : lines) {
+            Line line = downsample(original, 1000);
             double[] x = line.x();
             double[] y = line.y();
             if (logY) {
@@ -71,6 +87,35 @@ final class Charts {
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         }
         return chart;
+    }
+
+    /**
+     * About {@code max} points at most: x is cut into bins 1, 2, 5, 10, 20, ... wide and each bin's
+     * points are replaced by their mean at the bin's start. Keeps charts and SVGs light.
+     */
+    static Line downsample(Line line, int max) {
+        int n = line.x().length;
+        if (n <= max) {
+            return line;
+        }
+        double span = line.x()[n - 1] - line.x()[0];
+        double k = niceStep(Math.max(1, span / max));
+        List<Double> xs = new java.util.ArrayList<>();
+        List<Double> ys = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < n) {
+            double bin = Math.floor(line.x()[i] / k);
+            double sum = 0;
+            int count = 0;
+            while (i < n && Math.floor(line.x()[i] / k) == bin) {
+                sum += line.y()[i++];
+                count++;
+            }
+            xs.add(bin * k); // aligned bins: round x values (0, 500, 1000, ...) stay on the axis
+            ys.add(sum / count);
+        }
+        return new Line(line.name(), xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                ys.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** 1, 2 or 5 times a power of ten, at least {@code raw}. */

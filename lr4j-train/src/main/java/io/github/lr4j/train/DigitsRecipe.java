@@ -25,6 +25,7 @@ public final class DigitsRecipe {
     private int accumulate = 1;
     private long seed;
     private boolean augment = true;
+    private Interval interval;
 
     public DigitsRecipe optimizer(String expression) {
         this.optimizer = expression;
@@ -68,6 +69,12 @@ public final class DigitsRecipe {
         return this;
     }
 
+    /** Steps the scheduler at this interval instead of its default (OneCycleLR and CyclicLR per step, others per epoch). */
+    public DigitsRecipe interval(Interval interval) {
+        this.interval = interval;
+        return this;
+    }
+
     public String schedulerExpression() {
         return scheduler;
     }
@@ -77,7 +84,7 @@ public final class DigitsRecipe {
     }
 
     /** The data, model, optimizer and a configured trainer (add logging, checkpoints, early stopping as needed). */
-    public record Run(Digits.Split data, Mlp model, Optimizer optimizer, Scheduler scheduler, Trainer trainer) { }
+    public record Run(Digits.Split data, Dataset train, Mlp model, Optimizer optimizer, Scheduler scheduler, Trainer trainer) { }
 
     public Run build() {
         Digits.Split split = Digits.split();
@@ -92,8 +99,12 @@ public final class DigitsRecipe {
             long perEpoch = trainer.optimizerStepsPerEpoch();
             s = ScheduleSpec.build(scheduler, opt, Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch,
                     "epochs", (long) epochs));
-            trainer.scheduler(s);
+            if (interval == null) {
+                trainer.scheduler(s);
+            } else {
+                trainer.scheduler(s, interval, 1);
+            }
         }
-        return new Run(split, model, opt, s, trainer);
+        return new Run(split, train, model, opt, s, trainer);
     }
 }

@@ -1,0 +1,68 @@
+package io.github.lr4j.cli;
+
+import io.github.lr4j.train.DigitsRecipe;
+import io.github.lr4j.train.Model;
+import io.github.lr4j.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lr4j compare SPEC...}: the same model, data and seed under several schedules, overlaid in one report. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Trains the digits MLP once per schedule, with the same seed (same initial weights, same batches),",
+            "prints a table of final accuracies and writes one report that overlays their lr, loss and accuracy curves.",
+            "Expressions may use total_steps, steps_per_epoch and epochs."},
+        footer = {"", "Example:",
+            "  lr4j compare 'OneCycleLR(max_lr=0.1, total_steps=total_steps)' 'CosineAnnealingLR(T_max=epochs)' 'StepLR(step_size=7)' none"})
+final class CompareCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    TrainOptions options;
+
+    @Parameters(paramLabel = "SPEC", arity = "1..*", description = "schedules to compare ('none' for a constant lr)")
+    List<String> schedules;
+
+    @Option(names = {"--report", "-o"}, paramLabel = "DIR", defaultValue = "lr4j-compare", description = "report folder (default: ${DEFAULT-VALUE})")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Report.Run> runs = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        notes.add("optimizer: " + options.optimizer + "; seed " + options.seed + "; " + options.epochs + " epochs");
+        out.println(String.format(Locale.ROOT, "%-4s %-10s %-10s %-8s %s", "run", "test acc", "val acc", "best ep", "schedule"));
+        for (int i = 0; i < schedules.size(); i++) {
+            long t0 = System.nanoTime();
+            DigitsRecipe.Run run = options.recipe(schedules.get(i)).build();
+            Path logs = report.resolve("run" + (i + 1)).resolve("logs");
+            TrainCommand.deleteLogs(logs);
+            Trainer.Result result = run.trainer().log(logs).listener(new ProgressBar(err, options.epochs, true)).fit();
+            Model.Evaluation test = run.model().evaluate(run.data().test());
+            double val = result.history().isEmpty() ? Double.NaN : result.history().get(result.history().size() - 1).valAccuracy();
+            String name = (i + 1) + ": " + (run.scheduler() == null ? "constant" : run.scheduler().name());
+            notes.add(name + " = " + (run.scheduler() == null ? "constant lr" : run.scheduler().toString()));
+            runs.add(Report.Run.read(name, logs, Report.summary("test accuracy", TrainCommand.percent(test.accuracy()),
+                    "final val accuracy", TrainCommand.percent(val), "best epoch", result.bestEpoch() + 1,
+                    "time", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9))));
+            out.println(String.format(Locale.ROOT, "%-4d %-10s %-10s %-8d %s", i + 1, TrainCommand.percent(test.accuracy()),
+                    TrainCommand.percent(val), result.bestEpoch() + 1, schedules.get(i)));
+            out.flush();
+        }
+        Report.write(report, "lr4j compare: " + schedules.size() + " schedules on digits", notes, runs);
+        out.println("report: " + report.resolve("index.html"));
+        out.flush();
+        return 0;
+    }
+}
