@@ -1,0 +1,96 @@
+package io.github.lr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** train, find-lr and compare through picocli, on short runs. */
+class TrainCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void train_writesTheReport_andResumesFromTheLatestCheckpoint(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        Path ckpt = dir.resolve("ckpt");
+        assertThat(run("train", "--epochs", "3", "--hidden", "32", "--no-augment", "--report", report.toString(),
+                "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "20", "--keep", "10")).isZero();
+        assertThat(out.toString()).contains("test accuracy ").contains("| 3 epochs, 120 steps, 0 skipped |");
+        for (String f : List.of("index.html", "lr.png", "lr.svg", "momentum.png", "loss.svg", "accuracy.png", "logs/steps.csv",
+                "logs/epochs.jsonl")) {
+            assertThat(report.resolve(f)).exists();
+        }
+        BufferedImage lr = ImageIO.read(report.resolve("lr.png").toFile());
+        assertThat(lr.getWidth()).isEqualTo(900);
+        assertThat(Files.readAllLines(report.resolve("logs/steps.csv"))).hasSize(121);
+        assertThat(err.toString()).contains("epoch 3/3");
+
+        String firstSummary = out.toString().lines().filter(l -> l.startsWith("test accuracy")).findFirst().orElseThrow();
+
+        // Resuming from a mid-run checkpoint with the same settings ends exactly where the first run ended.
+        out.getBuffer().setLength(0);
+        assertThat(run("train", "--epochs", "3", "--hidden", "32", "--no-augment", "--report", dir.resolve("report2").toString(),
+                "--checkpoint-dir", dir.resolve("ckpt2").toString(), "--resume", ckpt.resolve("step-000000060.ckpt").toString()))
+                .isZero();
+        String resumedSummary = out.toString().lines().filter(l -> l.startsWith("test accuracy")).findFirst().orElseThrow();
+        assertThat(resumedSummary.substring(0, resumedSummary.indexOf(" skipped"))).isEqualTo(firstSummary.substring(0,
+                firstSummary.indexOf(" skipped")));
+
+        // Other settings are refused with a clear message.
+        assertThat(run("train", "--epochs", "5", "--hidden", "32", "--no-augment", "--report", report.toString(),
+                "--checkpoint-dir", ckpt.toString(), "--resume", "latest", "--scheduler", "none")).isEqualTo(2);
+        assertThat(err.toString()).contains("holds 1 schedulers, this run has 0");
+    }
+
+    @Test
+    void train_withPlateauAndEarlyStopping(@TempDir Path dir) {
+        assertThat(run("train", "--epochs", "40", "--hidden", "16", "--no-augment", "--optimizer", "SGD(lr=0.3)",
+                "--scheduler", "ReduceLROnPlateau(factor=0.5, patience=1)", "--early-stopping", "3", "--quiet",
+                "--report", dir.toString())).isZero();
+        assertThat(out.toString()).contains("(early stop)");
+    }
+
+    @Test
+    void train_oneCycleSizedWrong_exits2BeforeTraining(@TempDir Path dir) {
+        assertThat(run("train", "--epochs", "3", "--scheduler", "OneCycleLR(max_lr=0.1, total_steps=10)", "--report", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("OneCycleLR has total_steps=10 but this run steps it");
+    }
+
+    @Test
+    void findLr_printsASuggestionAndDrawsTheCurve(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("finder.png");
+        assertThat(run("find-lr", "--hidden", "32", "--steps", "120", "-o", png.toString())).isZero();
+        assertThat(out.toString()).containsPattern("suggested lr [0-9.e-]+ \\(steepest descent\\); valley [0-9.e-]+; minimum/10");
+        assertThat(ImageIO.read(png.toFile()).getHeight()).isEqualTo(450);
+    }
+
+    @Test
+    void compare_tablesTheRuns_andOverlaysThem(@TempDir Path dir) throws Exception {
+        assertThat(run("compare", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "StepLR(step_size=1, gamma=0.5)", "none",
+                "--epochs", "2", "--hidden", "16", "--no-augment", "--report", dir.toString())).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(0)).startsWith("run  test acc");
+        assertThat(lines.get(1)).startsWith("1 ").endsWith("OneCycleLR(max_lr=0.1, total_steps=total_steps)");
+        assertThat(lines.get(3)).startsWith("3 ").endsWith("none");
+        String html = Files.readString(dir.resolve("index.html"));
+        assertThat(html).contains("1: OneCycleLR").contains("2: StepLR").contains("3: constant");
+        assertThat(Files.readString(dir.resolve("lr.svg"))).contains("<desc>1: OneCycleLR; 2: StepLR; 3: constant</desc>");
+    }
+}
