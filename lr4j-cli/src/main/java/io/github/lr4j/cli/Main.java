@@ -60,6 +60,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // DJL must never download anything at run time: the PyTorch native library ships in the jar.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -69,8 +69,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--engine", defaultValue = "lr4j",
+            description = "lr4j (pure Java, the default) or djl (DJL with the PyTorch engine on CPU, through lr4j-djl)")
+    String engine;
+
     @Override
     public Integer call() throws Exception {
+        if (engine.equals("djl")) {
+            return djl();
+        }
+        if (!engine.equals("lr4j")) {
+            throw new IllegalArgumentException("--engine must be lr4j or djl, got " + engine);
+        }
         long t0 = System.nanoTime();
         DigitsRecipe recipe = options.recipe(scheduler);
         DigitsRecipe.Run run = recipe.build();
@@ -111,6 +121,41 @@ final class TrainCommand implements Callable<Integer> {
                 result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(), result.skippedSteps(), seconds));
         out.println("report: " + report.resolve("index.html"));
         out.flush();
+        return 0;
+    }
+
+    /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl. */
+    private Integer djl() throws Exception {
+        if (resume != null || checkpointDir != null || options.accumulate != 1 || options.noAugment || options.interval != null) {
+            throw new IllegalArgumentException("--engine djl supports --optimizer, --scheduler, --epochs, --batch-size, --seed,"
+                    + " --hidden and --early-stopping; checkpoints, --resume, --accumulate, --interval and --no-augment are lr4j-engine options");
+        }
+        long t0 = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int[] widths = options.hidden.length == 1 && options.hidden[0] == 0 ? new int[0] : options.hidden;
+        String schedule = scheduler.equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)" : scheduler;
+        try (io.github.lr4j.djl.DjlDigits run = new io.github.lr4j.djl.DjlDigits(widths, options.epochs, options.batchSize,
+                options.seed, schedule, options.optimizer, null)) {
+            if (patience > 0) {
+                run.listener.earlyStopping(patience, minDelta);
+            }
+            int epochs = 0;
+            while (epochs < options.epochs && !run.listener.shouldStop()) {
+                epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener);
+                if (!quiet) {
+                    err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  lr %.3g", epochs, options.epochs,
+                            run.listener.lastMetric(), run.groups.lr(0)));
+                    err.flush();
+                }
+            }
+            double accuracy = run.testAccuracy();
+            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s | best epoch %d (val_loss) |"
+                    + " %d epochs%s, %d steps | %.1f s", ai.djl.engine.Engine.getInstance().getVersion(), percent(accuracy),
+                    run.listener.bestEpoch(), epochs, run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(),
+                    (System.nanoTime() - t0) / 1e9));
+            out.flush();
+        }
         return 0;
     }
 

@@ -93,4 +93,10 @@ class TrainCommandTest {
         assertThat(html).contains("1: OneCycleLR").contains("2: StepLR").contains("3: constant");
         assertThat(Files.readString(dir.resolve("lr.svg"))).contains("<desc>1: OneCycleLR; 2: StepLR; 3: constant</desc>");
     }
+
+    @Test
+    void train_onTheDjlEngine() {
+        assertThat(run("train", "--engine", "djl", "--epochs", "3", "--hidden", "64", "--quiet")).isZero();
+        assertThat(out.toString()).startsWith("engine djl (PyTorch 2.7.1, CPU) | test accuracy ").contains("| 3 epochs, 591 steps |");
+    }
 }

@@ -148,7 +148,7 @@ abstract class BasicScheduler extends LrScheduler {
         return closed(group, step);
     }
 
-    /** The momentum (or beta1) of {@code group} at {@code step}, for schedulers that cycle it. */
+    @Override
     public double momentumAt(long step, int group) {
         checkStep(step);
         checkGroup(group, n);

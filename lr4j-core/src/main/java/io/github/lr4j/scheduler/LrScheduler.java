@@ -76,6 +76,16 @@ public abstract class LrScheduler implements Scheduler {
      */
     public abstract double lrAt(long step, int group);
 
+    /**
+     * The momentum (or beta1) of {@code group} after {@code step} steps, for schedulers that cycle it
+     * (OneCycleLR, CyclicLR), without stepping.
+     *
+     * @throws IllegalStateException for schedulers that leave momentum alone
+     */
+    public double momentumAt(long step, int group) {
+        throw new IllegalStateException(name() + " does not change momentum");
+    }
+
     /** {@link #lrAt} for every group. */
     public final double[] lrsAt(long step) {
         double[] out = new double[n];

@@ -1,0 +1,133 @@
+package io.github.lr4j.djl;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.loss.Loss;
+import ai.djl.engine.Engine;
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.spec.ScheduleSpec;
+import io.github.lr4j.train.Dataset;
+import io.github.lr4j.train.Digits;
+import java.util.Map;
+
+/**
+ * lr4j's main job on DJL with the PyTorch engine: the same MLP (64-256-10, ReLU), data (digits
+ * with one-pixel shifts), SGD with momentum 0.9 and weight decay 5e-4 and OneCycleLR per update as
+ * {@code lr4j train}, driven through {@link Lr4jOptimizer} and {@link Lr4jTrainingListener}.
+ */
+public final class DjlDigits implements AutoCloseable {
+    public final Model model;
+    public final Trainer trainer;
+    public final DjlParamGroups groups;
+    public final Lr4jOptimizer optimizer;
+    public final Lr4jTrainingListener listener;
+    public final Scheduler scheduler;
+    public final ArrayDataset train;
+    public final ArrayDataset validation;
+    public final ArrayDataset test;
+    private final NDManager manager;
+
+    /**
+     * @param schedule a scheduler expression that may use total_steps, steps_per_epoch and epochs
+     *                 (null: OneCycleLR(max_lr=0.1, total_steps=total_steps))
+     */
+    public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, Lr4jOptimizer.UpdateRecorder recorder) {
+        this(hidden, epochs, batchSize, seed, schedule, null, recorder);
+    }
+
+    /**
+     * @param optimizerExpression SGD(...), Adam(...) or AdamW(...) in PyTorch syntax (null: SGD with
+     *                            lr 0.1, momentum 0.9, weight decay 5e-4)
+     */
+    public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, String optimizerExpression,
+                     Lr4jOptimizer.UpdateRecorder recorder) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        manager = NDManager.newBaseManager();
+        Digits.Split split = Digits.split();
+        train = dataset(Digits.withShifts(split.train()), batchSize, true);
+        validation = dataset(split.validation(), batchSize, false);
+        test = dataset(split.test(), batchSize, false);
+        SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock(Digits.FEATURES));
+        for (int h : hidden) {
+            net.add(Linear.builder().setUnits(h).build()).add(Activation::relu);
+        }
+        net.add(Linear.builder().setUnits(Digits.CLASSES).build());
+        model = Model.newInstance("lr4j-digits-mlp");
+        model.setBlock(net);
+        io.github.lr4j.optim.Optimizer spec = io.github.lr4j.optim.Optimizers.parse(
+                optimizerExpression == null ? "SGD(lr=0.1, momentum=0.9, weight_decay=5e-4)" : optimizerExpression);
+        float wd = (float) spec.defaultValue("weight_decay");
+        switch (spec.name()) {
+            case "SGD":
+                groups = DjlParamGroups.single(spec.defaultValue("lr"), MomentumKind.MOMENTUM, spec.defaultValue("momentum"));
+                optimizer = Lr4jOptimizer.sgd(groups, wd, spec.defaultValue("nesterov") != 0);
+                break;
+            case "Adam":
+            case "AdamW":
+                groups = DjlParamGroups.single(spec.defaultValue("lr"), MomentumKind.BETA1, spec.defaultValue("beta1"));
+                optimizer = Lr4jOptimizer.adam(groups, (float) spec.defaultValue("beta2"), (float) spec.defaultValue("eps"), wd,
+                        spec.name().equals("AdamW"));
+                break;
+            default:
+                throw new IllegalArgumentException("the DJL engine supports SGD, Adam and AdamW, got " + spec.name());
+        }
+        if (recorder != null) {
+            optimizer.recorder(recorder);
+        }
+        listener = new Lr4jTrainingListener();
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
+                .addEvaluator(new Accuracy()).addTrainingListeners(listener);
+        trainer = model.newTrainer(config);
+        trainer.initialize(new Shape(batchSize, Digits.FEATURES));
+        groups.bind(net);
+        long perEpoch = (train.size() + batchSize - 1) / batchSize;
+        scheduler = ScheduleSpec.build(schedule == null ? "OneCycleLR(max_lr=0.1, total_steps=total_steps)" : schedule, groups,
+                Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs));
+        listener.scheduler(scheduler);
+    }
+
+    private ArrayDataset dataset(Dataset data, int batchSize, boolean shuffle) {
+        float[] flat = new float[data.size() * Digits.FEATURES];
+        float[] labels = new float[data.size()];
+        for (int i = 0; i < data.size(); i++) {
+            System.arraycopy(data.x()[i], 0, flat, i * Digits.FEATURES, Digits.FEATURES);
+            labels[i] = data.y()[i];
+        }
+        NDArray x = manager.create(flat, new Shape(data.size(), Digits.FEATURES));
+        NDArray y = manager.create(labels, new Shape(data.size()));
+        return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(batchSize, shuffle).build();
+    }
+
+    /** Test-set accuracy of the current weights. */
+    public double testAccuracy() throws Exception {
+        long correct = 0;
+        long total = 0;
+        for (ai.djl.training.dataset.Batch batch : trainer.iterateDataset(test)) {
+            NDArray logits = trainer.evaluate(batch.getData()).singletonOrThrow();
+            NDArray labels = batch.getLabels().singletonOrThrow();
+            correct += logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .eq(labels.toType(ai.djl.ndarray.types.DataType.INT64, false)).sum().getLong();
+            total += labels.getShape().get(0);
+            batch.close();
+        }
+        return (double) correct / total;
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        model.close();
+        manager.close();
+    }
+}

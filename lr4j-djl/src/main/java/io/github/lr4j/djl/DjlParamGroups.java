@@ -1,0 +1,174 @@
+package io.github.lr4j.djl;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * lr4j param groups for a DJL model: each group has its lr (and momentum or beta1) and claims the
+ * DJL parameters whose names start with one of its prefixes; the last group takes the rest. A
+ * smaller lr for a pretrained backbone is one group with the backbone's prefix.
+ *
+ * <pre>{@code
+ * DjlParamGroups groups = DjlParamGroups.builder(MomentumKind.MOMENTUM)
+ *         .group(0.001, 0.9, "01SequentialBlock")   // backbone
+ *         .rest(0.01, 0.9)                          // everything else
+ *         .build();
+ * }</pre>
+ */
+public final class DjlParamGroups implements ParamGroups {
+    private final MomentumKind kind;
+    private final List<List<String>> prefixes;
+    private final double[] lr;
+    private final double[] initialLr;
+    private final double[] momentum;
+    private final Map<String, Integer> groupOfId = new HashMap<>();
+    private final Map<String, String> nameOfId = new HashMap<>();
+
+    private DjlParamGroups(MomentumKind kind, List<List<String>> prefixes, double[] lr, double[] momentum) {
+        this.kind = kind;
+        this.prefixes = prefixes;
+        this.lr = lr;
+        this.momentum = momentum;
+        this.initialLr = new double[lr.length];
+        Arrays.fill(initialLr, Double.NaN);
+    }
+
+    /** Groups whose momentum means {@code kind}: MOMENTUM for SGD, BETA1 for Adam/AdamW, NONE. */
+    public static Builder builder(MomentumKind kind) {
+        return new Builder(kind);
+    }
+
+    /** One group holding every parameter. */
+    public static DjlParamGroups single(double lr, MomentumKind kind, double momentum) {
+        return builder(kind).rest(lr, momentum).build();
+    }
+
+    /** Builds the groups in order. */
+    public static final class Builder {
+        private final MomentumKind kind;
+        private final List<List<String>> prefixes = new ArrayList<>();
+        private final List<Double> lrs = new ArrayList<>();
+        private final List<Double> momenta = new ArrayList<>();
+
+        private Builder(MomentumKind kind) {
+            this.kind = kind;
+        }
+
+        /** A group for the parameters whose DJL names start with any of {@code namePrefixes}. */
+        public Builder group(double lr, double momentum, String... namePrefixes) {
+            if (namePrefixes.length == 0) {
+                throw new IllegalArgumentException("a group needs at least 1 name prefix (use rest(...) for the others)");
+            }
+            prefixes.add(List.of(namePrefixes));
+            lrs.add(lr);
+            momenta.add(momentum);
+            return this;
+        }
+
+        /** The last group: every parameter no earlier group claimed. */
+        public Builder rest(double lr, double momentum) {
+            prefixes.add(List.of());
+            lrs.add(lr);
+            momenta.add(momentum);
+            return this;
+        }
+
+        public DjlParamGroups build() {
+            if (prefixes.isEmpty() || !prefixes.get(prefixes.size() - 1).isEmpty()) {
+                throw new IllegalArgumentException("the last group must be rest(...): every parameter needs a group");
+            }
+            for (int i = 0; i < lrs.size(); i++) {
+                if (!(lrs.get(i) >= 0) || Double.isInfinite(lrs.get(i))) {
+                    throw new IllegalArgumentException("lr of group " + i + " must be finite and >= 0, got " + lrs.get(i));
+                }
+            }
+            return new DjlParamGroups(kind, prefixes, lrs.stream().mapToDouble(Double::doubleValue).toArray(),
+                    momenta.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+    }
+
+    /** Maps every parameter of {@code block} (by its DJL name) to its group; call after the trainer is initialized. */
+    public DjlParamGroups bind(Block block) {
+        groupOfId.clear();
+        nameOfId.clear();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            nameOfId.put(p.getValue().getId(), p.getKey());
+            groupOfId.put(p.getValue().getId(), groupOfName(p.getKey()));
+        }
+        return this;
+    }
+
+    /** The group of a DJL parameter name. */
+    public int groupOfName(String name) {
+        for (int g = 0; g < prefixes.size(); g++) {
+            for (String prefix : prefixes.get(g)) {
+                if (name.startsWith(prefix)) {
+                    return g;
+                }
+            }
+        }
+        return prefixes.size() - 1;
+    }
+
+    /** The group of the parameter DJL's optimizer update names by id. */
+    public int groupOfId(String parameterId) {
+        Integer g = groupOfId.get(parameterId);
+        if (g == null) {
+            throw new IllegalStateException("parameter " + parameterId + " is unknown: call bind(model.getBlock()) after"
+                    + " trainer.initialize(...)");
+        }
+        return g;
+    }
+
+    public String nameOfId(String parameterId) {
+        return nameOfId.getOrDefault(parameterId, parameterId);
+    }
+
+    @Override
+    public int size() {
+        return lr.length;
+    }
+
+    @Override
+    public double lr(int group) {
+        return lr[group];
+    }
+
+    @Override
+    public void setLr(int group, double value) {
+        lr[group] = value;
+    }
+
+    @Override
+    public double initialLr(int group) {
+        return initialLr[group];
+    }
+
+    @Override
+    public void setInitialLr(int group, double value) {
+        initialLr[group] = value;
+    }
+
+    @Override
+    public MomentumKind momentumKind() {
+        return kind;
+    }
+
+    @Override
+    public double momentum(int group) {
+        return kind == MomentumKind.NONE ? Double.NaN : momentum[group];
+    }
+
+    @Override
+    public void setMomentum(int group, double value) {
+        momentum[group] = value;
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.lr4j.djl;
+
+import ai.djl.Model;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * {@code EasyTrain.fit} with early stopping, and schedule checkpoints beside DJL's model files.
+ */
+public final class Lr4jTraining {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The file a schedule checkpoint is written to, beside the model's parameters. */
+    public static final String SCHEDULE_FILE = "lr4j-schedule.json";
+
+    private Lr4jTraining() {
+    }
+
+    /** DJL's epoch loop (as {@link EasyTrain#fit}), stopping when {@code listener} says so. Returns the epochs run. */
+    public static int fit(Trainer trainer, int epochs, Dataset train, Dataset validation, Lr4jTrainingListener listener)
+            throws IOException, TranslateException {
+        int run = 0;
+        for (int e = 0; e < epochs && !listener.shouldStop(); e++) {
+            for (Batch batch : trainer.iterateDataset(train)) {
+                EasyTrain.trainBatch(trainer, batch);
+                trainer.step();
+                batch.close();
+            }
+            if (validation != null) {
+                EasyTrain.evaluateDataset(trainer, validation);
+            }
+            trainer.notifyListeners(l -> l.onEpoch(trainer));
+            run++;
+        }
+        return run;
+    }
+
+    /** Saves the model ({@code model.save(dir, name)}) and, atomically, the listener's schedule state beside it. */
+    public static void save(Model model, String name, Path dir, Lr4jTrainingListener listener) throws IOException {
+        Files.createDirectories(dir);
+        model.save(dir, name);
+        Path tmp = dir.resolve(SCHEDULE_FILE + ".tmp");
+        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(listener.state()), StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve(SCHEDULE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Loads what {@link #save} wrote: the model's parameters and the schedule state. */
+    @SuppressWarnings("unchecked")
+    public static void load(Model model, String name, Path dir, Lr4jTrainingListener listener)
+            throws IOException, ai.djl.MalformedModelException {
+        model.load(dir, name);
+        listener.loadState(JSON.readValue(Files.readString(dir.resolve(SCHEDULE_FILE)), Map.class));
+    }
+}
