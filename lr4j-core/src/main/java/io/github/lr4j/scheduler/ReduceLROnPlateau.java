@@ -169,14 +169,9 @@ final class ReduceLROnPlateau implements MetricScheduler {
     public Map<String, Object> spec() {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("type", name());
-        out.put("mode", modeMin ? "min" : "max");
-        out.put("factor", factor);
-        out.put("patience", patience);
-        out.put("threshold", threshold);
-        out.put("threshold_mode", relative ? "rel" : "abs");
-        out.put("cooldown", cooldown);
-        out.put("min_lr", minLrs);
-        out.put("eps", eps);
+        Map<String, Object> hyper = new java.util.LinkedHashMap<>();
+        writeHyperParameters(hyper);
+        hyper.forEach((k, v) -> out.put(k.equals("min_lrs") ? "min_lr" : k, v)); // the state's name vs the argument's
         return out;
     }
 

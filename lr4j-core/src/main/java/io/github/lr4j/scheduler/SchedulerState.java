@@ -83,7 +83,36 @@ public final class SchedulerState {
         return map.toString();
     }
 
-    /** A double as a JSON-friendly value: non-finite values become strings. */
+    /** A double as a JSON-friendly value: non-finite values become the strings "inf", "-inf", "nan". */
+    public static Object jsonNumber(double v) {
+        return number(v);
+    }
+
+    /** {@link #jsonNumber} for every value. */
+    public static List<Object> jsonNumbers(double[] values) {
+        return numbers(values);
+    }
+
+    /**
+     * Reads back what {@link #jsonNumber} wrote (any JSON number, or "inf"/"-inf"/"nan", in any case).
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static double fromJson(Object v) {
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof String) {
+            switch (((String) v).strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "inf": case "+inf": case "infinity": return Double.POSITIVE_INFINITY;
+                case "-inf": case "-infinity": return Double.NEGATIVE_INFINITY;
+                case "nan": return Double.NaN;
+                default: break;
+            }
+        }
+        throw new IllegalArgumentException("expected a number (or \"inf\", \"-inf\", \"nan\"), got " + v);
+    }
+
     static Object number(double v) {
         if (Double.isNaN(v)) {
             return "nan";

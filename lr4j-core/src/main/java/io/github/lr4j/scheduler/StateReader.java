@@ -67,18 +67,11 @@ final class StateReader {
     }
 
     static double toDouble(Object v) {
-        if (v instanceof Number) {
-            return ((Number) v).doubleValue();
+        try {
+            return SchedulerState.fromJson(v);
+        } catch (IllegalArgumentException e) {
+            throw new NumberFormatException(e.getMessage());
         }
-        if (v instanceof String) {
-            switch ((String) v) {
-                case "inf": case "Infinity": return Double.POSITIVE_INFINITY;
-                case "-inf": case "-Infinity": return Double.NEGATIVE_INFINITY;
-                case "nan": case "NaN": return Double.NaN;
-                default: break;
-            }
-        }
-        throw new NumberFormatException();
     }
 
     double number(String key) {

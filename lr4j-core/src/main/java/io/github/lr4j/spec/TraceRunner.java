@@ -163,17 +163,6 @@ public final class TraceRunner {
     }
 
     static double toDouble(Object v) {
-        if (v instanceof Number) {
-            return ((Number) v).doubleValue();
-        }
-        if (v instanceof String) {
-            switch (((String) v).trim().toLowerCase()) {
-                case "inf": case "infinity": return Double.POSITIVE_INFINITY;
-                case "-inf": case "-infinity": return Double.NEGATIVE_INFINITY;
-                case "nan": return Double.NaN;
-                default: break;
-            }
-        }
-        throw new IllegalArgumentException("expected a number, got " + v);
+        return io.github.lr4j.scheduler.SchedulerState.fromJson(v);
     }
 }

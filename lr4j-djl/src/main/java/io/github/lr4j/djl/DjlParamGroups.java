@@ -6,7 +6,6 @@ import ai.djl.util.Pair;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +23,15 @@ import java.util.Map;
  * }</pre>
  */
 public final class DjlParamGroups implements ParamGroups {
-    private final MomentumKind kind;
     private final List<List<String>> prefixes;
-    private final double[] lr;
-    private final double[] initialLr;
-    private final double[] momentum;
+    /** The values themselves: lr, initial lr and momentum of each group. */
+    private final ParamGroups values;
     private final Map<String, Integer> groupOfId = new HashMap<>();
     private final Map<String, String> nameOfId = new HashMap<>();
 
     private DjlParamGroups(MomentumKind kind, List<List<String>> prefixes, double[] lr, double[] momentum) {
-        this.kind = kind;
         this.prefixes = prefixes;
-        this.lr = lr;
-        this.momentum = momentum;
-        this.initialLr = new double[lr.length];
-        Arrays.fill(initialLr, Double.NaN);
+        this.values = kind == MomentumKind.NONE ? ParamGroups.of(lr) : ParamGroups.withMomentum(kind, lr, momentum);
     }
 
     /** Groups whose momentum means {@code kind}: MOMENTUM for SGD, BETA1 for Adam/AdamW, NONE. */
@@ -85,11 +78,6 @@ public final class DjlParamGroups implements ParamGroups {
             if (prefixes.isEmpty() || !prefixes.get(prefixes.size() - 1).isEmpty()) {
                 throw new IllegalArgumentException("the last group must be rest(...): every parameter needs a group");
             }
-            for (int i = 0; i < lrs.size(); i++) {
-                if (!(lrs.get(i) >= 0) || Double.isInfinite(lrs.get(i))) {
-                    throw new IllegalArgumentException("lr of group " + i + " must be finite and >= 0, got " + lrs.get(i));
-                }
-            }
             return new DjlParamGroups(kind, prefixes, lrs.stream().mapToDouble(Double::doubleValue).toArray(),
                     momenta.stream().mapToDouble(Double::doubleValue).toArray());
         }
@@ -134,41 +122,41 @@ public final class DjlParamGroups implements ParamGroups {
 
     @Override
     public int size() {
-        return lr.length;
+        return values.size();
     }
 
     @Override
     public double lr(int group) {
-        return lr[group];
+        return values.lr(group);
     }
 
     @Override
     public void setLr(int group, double value) {
-        lr[group] = value;
+        values.setLr(group, value);
     }
 
     @Override
     public double initialLr(int group) {
-        return initialLr[group];
+        return values.initialLr(group);
     }
 
     @Override
     public void setInitialLr(int group, double value) {
-        initialLr[group] = value;
+        values.setInitialLr(group, value);
     }
 
     @Override
     public MomentumKind momentumKind() {
-        return kind;
+        return values.momentumKind();
     }
 
     @Override
     public double momentum(int group) {
-        return kind == MomentumKind.NONE ? Double.NaN : momentum[group];
+        return values.momentum(group);
     }
 
     @Override
     public void setMomentum(int group, double value) {
-        momentum[group] = value;
+        values.setMomentum(group, value);
     }
 }

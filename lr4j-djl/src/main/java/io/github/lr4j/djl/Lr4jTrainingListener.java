@@ -50,8 +50,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
 
     /** Steps {@code s} at its default interval: OneCycleLR and CyclicLR per update, the others per epoch. */
     public Lr4jTrainingListener scheduler(Scheduler s) {
-        boolean perStep = s.name().equals("OneCycleLR") || s.name().equals("CyclicLR");
-        return scheduler(s, perStep ? Interval.STEP : Interval.EPOCH, 1);
+        return scheduler(s, Interval.defaultFor(s), 1);
     }
 
     public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency) {

@@ -141,9 +141,7 @@ public final class Trainer {
 
     /** Steps {@code s} at its default interval: OneCycleLR and CyclicLR per step, everything else per epoch. */
     public Trainer scheduler(Scheduler s) {
-        String name = s.name();
-        boolean perStep = name.equals("OneCycleLR") || name.equals("CyclicLR");
-        return scheduler(s, perStep ? Interval.STEP : Interval.EPOCH, 1);
+        return scheduler(s, Interval.defaultFor(s), 1);
     }
 
     public Trainer scheduler(Scheduler s, Interval interval, int frequency) {
@@ -473,7 +471,7 @@ public final class Trainer {
         h.put("skipped_steps", skippedSteps);
         h.put("epoch_loss_sum", epochLossSum);
         h.put("epoch_batches", epochBatches);
-        h.put("best_metric", SchedulerStateJson.number(bestMetric));
+        h.put("best_metric", SchedulerState.jsonNumber(bestMetric));
         h.put("best_epoch", bestEpoch);
         h.put("wait", wait);
         h.put("stopped", stopped);
@@ -491,8 +489,8 @@ public final class Trainer {
         h.put("schedulers", states);
         List<Object> hist = new ArrayList<>();
         for (EpochInfo e : history) {
-            hist.add(List.of(e.epoch(), e.step(), SchedulerStateJson.number(e.trainLoss()), SchedulerStateJson.number(e.valLoss()),
-                    SchedulerStateJson.number(e.valAccuracy()), SchedulerStateJson.numbers(e.lr()), e.best()));
+            hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
+                    SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
         }
         h.put("history", hist);
         h.put("log_step_rows", log == null ? 0 : log.stepRows());
@@ -618,7 +616,7 @@ public final class Trainer {
         skippedSteps = ((Number) h.get("skipped_steps")).longValue();
         epochLossSum = ((Number) h.get("epoch_loss_sum")).doubleValue();
         epochBatches = ((Number) h.get("epoch_batches")).intValue();
-        bestMetric = SchedulerStateJson.toDouble(h.get("best_metric"));
+        bestMetric = SchedulerState.fromJson(h.get("best_metric"));
         bestEpoch = ((Number) h.get("best_epoch")).intValue();
         wait = ((Number) h.get("wait")).intValue();
         stopped = (Boolean) h.get("stopped");
@@ -626,10 +624,10 @@ public final class Trainer {
         for (Object o : (List<Object>) h.get("history")) {
             List<Object> e = (List<Object>) o;
             List<Object> lrs = (List<Object>) e.get(5);
-            double[] lr = lrs.stream().mapToDouble(SchedulerStateJson::toDouble).toArray();
+            double[] lr = lrs.stream().mapToDouble(SchedulerState::fromJson).toArray();
             history.add(new EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
-                    SchedulerStateJson.toDouble(e.get(2)), SchedulerStateJson.toDouble(e.get(3)),
-                    SchedulerStateJson.toDouble(e.get(4)), lr, (Boolean) e.get(6)));
+                    SchedulerState.fromJson(e.get(2)), SchedulerState.fromJson(e.get(3)),
+                    SchedulerState.fromJson(e.get(4)), lr, (Boolean) e.get(6)));
         }
         if (log != null) {
             log.truncate(((Number) h.get("log_step_rows")).longValue(), ((Number) h.get("log_epoch_rows")).longValue());
