@@ -199,9 +199,19 @@ public final class ScheduleSpec {
         if (value instanceof Boolean || value == null) {
             return new Expr.Const(0, value);
         }
+        if (value instanceof double[]) {
+            List<Expr> items = new ArrayList<>();
+            for (double d : (double[]) value) {
+                items.add(new Expr.Num(0, d, false));
+            }
+            return items.size() == 1 ? items.get(0) : new Expr.ListLit(0, items);
+        }
         if (value instanceof Number) {
             boolean integer = value instanceof Integer || value instanceof Long || value instanceof Short;
             return new Expr.Num(0, ((Number) value).doubleValue(), integer);
+        }
+        if (value != null && String.valueOf(value).strip().startsWith("lambda")) {
+            return fromJson(String.valueOf(value), path); // a lambda object from spec(): its text is its source
         }
         throw new SpecException(0, path + ": expected a number, string, boolean, null, list or map, got " + value);
     }

@@ -176,6 +176,40 @@ class SchedulerContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("schedulers")
+    @SuppressWarnings("unchecked")
+    void jsonSpec_roundTripsThroughJson_toTheSameSchedule(String spec, int steps) throws Exception {
+        LrScheduler original = build(spec, groups());
+        String json = JSON.writeValueAsString(plain(original.spec()));
+        Map<String, Object> parsed = JSON.readValue(json, Map.class);
+        ParamGroups g = groups();
+        LrScheduler rebuilt = (LrScheduler) ScheduleSpec.build(parsed, g);
+        List<double[]> got = new ArrayList<>();
+        got.add(snapshot(g));
+        for (int i = 0; i < steps; i++) {
+            rebuilt.step();
+            got.add(snapshot(g));
+        }
+        assertThat(got).as(json).usingRecursiveComparison().isEqualTo(run(spec, steps));
+        assertThat(rebuilt.toString()).isEqualTo(original.toString());
+    }
+
+    /** What a JSON writer sees: functions as their source text. */
+    private static Object plain(Object v) {
+        if (v instanceof Map) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            ((Map<?, ?>) v).forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
+            return out;
+        }
+        if (v instanceof List) {
+            List<Object> out = new ArrayList<>();
+            ((List<?>) v).forEach(x -> out.add(plain(x)));
+            return out;
+        }
+        return v instanceof LrLambda || v instanceof java.util.function.DoubleUnaryOperator ? String.valueOf(v) : v;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("schedulers")
     void badStates_areRejected_andChangeNothing(String spec, int steps) throws Exception {
         ParamGroups g = groups();
         LrScheduler s = build(spec, g);

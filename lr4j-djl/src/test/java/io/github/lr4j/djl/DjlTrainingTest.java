@@ -92,19 +92,42 @@ class DjlTrainingTest {
     }
 
     @Test
-    void perGroupLrs_followDjlParameterNames() throws Exception {
-        List<Update> updates = new ArrayList<>();
-        try (DjlDigits run = new DjlDigits(new int[] {16}, 1, 256, 1, "ConstantLR(factor=1.0, total_iters=1)", null)) {
-            DjlParamGroups groups = DjlParamGroups.builder(MomentumKind.MOMENTUM).group(0.001, 0.9, "02Linear")
-                    .rest(0.1, 0.9).build().bind(run.model.getBlock());
-            List<String> names = new ArrayList<>();
-            run.model.getBlock().getParameters().forEach(p -> names.add(p.getKey()));
-            assertThat(names).anyMatch(n -> n.startsWith("02Linear"));
-            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : run.model.getBlock().getParameters()) {
-                int g = groups.groupOfId(p.getValue().getId());
-                assertThat(g).as(p.getKey()).isEqualTo(p.getKey().startsWith("02Linear") ? 0 : 1);
+    void perGroupLrs_followDjlParameterNames_inRealTraining() throws Exception {
+        java.util.Map<String, java.util.Set<Double>> lrsByParameter = new java.util.TreeMap<>();
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            io.github.lr4j.train.Dataset digits = io.github.lr4j.train.Digits.split().train();
+            float[] flat = new float[digits.size() * 64];
+            float[] labels = new float[digits.size()];
+            for (int i = 0; i < digits.size(); i++) {
+                System.arraycopy(digits.x()[i], 0, flat, i * 64, 64);
+                labels[i] = digits.y()[i];
+            }
+            ai.djl.training.dataset.ArrayDataset train = new ai.djl.training.dataset.ArrayDataset.Builder()
+                    .setData(manager.create(flat, new ai.djl.ndarray.types.Shape(digits.size(), 64)))
+                    .optLabels(manager.create(labels, new ai.djl.ndarray.types.Shape(digits.size()))).setSampling(256, false).build();
+            ai.djl.nn.SequentialBlock net = new ai.djl.nn.SequentialBlock()
+                    .add(ai.djl.nn.core.Linear.builder().setUnits(32).build()).add(ai.djl.nn.Activation::relu)
+                    .add(ai.djl.nn.core.Linear.builder().setUnits(10).build());
+            try (ai.djl.Model model = ai.djl.Model.newInstance("groups")) {
+                model.setBlock(net);
+                DjlParamGroups groups = DjlParamGroups.builder(MomentumKind.MOMENTUM).group(0.001, 0.9, "01Linear")
+                        .rest(0.1, 0.9).build();
+                Lr4jOptimizer sgd = Lr4jOptimizer.sgd(groups, 0f, false).recorder((name, group, step, lr, m) ->
+                        lrsByParameter.computeIfAbsent(name + " group " + group, k -> new java.util.TreeSet<>()).add(lr));
+                Lr4jTrainingListener listener = new Lr4jTrainingListener()
+                        .scheduler(Schedulers.exponentialLR(groups, 0.5), io.github.lr4j.train.Interval.STEP, 1);
+                try (ai.djl.training.Trainer trainer = model.newTrainer(new ai.djl.training.DefaultTrainingConfig(
+                        ai.djl.training.loss.Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd).addTrainingListeners(listener))) {
+                    trainer.initialize(new ai.djl.ndarray.types.Shape(256, 64));
+                    groups.bind(net);
+                    Lr4jTraining.fit(trainer, 1, train, null, listener);
+                }
             }
         }
-        assertThat(updates).isEmpty();
+        // Five updates (1,257 / 256): the backbone ("01Linear") at 0.001 * 0.5^k, the head at 0.1 * 0.5^k.
+        assertThat(lrsByParameter).containsOnlyKeys("01Linear_bias group 0", "01Linear_weight group 0", "03Linear_bias group 1",
+                "03Linear_weight group 1");
+        assertThat(lrsByParameter.get("01Linear_weight group 0")).containsExactly(6.25e-5, 1.25e-4, 2.5e-4, 5e-4, 1e-3);
+        assertThat(lrsByParameter.get("03Linear_weight group 1")).containsExactly(6.25e-3, 0.0125, 0.025, 0.05, 0.1);
     }
 }
