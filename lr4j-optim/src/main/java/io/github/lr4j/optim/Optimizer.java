@@ -129,8 +129,7 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
         }
         if (threads != this.threads) {
             this.threads = threads;
-            this.pool = null;
-            this.plan = null;
+            close();
         }
         return this;
     }
@@ -161,7 +160,8 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
         }
         if (plan == null) {
             plan = plan();
-            if (plan.length > 1 && pool == null) {
+            if (plan.length > 1 && (pool == null || pool.parts() != plan.length)) {
+                close();
                 pool = new WorkerPool(plan.length);
             }
         }
@@ -351,9 +351,14 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
         return groupOf;
     }
 
+    /** Ends the worker threads of a multi-threaded optimizer (they are daemons, so forgetting this only wastes them). */
     @Override
     public void close() {
-        pool = null; // daemon workers stay parked; nothing to release
+        if (pool != null) {
+            pool.close();
+            pool = null;
+            plan = null; // a later step builds a new pool
+        }
     }
 
     @Override

@@ -19,6 +19,7 @@ final class WorkerPool {
     private volatile long generation;
     private volatile Job job;
     private volatile Throwable failure;
+    private volatile boolean closed;
 
     WorkerPool(int parts) {
         this.parts = parts;
@@ -37,7 +38,7 @@ final class WorkerPool {
 
     private void loop(int part) {
         long seen = 0;
-        while (true) {
+        while (!closed) {
             long g = generation;
             if (g == seen) {
                 LockSupport.park(this);
@@ -51,6 +52,14 @@ final class WorkerPool {
             } finally {
                 remaining.decrementAndGet();
             }
+        }
+    }
+
+    /** Lets the worker threads end. */
+    void close() {
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 
