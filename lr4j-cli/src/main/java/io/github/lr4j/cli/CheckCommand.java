@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lr4j check SPEC --steps N}: explains a schedule and lints it; exit 1 when there are warnings. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        header = "Explain a schedule in words and lint it (exit 1 on warnings).",
         description = {"Explains a schedule in words (phases, peak, lowest and final lr, momentum) and lints it for a run of",
             "--steps steps: running past its end (OneCycleLR fails, a cosine climbs back up), duplicated, unsorted or",
             "unreached milestones, momentum silently enabled by cycling, a warm-up starting at zero, an lr jump at a",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lr4j compare SPEC...}: the same model, data and seed under several schedules, overlaid in one report. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Train the same model under several schedules and overlay the curves in one report.",
         description = {"Trains the digits MLP once per schedule, with the same seed (same initial weights, same batches),",
             "prints a table of final accuracies and writes one report that overlays their lr, loss and accuracy curves.",
             "Expressions may use total_steps, steps_per_epoch and epochs."},

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lr4j find-lr}: the learning-rate range test on the digits model. */
 @Command(name = "find-lr", mixinStandardHelpOptions = true,
+        header = "Learning-rate range test on the digits model; prints the suggested lr and draws the curve.",
         description = {"Runs the learning-rate range test: trains the digits MLP for up to --steps batches while the lr",
             "sweeps from --min-lr to --max-lr, stops when the smoothed loss diverges, prints the suggestions (steepest",
             "descent, valley, minimum/10) and draws loss against lr. The model and optimizer are left as they were."},

@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lr4j optim-trace CASE.json}: replays an optimizer case and prints the parameters after every step. */
 @Command(name = "optim-trace", mixinStandardHelpOptions = true,
+        header = "Replay a torch.optim golden case and print the parameters after each step.",
         description = {"Replays an optimizer case in the format of shared/golden/optim/FORMAT.md (optimizer, param groups,",
             "shapes, initial parameters, gradients, optional scheduler) and prints one JSON object:",
             "{\"trace\": [[[params of group 0 tensor 0], ...], ...]} with the parameters after each step."},

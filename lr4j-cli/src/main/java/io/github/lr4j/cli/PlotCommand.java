@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lr4j plot SPEC... -o FILE}: one line per schedule and group; a momentum panel where momentum moves. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
+        header = "Draw one or more schedules (lr and momentum) to PNG, SVG or HTML.",
         description = {"Draws the lr of every param group over --steps steps, for one or several schedules overlaid (with a",
             "legend), and a momentum panel below when a schedule changes momentum. The output format follows the file",
             "name: .png, .svg, or .html (a self-contained page with the SVG and the schedules' descriptions)."},

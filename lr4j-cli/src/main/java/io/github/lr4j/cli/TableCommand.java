@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lr4j table SPEC}: the lr (and momentum) of every group at every step, without training. */
 @Command(name = "table", mixinStandardHelpOptions = true,
+        header = "Print every group's lr (and momentum) at every step: csv, json or md.",
         description = {"Steps a schedule with no optimizer behind it and prints every group's lr (and momentum, where",
             "the schedule changes it) after construction (step 0) and after each step.",
             "SPEC is a PyTorch constructor call ('optimizer' may be left out), a JSON object",

@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lr4j trace CASE.json}: replays a golden-format case and prints the trace and state. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
+        header = "Replay a PyTorch golden-trace case and print the trace and state as JSON.",
         description = {"Replays a case in the golden-trace format (shared/golden/FORMAT.md): builds the param groups",
             "and the scheduler from its PyTorch expression, runs its steps (metrics, explicit epochs, resume_at)",
             "and prints one JSON object: {\"trace\": [{\"lr\": [...], \"momentum\": [...]}, ...], \"state_dict\": {...}}",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lr4j train}: the main job, an MLP on the digits with a schedule stepped at the right time. */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "The main job: train an MLP on the built-in digits with a schedule; writes a report.",
         description = {"Trains an MLP (64-256-10, ReLU) on the handwritten digits shipped with lr4j (1,257 training images,",
             "augmented with one-pixel shifts; 270 validation; 270 test), with SGD + momentum and OneCycleLR stepped per",
             "batch by default, and writes a report: metrics logs (JSON lines, CSV), charts of lr, momentum, loss and",
