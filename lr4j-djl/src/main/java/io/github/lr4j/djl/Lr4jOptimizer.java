@@ -2,8 +2,23 @@ package io.github.lr4j.djl;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
 import io.github.lr4j.groups.MomentumKind;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -75,6 +90,109 @@ public abstract class Lr4jOptimizer extends Optimizer {
 
     abstract void apply(String parameterId, NDArray weight, NDArray grad, double lr, double momentum, long step);
 
+    /** The per-parameter buffers, by name (PyTorch's state keys). */
+    abstract Map<String, Map<String, Map<Device, NDArray>>> buffers();
+
+    private static final byte[] MAGIC = "LR4JDJLO".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Writes the optimizer's state: every parameter's update count and buffers (momentum, or Adam's
+     * moments), by DJL parameter name, arrays in DJL's own encoding. Format version 1:
+     * {@code "LR4JDJLO", version byte, optimizer class (UTF), parameter count, then per parameter: name
+     * (UTF), updates (long), buffer count, per buffer: name (UTF), encoded length (int), bytes}.
+     */
+    public void saveState(OutputStream sink) throws IOException {
+        DataOutputStream out = new DataOutputStream(sink);
+        out.write(MAGIC);
+        out.writeByte(1);
+        out.writeUTF(getClass().getSimpleName());
+        out.writeInt(steps.size());
+        // By parameter name, so that equal states write equal bytes.
+        List<Map.Entry<String, Long>> ordered = new java.util.ArrayList<>(steps.entrySet());
+        ordered.sort(java.util.Comparator.comparing(e -> groups.nameOfId(e.getKey())));
+        for (Map.Entry<String, Long> e : ordered) {
+            String id = e.getKey();
+            out.writeUTF(groups.nameOfId(id));
+            out.writeLong(e.getValue());
+            Map<String, NDArray> own = new LinkedHashMap<>();
+            for (Map.Entry<String, Map<String, Map<Device, NDArray>>> b : buffers().entrySet()) {
+                Map<Device, NDArray> perDevice = b.getValue().get(id);
+                if (perDevice != null && !perDevice.isEmpty()) {
+                    own.put(b.getKey(), perDevice.values().iterator().next());
+                }
+            }
+            out.writeInt(own.size());
+            for (Map.Entry<String, NDArray> b : own.entrySet()) {
+                byte[] bytes = b.getValue().encode();
+                out.writeUTF(b.getKey());
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Restores {@link #saveState} into this optimizer for the parameters of {@code block} (matched by
+     * name; call after {@code trainer.initialize} and {@code groups.bind}). Checked first; on any
+     * error nothing changes.
+     */
+    public void loadState(InputStream source, Block block) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(source.readAllBytes()));
+        Map<String, Parameter> byName = new HashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            byName.put(p.getKey(), p.getValue());
+        }
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new IllegalArgumentException("not an lr4j DJL optimizer state");
+            }
+            int version = in.readByte();
+            if (version != 1) {
+                throw new IllegalArgumentException("Unknown version " + version + " of the DJL optimizer state, this lr4j"
+                        + " supports version 1");
+            }
+            String kind = in.readUTF();
+            if (!kind.equals(getClass().getSimpleName())) {
+                throw new IllegalArgumentException("cannot restore a " + getClass().getSimpleName() + " from the state of a " + kind);
+            }
+            int n = in.readInt();
+            Map<String, Long> newSteps = new HashMap<>();
+            List<Object[]> newBuffers = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                Parameter p = byName.get(name);
+                if (p == null) {
+                    throw new IllegalArgumentException("the state has parameter " + name + " which this model does not have");
+                }
+                newSteps.put(p.getId(), in.readLong());
+                int buffers = in.readInt();
+                for (int b = 0; b < buffers; b++) {
+                    String tag = in.readUTF();
+                    if (!buffers().containsKey(tag)) {
+                        throw new IllegalArgumentException(getClass().getSimpleName() + " has no buffer " + tag);
+                    }
+                    byte[] bytes = new byte[in.readInt()];
+                    in.readFully(bytes);
+                    newBuffers.add(new Object[] {tag, p, bytes});
+                }
+            }
+            steps.clear();
+            steps.putAll(newSteps);
+            buffers().values().forEach(Map::clear);
+            for (Object[] b : newBuffers) {
+                Parameter p = (Parameter) b[1];
+                NDArray weight = p.getArray();
+                NDArray array = NDArray.decode(weight.getManager(), (byte[]) b[2]);
+                buffers().get((String) b[0]).computeIfAbsent(p.getId(), k -> new ConcurrentHashMap<>()).put(weight.getDevice(), array);
+            }
+        } catch (EOFException e) {
+            throw new IllegalArgumentException("the DJL optimizer state is truncated");
+        }
+    }
+
     /** PyTorch's SGD. */
     static final class Sgd extends Lr4jOptimizer {
         private final boolean nesterov;
@@ -83,6 +201,11 @@ public abstract class Lr4jOptimizer extends Optimizer {
         Sgd(DjlParamGroups groups, float weightDecay, boolean nesterov) {
             super(groups, weightDecay);
             this.nesterov = nesterov;
+        }
+
+        @Override
+        Map<String, Map<String, Map<Device, NDArray>>> buffers() {
+            return Map.of("momentum_buffer", buffers);
         }
 
         @Override
@@ -124,6 +247,14 @@ public abstract class Lr4jOptimizer extends Optimizer {
             this.beta2 = beta2;
             this.eps = eps;
             this.decoupled = decoupled;
+        }
+
+        @Override
+        Map<String, Map<String, Map<Device, NDArray>>> buffers() {
+            Map<String, Map<String, Map<Device, NDArray>>> out = new LinkedHashMap<>();
+            out.put("exp_avg", means);
+            out.put("exp_avg_sq", variances);
+            return out;
         }
 
         @Override

@@ -44,20 +44,47 @@ public final class Lr4jTraining {
         return run;
     }
 
+    /** The file the lr4j optimizer's state is written to. */
+    public static final String OPTIMIZER_FILE = "lr4j-optimizer.bin";
+
     /** Saves the model ({@code model.save(dir, name)}) and, atomically, the listener's schedule state beside it. */
     public static void save(Model model, String name, Path dir, Lr4jTrainingListener listener) throws IOException {
+        save(model, name, dir, listener, null);
+    }
+
+    /** As {@link #save(Model, String, Path, Lr4jTrainingListener)}, plus the optimizer's buffers and counts (if not null). */
+    public static void save(Model model, String name, Path dir, Lr4jTrainingListener listener, Lr4jOptimizer optimizer)
+            throws IOException {
         Files.createDirectories(dir);
         model.save(dir, name);
+        if (optimizer != null) {
+            Path tmpOpt = dir.resolve(OPTIMIZER_FILE + ".tmp");
+            try (java.io.OutputStream out = Files.newOutputStream(tmpOpt)) {
+                optimizer.saveState(out);
+            }
+            Files.move(tmpOpt, dir.resolve(OPTIMIZER_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
         Path tmp = dir.resolve(SCHEDULE_FILE + ".tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(listener.state()), StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve(SCHEDULE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Loads what {@link #save} wrote: the model's parameters and the schedule state. */
-    @SuppressWarnings("unchecked")
     public static void load(Model model, String name, Path dir, Lr4jTrainingListener listener)
+            throws IOException, ai.djl.MalformedModelException {
+        load(model, name, dir, listener, null);
+    }
+
+    /** As {@link #load(Model, String, Path, Lr4jTrainingListener)}, plus the optimizer's state (if not null). */
+    @SuppressWarnings("unchecked")
+    public static void load(Model model, String name, Path dir, Lr4jTrainingListener listener, Lr4jOptimizer optimizer)
             throws IOException, ai.djl.MalformedModelException {
         model.load(dir, name);
         listener.loadState(JSON.readValue(Files.readString(dir.resolve(SCHEDULE_FILE)), Map.class));
+        if (optimizer != null) {
+            try (java.io.InputStream in = Files.newInputStream(dir.resolve(OPTIMIZER_FILE))) {
+                optimizer.loadState(in, model.getBlock());
+            }
+        }
     }
 }

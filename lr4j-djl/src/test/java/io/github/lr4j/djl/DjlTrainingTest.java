@@ -64,16 +64,23 @@ class DjlTrainingTest {
             Lr4jTraining.fit(run.trainer, 4, run.train, run.validation, run.listener);
         }
         List<Update> first = new ArrayList<>();
+        byte[][] savedOptimizer = new byte[1][];
         try (DjlDigits run = new DjlDigits(new int[] {32}, 4, 128, 5, null,
                 (name, group, step, lr, m) -> first.add(new Update(name, step, lr, m)))) {
             Lr4jTraining.fit(run.trainer, 2, run.train, run.validation, run.listener);
-            Lr4jTraining.save(run.model, "mlp", dir, run.listener);
+            Lr4jTraining.save(run.model, "mlp", dir, run.listener, run.optimizer);
+            java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
+            run.optimizer.saveState(state);
+            savedOptimizer[0] = state.toByteArray();
         }
         List<Update> second = new ArrayList<>();
         try (DjlDigits run = new DjlDigits(new int[] {32}, 4, 128, 5, null,
-                (name, group, step, lr, m) -> second.add(new Update(name, step + first.size() / 4, lr, m)))) {
-            Lr4jTraining.load(run.model, "mlp", dir, run.listener);
+                (name, group, step, lr, m) -> second.add(new Update(name, step, lr, m)))) {
+            Lr4jTraining.load(run.model, "mlp", dir, run.listener, run.optimizer);
             assertThat(run.listener.updates()).isEqualTo(first.size() / 4);
+            java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
+            run.optimizer.saveState(state);
+            assertThat(state.toByteArray()).as("momentum buffers and update counts restored").isEqualTo(savedOptimizer[0]);
             Lr4jTraining.fit(run.trainer, 2, run.train, run.validation, run.listener);
         }
         List<Update> resumed = new ArrayList<>(first);
