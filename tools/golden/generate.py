@@ -87,6 +87,16 @@ CASES = [
     ("x_sequential_multiplicative", SGD2, "SequentialLR(optimizer, schedulers=[StepLR(optimizer, 2, 0.5), MultiplicativeLR(optimizer, lambda e: 0.9)], milestones=[5])", 12, None, None, None),
     ("x_chained_three", SGD3, "ChainedScheduler([ConstantLR(optimizer, factor=0.5, total_iters=3), ExponentialLR(optimizer, gamma=0.9), StepLR(optimizer, step_size=4, gamma=0.5)])", 15, None, None, 6),
     ("x_chained_cosine_eta_exp", SGD2, "ChainedScheduler([CosineAnnealingLR(optimizer, T_max=5, eta_min=0.001), ExponentialLR(optimizer, gamma=0.95)])", 14, None, None, None),
+    ("x_epochs_cosine", SGD2, "CosineAnnealingLR(optimizer, T_max=8, eta_min=0.01)", 8, None, [1, 2, 5, 3, 9, 10, 4, 20], None),
+    ("x_epochs_exponential", SGD3, "ExponentialLR(optimizer, gamma=0.7)", 6, None, [2, 3, 3, 1, 7, 8], None),
+    ("x_epochs_linear", SGD2, "LinearLR(optimizer, start_factor=0.2, total_iters=6)", 7, None, [1, 4, 2, 6, 8, 0, 3], None),
+    ("x_epochs_constant", SGD2, "ConstantLR(optimizer, factor=0.4, total_iters=3)", 6, None, [1, 3, 2, 5, 0, 4], None),
+    ("x_epochs_multistep", SGD2, "MultiStepLR(optimizer, milestones=[2, 4, 4], gamma=0.5)", 6, None, [1, 4, 2, 6, 3, 5], None),
+    ("x_epochs_polynomial", SGD2, "PolynomialLR(optimizer, total_iters=5, power=3.0)", 6, None, [1, 3, 2, 7, 4, 5], None),
+    ("x_epochs_onecycle", SGD2, "OneCycleLR(optimizer, max_lr=0.3, total_steps=10)", 6, None, [2, 5, 1, 9, 10, 4], None),
+    ("x_epochs_cyclic", SGD2, "CyclicLR(optimizer, 0.01, 0.1, step_size_up=3)", 6, None, [2, 5, 1, 9, 12, 4], None),
+    ("x_epochs_lambda", SGD2, "LambdaLR(optimizer, lambda e: 1 / (1 + e))", 5, None, [3, 1, 4, 10, 2], None),
+    ("x_epochs_multiplicative", SGD2, "MultiplicativeLR(optimizer, lambda e: 0.9)", 5, None, [3, 1, 4, 0, 2], None),
     ("x_chained_onecycle_then_exp", SGD2, "ChainedScheduler([OneCycleLR(optimizer, max_lr=0.1, total_steps=20), ExponentialLR(optimizer, gamma=0.95)])", 19, None, None, None),
 ]
 
