@@ -35,8 +35,8 @@ final class ScheduleInputs {
             description = "metric values for ReduceLROnPlateau, one per step (one number per line, or a JSON list)")
     Path metricsFile;
 
-    @Option(names = "--verbose", description = "print a stack trace on errors")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
 
     /** Fresh param groups for one run. */
     ParamGroups paramGroups() {

@@ -24,8 +24,8 @@ final class TraceCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CASE.json", description = "the case to replay")
     Path file;
 
-    @Option(names = "--verbose", description = "print a stack trace on errors")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

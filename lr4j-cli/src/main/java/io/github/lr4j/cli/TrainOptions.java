@@ -34,8 +34,8 @@ final class TrainOptions {
             + " and CyclicLR, per epoch for the others)")
     String interval;
 
-    @Option(names = "--verbose", description = "print a stack trace on errors")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
 
     DigitsRecipe recipe(String scheduler) {
         if (epochs < 1 || batchSize < 1 || accumulate < 1) {

@@ -12,6 +12,7 @@ import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.Trainer.Attached;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,6 @@ import java.util.Map;
  * honours it).
  */
 public final class Lr4jTrainingListener extends TrainingListenerAdapter {
-    private record Attached(Scheduler scheduler, Interval interval, int frequency) { }
-
     private final List<Attached> schedulers = new ArrayList<>();
     private Evaluator monitorEvaluator;
     private Mode mode = Mode.MIN;
@@ -54,12 +53,6 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     }
 
     public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency) {
-        if (s instanceof MetricScheduler && interval == Interval.STEP) {
-            throw new IllegalArgumentException(s.name() + " is fed a validation metric: use Interval.EPOCH");
-        }
-        if (frequency < 1) {
-            throw new IllegalArgumentException("frequency must be >= 1, got " + frequency);
-        }
         schedulers.add(new Attached(s, interval, frequency));
         return this;
     }

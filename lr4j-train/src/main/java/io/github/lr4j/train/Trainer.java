@@ -36,11 +36,14 @@ import java.util.stream.Stream;
  * {@link #resume(Path)} continues bit-for-bit.
  */
 public final class Trainer {
-    /** A scheduler and when to step it. */
+    /** A scheduler and when to step it (shared with lr4j-djl's listener). */
     public record Attached(Scheduler scheduler, Interval interval, int frequency) {
         public Attached {
             if (frequency < 1) {
                 throw new IllegalArgumentException("frequency must be >= 1, got " + frequency);
+            }
+            if (scheduler instanceof MetricScheduler && interval == Interval.STEP) {
+                throw new IllegalArgumentException(scheduler.name() + " is fed a validation metric: use Interval.EPOCH");
             }
         }
     }
@@ -147,9 +150,6 @@ public final class Trainer {
     public Trainer scheduler(Scheduler s, Interval interval, int frequency) {
         if (s.groups() != optimizer) {
             throw new IllegalArgumentException(s.name() + " must be attached to this trainer's optimizer");
-        }
-        if (s instanceof MetricScheduler && interval == Interval.STEP) {
-            throw new IllegalArgumentException(s.name() + " is fed a validation metric: use Interval.EPOCH");
         }
         schedulers.add(new Attached(s, interval, frequency));
         return this;
