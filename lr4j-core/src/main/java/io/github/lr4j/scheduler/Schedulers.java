@@ -232,11 +232,4 @@ public final class Schedulers {
         }
     }
 
-    static List<Double> boxed(double[] values) {
-        List<Double> out = new ArrayList<>();
-        for (double v : values) {
-            out.add(v);
-        }
-        return out;
-    }
 }

@@ -376,7 +376,4 @@ public final class ScheduleSpec {
         }
     }
 
-    static String describe(double[] values) {
-        return Arrays.toString(values);
-    }
 }

@@ -87,9 +87,4 @@ public final class Checks {
         return values.clone();
     }
 
-    public static void state(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalStateException(message);
-        }
-    }
 }

@@ -130,7 +130,4 @@ final class Options {
         return optimizer;
     }
 
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
-    }
 }

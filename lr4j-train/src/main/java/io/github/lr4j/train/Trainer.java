@@ -229,7 +229,7 @@ public final class Trainer {
                 long total = ((Number) spec.get("total_steps")).longValue();
                 if (calls > total) {
                     throw new IllegalArgumentException("OneCycleLR has total_steps=" + total + " but this run steps it " + calls
-                            + " times (" + a.interval().name().toLowerCase() + "ly over " + epochs + " epochs): it would fail"
+                            + " times (" + (a.interval() == Interval.STEP ? "per optimizer step" : "per epoch") + " over " + epochs + " epochs): it would fail"
                             + " mid-run; size it with total_steps=" + calls);
                 }
                 if (a.interval() == Interval.EPOCH && total > calls) {
