@@ -18,7 +18,8 @@ import java.util.Map;
  * was: {@code train()} first, and after every step the train-mode parameters ({@code trace_train}) and
  * the eval-mode ones ({@code trace_eval}); after the steps in {@code switch_at} the run itself goes to
  * eval mode and back, after the others the eval-mode values are read and the run is put back bit for
- * bit. The groups' {@code scheduled_lr}, {@code lr_max} and {@code weight_sum} are returned too.
+ * bit; a scheduler, if any, is stepped last. The groups' {@code scheduled_lr}, {@code lr_max} and
+ * {@code weight_sum} are returned too.
  */
 public final class OptimTraceRunner {
     private OptimTraceRunner() {
@@ -53,10 +54,10 @@ public final class OptimTraceRunner {
             opt.addParamGroup(ps, spec);
             tensors.add(ps);
         }
-        if (Optimizers.isScheduleFree(name)) {
-            return runScheduleFree(opt, tensors, grads, testCase.get("switch_at"));
-        }
         Scheduler scheduler = schedulerSpec == null ? null : ScheduleSpec.build(String.valueOf(schedulerSpec), opt);
+        if (Optimizers.isScheduleFree(name)) {
+            return runScheduleFree(opt, scheduler, tensors, grads, testCase.get("switch_at"));
+        }
         List<Object> trace = new ArrayList<>();
         List<Object> lrUsed = new ArrayList<>();
         for (Object stepGrads : grads) {
@@ -82,8 +83,8 @@ public final class OptimTraceRunner {
         return out;
     }
 
-    private static Map<String, Object> runScheduleFree(Optimizer opt, List<List<Parameter>> tensors, List<?> grads,
-                                                       Object switchAt) {
+    private static Map<String, Object> runScheduleFree(Optimizer opt, Scheduler scheduler, List<List<Parameter>> tensors,
+                                                       List<?> grads, Object switchAt) {
         List<Integer> switches = new ArrayList<>();
         if (switchAt != null) {
             for (Object s : (List<?>) switchAt) {
@@ -114,6 +115,9 @@ public final class OptimTraceRunner {
                 opt.train();
             } else {
                 evalTrace.add(evalWithoutSwitching(opt, tensors));
+            }
+            if (scheduler != null) {
+                ((LrScheduler) scheduler).step();
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
