@@ -163,4 +163,18 @@ class DjlScheduleFreeTest {
             assertThat(yRestored).isEqualTo(p.getArray().toFloatArray()).isNotEqualTo(x);
         }
     }
+
+    @Test
+    void adamWScheduleFree_trainsTheDigitsWithNoSchedule_andLeavesTheModelAtX() throws Exception {
+        try (DjlDigits run = new DjlDigits(new int[] {32}, 1, 32, 0, "ConstantLR(factor=1.0, total_iters=1)",
+                "AdamWScheduleFree(lr=5e-3, warmup_steps=50)", null)) {
+            assertThat(Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener, run.optimizer)).isEqualTo(1);
+            assertThat(run.optimizer.mode()).isEqualTo(OptimizerMode.EVAL);
+            double atX = run.testAccuracy();
+            run.optimizer.train();
+            double atY = run.testAccuracy();
+            assertThat(atX).as("one epoch learns the digits").isGreaterThanOrEqualTo(0.8);
+            assertThat(atX).as("x differs from y").isNotEqualTo(atY);
+        }
+    }
 }
