@@ -23,6 +23,10 @@ import java.util.Map;
  * <p>Before changing anything, a step checks every gradient's length and (unless
  * {@link NonFiniteGradients#UNCHECKED}) that it is finite; a bad gradient fails the step (or skips
  * it) with parameters and state untouched.
+ *
+ * <p>Every optimizer is {@link ModeAware}: {@link #train()} and {@link #eval()} do nothing except for
+ * the schedule-free ones ({@code SGDScheduleFree}, {@code AdamWScheduleFree},
+ * {@code RAdamScheduleFree}), whose parameters hold different values in the two modes.
  */
 public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable {
     /** Below this many parameters in one step a thread hand-off costs more than it saves. */
