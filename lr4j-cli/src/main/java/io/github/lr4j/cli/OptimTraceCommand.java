@@ -3,6 +3,8 @@ package io.github.lr4j.cli;
 import io.github.lr4j.optim.OptimTraceRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,8 +17,11 @@ import picocli.CommandLine.Parameters;
         header = "Replay a torch.optim golden case and print the parameters after each step.",
         description = {"Replays an optimizer case in the format of shared/golden/optim/FORMAT.md (optimizer, param groups,",
             "shapes, initial parameters, gradients, optional scheduler) and prints one JSON object:",
-            "{\"trace\": [[[params of group 0 tensor 0], ...], ...]} with the parameters after each step."},
-        footer = {"", "Example:", "  lr4j optim-trace shared/golden/optim/public/sgd_momentum_onecycle.json"})
+            "{\"trace\": [[[params of group 0 tensor 0], ...], ...]} with the parameters after each step.",
+            "Schedule-free cases (shared/golden/schedulefree/README.md) print {\"trace_train\": [...], \"trace_eval\": [...]}:",
+            "the parameters after each step in train mode (y) and in eval mode (x)."},
+        footer = {"", "Example:", "  lr4j optim-trace shared/golden/optim/public/sgd_momentum_onecycle.json",
+            "  lr4j optim-trace shared/golden/schedulefree/public/adamw_sf_default.json"})
 final class OptimTraceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +36,11 @@ final class OptimTraceCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> result = OptimTraceRunner.run(Json.readObject(file));
         PrintWriter out = spec.commandLine().getOut();
-        out.println(Json.write(Map.of("trace", result.get("trace"))));
+        Map<String, Object> printed = new LinkedHashMap<>();
+        for (String key : result.containsKey("trace") ? List.of("trace") : List.of("trace_train", "trace_eval")) {
+            printed.put(key, result.get(key));
+        }
+        out.println(Json.write(printed));
         out.flush();
         return 0;
     }

@@ -143,7 +143,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             int epochs = 0;
             while (epochs < options.epochs && !run.listener.shouldStop()) {
-                epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener);
+                epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener,
+                        run.optimizer);
                 if (!quiet) {
                     err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  lr %.3g", epochs, options.epochs,
                             run.listener.lastMetric(), run.groups.lr(0)));

@@ -106,4 +106,41 @@ class CliTest extends CliHarness {
             assertThat(got.get(last).get(0).get(0).get(i).doubleValue()).isCloseTo(w, org.assertj.core.data.Offset.offset(1e-6 + 1e-5 * Math.abs(w)));
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void optimTrace_scheduleFreeCase_printsTrainAndEvalTraces() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> golden = json.readValue(Files.readString(resource("radam_sf_sgd_phase.json")), Map.class);
+        assertThat(run("optim-trace", resource("radam_sf_sgd_phase.json").toString())).isZero();
+        Map<String, Object> printed = json.readValue(out.toString(), Map.class);
+        assertThat(printed).containsOnlyKeys("trace_train", "trace_eval");
+        for (String trace : List.of("trace_train", "trace_eval")) {
+            List<List<List<List<Number>>>> want = (List<List<List<List<Number>>>>) golden.get(trace);
+            List<List<List<List<Number>>>> got = (List<List<List<List<Number>>>>) printed.get(trace);
+            assertThat(got).hasSameSizeAs(want);
+            int last = want.size() - 1;
+            for (int i = 0; i < want.get(last).get(0).get(0).size(); i++) {
+                double w = want.get(last).get(0).get(0).get(i).doubleValue();
+                assertThat(got.get(last).get(0).get(0).get(i).doubleValue()).as(trace)
+                        .isCloseTo(w, org.assertj.core.data.Offset.offset(1e-6 + 1e-5 * Math.abs(w)));
+            }
+        }
+    }
+
+    @Test
+    void check_decayingScheduleOnAScheduleFreeOptimizer_warnsAndExplains() {
+        assertThat(run("check", "CosineAnnealingLR(T_max=100)", "--steps", "100", "--optimizer", "AdamWScheduleFree(lr=2.5e-3)"))
+                .isEqualTo(1);
+        assertThat(out.toString()).contains("warning: AdamWScheduleFree is schedule-free but this schedule decays its lr (from"
+                + " 0.0025 at step 0 to 0 at step 100): the optimizer's evaluation weights are a running average of its iterates");
+    }
+
+    @Test
+    void check_warmUpOnlyOnAScheduleFreeOptimizer_isClean_andCosineOnAdamWIsToo() {
+        assertThat(run("check", "LinearLR(start_factor=0.1, total_iters=10)", "--steps", "100", "--optimizer",
+                "SGDScheduleFree(lr=0.5)")).isZero();
+        assertThat(run("check", "CosineAnnealingLR(T_max=100)", "--steps", "100", "--optimizer", "AdamW(lr=2.5e-3)")).isZero();
+        assertThat(out.toString()).doesNotContain("schedule-free");
+    }
 }

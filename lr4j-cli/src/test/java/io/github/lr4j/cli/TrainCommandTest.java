@@ -83,6 +83,25 @@ class TrainCommandTest extends CliHarness {
     }
 
     @Test
+    void compare_withAnOptimizerPerRun_putsScheduleFreeBesideAScheduledOne(@TempDir Path dir) throws Exception {
+        assertThat(run("compare", "none", "CosineAnnealingLR(T_max=epochs)", "--run-optimizer", "AdamWScheduleFree(lr=2.5e-3)",
+                "--run-optimizer", "AdamW(lr=2.5e-3)", "--epochs", "2", "--hidden", "16", "--no-augment", "--report",
+                dir.toString())).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(0)).endsWith("optimizer | schedule");
+        assertThat(lines.get(1)).startsWith("1 ").endsWith("AdamWScheduleFree(lr=2.5e-3) | none");
+        assertThat(lines.get(2)).startsWith("2 ").endsWith("AdamW(lr=2.5e-3) | CosineAnnealingLR(T_max=epochs)");
+        assertThat(Files.readString(dir.resolve("index.html"))).contains("1: AdamWScheduleFree + constant")
+                .contains("2: AdamW + CosineAnnealingLR");
+    }
+
+    @Test
+    void compare_withRunOptimizersNotOnePerSpec_failsWithOneLine(@TempDir Path dir) {
+        assertThat(run("compare", "none", "none", "--run-optimizer", "AdamW(lr=1e-3)", "--report", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--run-optimizer must be given once per SPEC (2 times), got 1");
+    }
+
+    @Test
     void train_onTheDjlEngine() {
         assertThat(run("train", "--engine", "djl", "--epochs", "3", "--hidden", "64", "--quiet")).isZero();
         assertThat(out.toString()).startsWith("engine djl (PyTorch 2.7.1, CPU) | test accuracy ").contains("| 3 epochs, 591 steps |");

@@ -47,8 +47,8 @@ public final class DjlDigits implements AutoCloseable {
     }
 
     /**
-     * @param optimizerExpression SGD(...), Adam(...) or AdamW(...) in PyTorch syntax (null: SGD with
-     *                            lr 0.1, momentum 0.9, weight decay 5e-4)
+     * @param optimizerExpression SGD(...), Adam(...), AdamW(...), SGDScheduleFree(...) or AdamWScheduleFree(...)
+     *                            in PyTorch syntax (null: SGD with lr 0.1, momentum 0.9, weight decay 5e-4)
      */
     public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, String optimizerExpression,
                      Lr4jOptimizer.UpdateRecorder recorder) {
@@ -79,8 +79,22 @@ public final class DjlDigits implements AutoCloseable {
                 optimizer = Lr4jOptimizer.adam(groups, (float) spec.defaultValue("beta2"), (float) spec.defaultValue("eps"), wd,
                         spec.name().equals("AdamW"));
                 break;
+            case "SGDScheduleFree":
+            case "AdamWScheduleFree":
+                boolean adaptive = spec.name().equals("AdamWScheduleFree");
+                if (adaptive && spec.defaultValue("inner_momentum") != 0) {
+                    throw new IllegalArgumentException("the DJL engine's AdamWScheduleFree has no inner_momentum, got "
+                            + spec.defaultValue("inner_momentum"));
+                }
+                groups = DjlParamGroups.single(spec.defaultValue("lr"), adaptive ? MomentumKind.BETA1 : MomentumKind.MOMENTUM,
+                        spec.defaultValue(adaptive ? "beta1" : "momentum"));
+                optimizer = Lr4jOptimizer.scheduleFree(groups, adaptive, adaptive ? (float) spec.defaultValue("beta2") : 0f,
+                        adaptive ? (float) spec.defaultValue("eps") : 0f, wd, (int) spec.defaultValue("warmup_steps"),
+                        spec.defaultValue("r"), spec.defaultValue("weight_lr_power"));
+                break;
             default:
-                throw new IllegalArgumentException("the DJL engine supports SGD, Adam and AdamW, got " + spec.name());
+                throw new IllegalArgumentException("the DJL engine supports SGD, Adam, AdamW, SGDScheduleFree and"
+                        + " AdamWScheduleFree, got " + spec.name());
         }
         if (recorder != null) {
             optimizer.recorder(recorder);

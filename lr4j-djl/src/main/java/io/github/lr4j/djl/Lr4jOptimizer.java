@@ -7,6 +7,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.optim.ModeAware;
+import io.github.lr4j.optim.OptimizerMode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -25,10 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * DJL optimizers that read their lr and momentum (SGD) or beta1 (Adam, AdamW) from lr4j param groups
  * at every update, so any lr4j schedule, momentum and beta1 cycling included, drives DJL training.
- * The update rules are PyTorch's ({@code torch.optim.SGD}, {@code Adam}, {@code AdamW}).
- * {@link #recorder(UpdateRecorder)} sees the values actually used by each update.
+ * The update rules are PyTorch's ({@code torch.optim.SGD}, {@code Adam}, {@code AdamW}) and the
+ * schedule-free reference's ({@code SGDScheduleFree}, {@code AdamWScheduleFree}; see
+ * {@link #scheduleFree}). {@link #recorder(UpdateRecorder)} sees the values actually used by each update.
+ * As {@link ModeAware}, {@link #train()} and {@link #eval()} are no-ops except for the schedule-free ones.
  */
-public abstract class Lr4jOptimizer extends Optimizer {
+public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
     /** Called with the lr and momentum an update used (for logs and tests). */
     @FunctionalInterface
     public interface UpdateRecorder {
@@ -60,13 +64,56 @@ public abstract class Lr4jOptimizer extends Optimizer {
         return new Adam(groups, beta2, eps, weightDecay, decoupled);
     }
 
+    /**
+     * The schedule-free reference's {@code SGDScheduleFree} ({@code adaptive=false}, momentum from the groups)
+     * or {@code AdamWScheduleFree} ({@code adaptive=true}, beta1 from the groups, no inner momentum), in the
+     * engine's float32 operations. The model's parameters hold y while training; call {@link #eval()} before
+     * evaluating or saving them (x) and {@link #train()} before the next update ({@link Lr4jTraining#fit} does).
+     */
+    public static Lr4jOptimizer scheduleFree(DjlParamGroups groups, boolean adaptive, float beta2, float eps, float weightDecay,
+                                             int warmupSteps, double r, double weightLrPower) {
+        MomentumKind wanted = adaptive ? MomentumKind.BETA1 : MomentumKind.MOMENTUM;
+        if (groups.momentumKind() != wanted) {
+            throw new IllegalArgumentException((adaptive ? "AdamWScheduleFree" : "SGDScheduleFree") + " needs groups with"
+                    + " MomentumKind." + wanted + ", got " + groups.momentumKind());
+        }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warmup_steps must be a whole number >= 0, got " + warmupSteps);
+        }
+        return new ScheduleFree(groups, adaptive, beta2, eps, weightDecay, warmupSteps, r, weightLrPower);
+    }
+
     public Lr4jOptimizer recorder(UpdateRecorder recorder) {
         this.recorder = recorder;
         return this;
     }
 
     @Override
+    public void train() {
+    }
+
+    @Override
+    public void eval() {
+    }
+
+    @Override
+    public OptimizerMode mode() {
+        return OptimizerMode.TRAIN;
+    }
+
+    /** Sets the mode a saved state was written in, without touching the parameters (they were saved in it too). */
+    void restoreMode(OptimizerMode mode) {
+        if (mode != OptimizerMode.TRAIN) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no " + mode + " mode to restore");
+        }
+    }
+
+    @Override
     public final void update(String parameterId, NDArray weight, NDArray grad) {
+        if (mode() != OptimizerMode.TRAIN) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is in eval mode (the parameters hold x): call"
+                    + " train() before the next update");
+        }
         int g = groups.groupOfId(parameterId);
         double lr = groups.lr(g);
         double m = groups.momentum(g);
@@ -90,6 +137,10 @@ public abstract class Lr4jOptimizer extends Optimizer {
 
     abstract void apply(String parameterId, NDArray weight, NDArray grad, double lr, double momentum, long step);
 
+    /** Called after {@link #loadState} replaced the buffers, with the model's parameters. */
+    void restored(java.util.Collection<Parameter> parameters) {
+    }
+
     /** The per-parameter buffers, by name (PyTorch's state keys). */
     abstract Map<String, Map<String, Map<Device, NDArray>>> buffers();
 
@@ -97,14 +148,15 @@ public abstract class Lr4jOptimizer extends Optimizer {
 
     /**
      * Writes the optimizer's state: every parameter's update count and buffers (momentum, or Adam's
-     * moments), by DJL parameter name, arrays in DJL's own encoding. Format version 1:
+     * moments), by DJL parameter name, arrays in DJL's own encoding, and the mode. Format version 2:
      * {@code "LR4JDJLO", version byte, optimizer class (UTF), parameter count, then per parameter: name
-     * (UTF), updates (long), buffer count, per buffer: name (UTF), encoded length (int), bytes}.
+     * (UTF), updates (long), buffer count, per buffer: name (UTF), encoded length (int), bytes; then the
+     * mode (boolean, true for train)}. Version 1 (no mode: train) is still read.
      */
     public void saveState(OutputStream sink) throws IOException {
         DataOutputStream out = new DataOutputStream(sink);
         out.write(MAGIC);
-        out.writeByte(1);
+        out.writeByte(2);
         out.writeUTF(getClass().getSimpleName());
         out.writeInt(steps.size());
         // By parameter name, so that equal states write equal bytes.
@@ -129,6 +181,7 @@ public abstract class Lr4jOptimizer extends Optimizer {
                 out.write(bytes);
             }
         }
+        out.writeBoolean(mode() == OptimizerMode.TRAIN);
         out.flush();
     }
 
@@ -150,9 +203,9 @@ public abstract class Lr4jOptimizer extends Optimizer {
                 throw new IllegalArgumentException("not an lr4j DJL optimizer state");
             }
             int version = in.readByte();
-            if (version != 1) {
+            if (version != 1 && version != 2) {
                 throw new IllegalArgumentException("Unknown version " + version + " of the DJL optimizer state, this lr4j"
-                        + " supports version 1");
+                        + " supports versions 1 and 2");
             }
             String kind = in.readUTF();
             if (!kind.equals(getClass().getSimpleName())) {
@@ -179,6 +232,11 @@ public abstract class Lr4jOptimizer extends Optimizer {
                     newBuffers.add(new Object[] {tag, p, bytes});
                 }
             }
+            OptimizerMode mode = version == 1 || in.readBoolean() ? OptimizerMode.TRAIN : OptimizerMode.EVAL;
+            if (mode != OptimizerMode.TRAIN && !(this instanceof ScheduleFree)) {
+                throw new IllegalArgumentException("the state was saved in eval mode, which " + getClass().getSimpleName()
+                        + " does not have");
+            }
             steps.clear();
             steps.putAll(newSteps);
             buffers().values().forEach(Map::clear);
@@ -188,6 +246,8 @@ public abstract class Lr4jOptimizer extends Optimizer {
                 NDArray array = NDArray.decode(weight.getManager(), (byte[]) b[2]);
                 buffers().get((String) b[0]).computeIfAbsent(p.getId(), k -> new ConcurrentHashMap<>()).put(weight.getDevice(), array);
             }
+            restored(byName.values());
+            restoreMode(mode);
         } catch (EOFException e) {
             throw new IllegalArgumentException("the DJL optimizer state is truncated");
         }
@@ -298,5 +358,152 @@ public abstract class Lr4jOptimizer extends Optimizer {
         NDArray d = grad.add(wx);
         wx.close();
         return d;
+    }
+
+    /**
+     * Schedule-free SGD or AdamW (facebookresearch/schedule_free 1.4.1): z per parameter (and v for AdamW);
+     * the parameter holds y in train mode and x in eval mode. The averaging scalars (lr_max, weight_sum)
+     * are kept per parameter, which equals the reference's per-group ones because every parameter of a
+     * group is updated at every step with the group's lr.
+     */
+    static final class ScheduleFree extends Lr4jOptimizer {
+        private final boolean adaptive;
+        private final float beta2;
+        private final float eps;
+        private final int warmupSteps;
+        private final double r;
+        private final double weightLrPower;
+        private final Map<String, Map<Device, NDArray>> z = new ConcurrentHashMap<>();
+        private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
+        /** Per parameter: a float64 array {lr_max, weight_sum}. */
+        private final Map<String, Map<Device, NDArray>> averaging = new ConcurrentHashMap<>();
+        /** The parameters' arrays by id, for the mode switches. */
+        private final Map<String, NDArray> weights = new ConcurrentHashMap<>();
+        private volatile OptimizerMode mode = OptimizerMode.TRAIN;
+
+        ScheduleFree(DjlParamGroups groups, boolean adaptive, float beta2, float eps, float weightDecay, int warmupSteps,
+                     double r, double weightLrPower) {
+            super(groups, weightDecay);
+            this.adaptive = adaptive;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.warmupSteps = warmupSteps;
+            this.r = r;
+            this.weightLrPower = weightLrPower;
+        }
+
+        @Override
+        Map<String, Map<String, Map<Device, NDArray>>> buffers() {
+            Map<String, Map<String, Map<Device, NDArray>>> out = new LinkedHashMap<>();
+            out.put("z", z);
+            out.put("exp_avg_sq", variances);
+            out.put("lr_max_weight_sum", averaging);
+            return out;
+        }
+
+        @Override
+        public OptimizerMode mode() {
+            return mode;
+        }
+
+        @Override
+        void restoreMode(OptimizerMode restored) {
+            mode = restored;
+        }
+
+        @Override
+        void restored(java.util.Collection<Parameter> parameters) {
+            weights.clear();
+            for (Parameter p : parameters) {
+                weights.put(p.getId(), p.getArray());
+            }
+        }
+
+        @Override
+        public void eval() {
+            switchTo(OptimizerMode.EVAL);
+        }
+
+        @Override
+        public void train() {
+            switchTo(OptimizerMode.TRAIN);
+        }
+
+        /** The reference's switch: p = lerp(p, z, 1 - 1/β) to eval, lerp(p, z, 1 - β) back. */
+        private synchronized void switchTo(OptimizerMode target) {
+            if (mode == target) {
+                return;
+            }
+            for (Map.Entry<String, Map<Device, NDArray>> e : z.entrySet()) {
+                NDArray weight = weights.get(e.getKey());
+                NDArray zz = weight == null ? null : e.getValue().get(weight.getDevice());
+                if (zz != null) {
+                    double beta = groups.momentum(groups.groupOfId(e.getKey()));
+                    lerp(weight, zz, target == OptimizerMode.EVAL ? 1 - 1 / beta : 1 - beta);
+                }
+            }
+            mode = target;
+        }
+
+        /** torch's {@code p.lerp_(q, w)} for a scalar weight: {@code w < 0.5 ? p + w(q - p) : q - (q - p)(1 - w)}. */
+        private static void lerp(NDArray p, NDArray q, double weight) {
+            float w = (float) weight;
+            NDArray diff = q.sub(p);
+            if (w < 0.5f) {
+                p.addi(diff.muli(w));
+            } else {
+                NDArray target = q.sub(diff.muli(1f - w));
+                p.subi(p).addi(target);
+                target.close();
+            }
+            diff.close();
+        }
+
+        @Override
+        void apply(String id, NDArray weight, NDArray grad, double lr, double beta, long step) {
+            weights.put(id, weight);
+            Device device = weight.getDevice();
+            double t = step;
+            double gamma = lr * (step - 1 < warmupSteps ? t / warmupSteps : 1.0);
+            Map<Device, NDArray> perDevice = averaging.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+            NDArray previous = perDevice.get(device);
+            double[] scalars = previous == null ? new double[] {-1.0, 0.0} : previous.toDoubleArray();
+            double lrMax = Math.max(gamma, scalars[0]);
+            double weightOfStep = Math.pow(t, r) * Math.pow(lrMax, weightLrPower);
+            double weightSum = scalars[1] + weightOfStep;
+            double c = weightSum == 0 ? 0 : weightOfStep / weightSum;
+            perDevice.put(device, weight.getManager().create(new double[] {lrMax, weightSum}));
+            if (previous != null) {
+                previous.close();
+            }
+            NDArray zz = z.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(device, k -> weight.duplicate());
+            NDArray d;
+            if (adaptive) {
+                NDArray v = variances.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(device,
+                        k -> weight.zerosLike());
+                NDArray g2 = grad.mul((float) (1 - beta2)).muli(grad);
+                v.muli(beta2).addi(g2);
+                g2.close();
+                NDArray corrected = v.div((float) (1 - Math.pow(beta2, t)));
+                NDArray den = corrected.sqrt().addi(eps);
+                corrected.close();
+                d = grad.div(den);
+                den.close();
+            } else {
+                d = grad.duplicate();
+            }
+            if (getWeightDecay() != 0) {
+                NDArray wy = weight.mul(getWeightDecay());
+                d.addi(wy);
+                wy.close();
+            }
+            lerp(weight, zz, c);
+            NDArray ya = d.mul((float) (gamma * (beta * (1 - c) - 1)));
+            weight.addi(ya);
+            ya.close();
+            NDArray za = d.muli((float) gamma);
+            zz.subi(za);
+            d.close();
+        }
     }
 }

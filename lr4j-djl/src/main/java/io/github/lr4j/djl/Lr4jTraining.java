@@ -7,6 +7,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lr4j.optim.ModeAware;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,12 +29,29 @@ public final class Lr4jTraining {
     /** DJL's epoch loop (as {@link EasyTrain#fit}), stopping when {@code listener} says so. Returns the epochs run. */
     public static int fit(Trainer trainer, int epochs, Dataset train, Dataset validation, Lr4jTrainingListener listener)
             throws IOException, TranslateException {
+        return fit(trainer, epochs, train, validation, listener, null);
+    }
+
+    /**
+     * As {@link #fit(Trainer, int, Dataset, Dataset, Lr4jTrainingListener)} with the trainer's optimizer
+     * ({@code optimizer}, may be null) switched as schedule-free optimizers need: train mode for the
+     * updates, eval mode for validation and the epoch-end listeners, and eval mode at the end (the model
+     * then holds what should be tested or saved). A no-op for ordinary optimizers.
+     */
+    public static int fit(Trainer trainer, int epochs, Dataset train, Dataset validation, Lr4jTrainingListener listener,
+                          ModeAware optimizer) throws IOException, TranslateException {
         int run = 0;
         for (int e = 0; e < epochs && !listener.shouldStop(); e++) {
+            if (optimizer != null) {
+                optimizer.train();
+            }
             for (Batch batch : trainer.iterateDataset(train)) {
                 EasyTrain.trainBatch(trainer, batch);
                 trainer.step();
                 batch.close();
+            }
+            if (optimizer != null) {
+                optimizer.eval();
             }
             if (validation != null) {
                 EasyTrain.evaluateDataset(trainer, validation);

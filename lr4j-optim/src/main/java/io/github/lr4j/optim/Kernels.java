@@ -150,4 +150,101 @@ final class Kernels {
             p[i] = p[i] + negClr * d / std;
         }
     }
+
+    // --- schedule-free (facebookresearch/schedule_free 1.4.1, foreach=False, on torch 1.13) ---
+    //
+    // y is the parameter (train mode), z the base sequence. After d is formed, every variant does
+    // y = lerp(y, z, c); y = y + a*d; z = z - lr*d. lerp is torch 1.13's CPU kernel for a scalar
+    // weight: w < 0.5 ? p + w*(q - p) : q - (q - p)*(1 - w) (the branch is loop-invariant, so
+    // HotSpot unswitches it). Weight decay is always applied as d + wd*y: with wd = 0 it adds a
+    // zero, which changes at most the sign of a zero.
+
+    /** torch 1.13's {@code p.lerp_(q, w)} with a scalar weight, in place over {@code p[from, to)}. */
+    static void lerp(float[] p, float[] q, int from, int to, float w) {
+        boolean low = w < 0.5f;
+        float oneMinusW = 1f - w;
+        for (int i = from; i < to; i++) {
+            float pi = p[i];
+            float qi = q[i];
+            p[i] = low ? pi + w * (qi - pi) : qi - (qi - pi) * oneMinusW;
+        }
+    }
+
+    static void scheduleFreeSgd(float[] y, float[] g, float[] z, int from, int to, float wd, float c, float a, float lr) {
+        boolean low = c < 0.5f;
+        float oneMinusC = 1f - c;
+        for (int i = from; i < to; i++) {
+            float yi = y[i];
+            float zi = z[i];
+            float d = g[i] + wd * yi;
+            float yl = low ? yi + c * (zi - yi) : zi - (zi - yi) * oneMinusC;
+            y[i] = yl + a * d;
+            z[i] = zi - lr * d;
+        }
+    }
+
+    /** AdamWScheduleFree; {@code m} is null without inner momentum. */
+    static void scheduleFreeAdamW(float[] y, float[] g, float[] z, float[] v, float[] m, int from, int to, float beta2,
+                                  float oneMinusBeta2, float bc2, float eps, float mu, float oneMinusMu, float bc1,
+                                  float wd, float c, float a, float lr) {
+        boolean low = c < 0.5f;
+        boolean inner = m != null;
+        float oneMinusC = 1f - c;
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float vi = v[i] * beta2;
+            vi = vi + oneMinusBeta2 * gi * gi;
+            v[i] = vi;
+            float den = (float) Math.sqrt(vi / bc2) + eps;
+            float d;
+            if (inner) {
+                float mi = m[i] * mu;
+                mi = mi + oneMinusMu * gi;
+                m[i] = mi;
+                d = mi / bc1 / den;
+            } else {
+                d = gi / den;
+            }
+            float yi = y[i];
+            float zi = z[i];
+            d = d + wd * yi;
+            float yl = low ? yi + c * (zi - yi) : zi - (zi - yi) * oneMinusC;
+            y[i] = yl + a * d;
+            z[i] = zi - lr * d;
+        }
+    }
+
+    /**
+     * RAdamScheduleFree; {@code normalize}: rho > 4. Before that (the first steps) the raw gradient is
+     * used: v is updated and the rest is SGDScheduleFree's step, in two passes, which keeps the main
+     * loop free of a branch HotSpot compiled badly (10x slower at 1e6 parameters).
+     */
+    static void scheduleFreeRAdam(float[] y, float[] g, float[] z, float[] v, int from, int to, float beta2,
+                                  float oneMinusBeta2, float bc2, float eps, boolean normalize, float wd, float c, float a,
+                                  float lr) {
+        if (!normalize) {
+            for (int i = from; i < to; i++) {
+                float gi = g[i];
+                float vi = v[i] * beta2;
+                v[i] = vi + oneMinusBeta2 * gi * gi;
+            }
+            scheduleFreeSgd(y, g, z, from, to, wd, c, a, lr);
+            return;
+        }
+        boolean low = c < 0.5f;
+        float oneMinusC = 1f - c;
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float vi = v[i] * beta2;
+            vi = vi + oneMinusBeta2 * gi * gi;
+            v[i] = vi;
+            float d = gi / ((float) Math.sqrt(vi / bc2) + eps);
+            float yi = y[i];
+            float zi = z[i];
+            d = d + wd * yi;
+            float yl = low ? yi + c * (zi - yi) : zi - (zi - yi) * oneMinusC;
+            y[i] = yl + a * d;
+            z[i] = zi - lr * d;
+        }
+    }
 }

@@ -23,8 +23,12 @@ import java.util.Map;
  * <p>Before changing anything, a step checks every gradient's length and (unless
  * {@link NonFiniteGradients#UNCHECKED}) that it is finite; a bad gradient fails the step (or skips
  * it) with parameters and state untouched.
+ *
+ * <p>Every optimizer is {@link ModeAware}: {@link #train()} and {@link #eval()} do nothing except for
+ * the schedule-free ones ({@code SGDScheduleFree}, {@code AdamWScheduleFree},
+ * {@code RAdamScheduleFree}), whose parameters hold different values in the two modes.
  */
-public abstract class Optimizer implements ParamGroups, AutoCloseable {
+public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable {
     /** Below this many parameters in one step a thread hand-off costs more than it saves. */
     static final int PARALLEL_MIN = 1 << 20;
 
@@ -60,6 +64,29 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
 
     /** The fused update of {@code p[from, to)}. */
     abstract void update(ParamGroup g, Parameter p, ParamState s, int from, int to);
+
+    /** Throws if the optimizer cannot step now; runs before anything is read or changed. */
+    void checkCanStep() {
+    }
+
+    /** Computes per-group scalars once the step is known to go ahead (before {@link #prepare}). */
+    void startStep() {
+    }
+
+    // --- modes (only schedule-free optimizers have two) ---
+
+    @Override
+    public void train() {
+    }
+
+    @Override
+    public void eval() {
+    }
+
+    @Override
+    public OptimizerMode mode() {
+        return OptimizerMode.TRAIN;
+    }
 
     // --- groups ---
 
@@ -151,6 +178,7 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
         if (params.length == 0) {
             throw new IllegalStateException(name() + " has no param groups: call addParamGroup first");
         }
+        checkCanStep();
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
             if (p.grad().length != p.size()) {
@@ -177,6 +205,7 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
                         + " is not finite (NaN or infinite); the step was not taken and nothing changed");
             }
         }
+        startStep();
         for (int i = 0; i < params.length; i++) {
             prepare(groups.get(groupOf[i]), params[i], states[i]);
         }
@@ -365,11 +394,12 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
     public String toString() {
         StringBuilder sb = new StringBuilder(name()).append("(");
         List<String> names = options.names();
+        String separator = "";
         for (int i = 0; i < names.size(); i++) {
-            if (i > 0) {
-                sb.append(", ");
+            if (!options.isState(i)) {
+                sb.append(separator).append(names.get(i)).append('=').append(defaults[i]);
+                separator = ", ";
             }
-            sb.append(names.get(i)).append('=').append(defaults[i]);
         }
         return sb.append(")").toString();
     }

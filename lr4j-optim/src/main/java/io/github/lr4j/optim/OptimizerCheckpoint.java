@@ -23,7 +23,10 @@ import java.util.zip.CRC32;
  * CRC32 of everything above (long)
  * </pre>
  * Reading checks the magic, the version, the checksum, the optimizer name and that groups and
- * parameter sizes match the optimizer it is loaded into; only then is anything changed.
+ * parameter sizes match the optimizer it is loaded into; only then is anything changed. A
+ * schedule-free optimizer's group values include its running scalars and its mode
+ * ({@code train_mode}): the mode is restored, the parameters (saved by the caller in that mode) are not
+ * touched.
  */
 final class OptimizerCheckpoint {
     static final int VERSION = 1;

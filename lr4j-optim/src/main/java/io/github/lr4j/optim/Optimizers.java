@@ -16,6 +16,7 @@ import java.util.Map;
  * sgd.addParamGroup(List.of(weights, bias));
  * sgd.addParamGroup(List.of(head), Map.of("lr", 0.01));     // a group with its own lr
  * Optimizer adamw = Optimizers.parse("AdamW(lr=1e-3, weight_decay=0.01)");
+ * Optimizer free = Optimizers.parse("AdamWScheduleFree(lr=2.5e-3, warmup_steps=100)");  // needs no schedule; see ModeAware
  * }</pre>
  */
 public final class Optimizers {
@@ -24,7 +25,8 @@ public final class Optimizers {
 
     /** The names {@link #create} knows. */
     public static List<String> names() {
-        return List.of("SGD", "Adam", "AdamW", "RMSprop", "Adagrad");
+        return List.of("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "SGDScheduleFree", "AdamWScheduleFree",
+                "RAdamScheduleFree");
     }
 
     /** An optimizer with no groups yet; {@code defaults} (PyTorch's names) apply to groups added later. */
@@ -35,6 +37,9 @@ public final class Optimizers {
             case "AdamW": return new Adam(defaults, true);
             case "RMSprop": return new RMSprop(defaults);
             case "Adagrad": return new Adagrad(defaults);
+            case "SGDScheduleFree": return new ScheduleFree(ScheduleFree.Variant.SGD, defaults);
+            case "AdamWScheduleFree": return new ScheduleFree(ScheduleFree.Variant.ADAMW, defaults);
+            case "RAdamScheduleFree": return new ScheduleFree(ScheduleFree.Variant.RADAM, defaults);
             default:
                 throw new IllegalArgumentException("unknown optimizer " + name + "; known: " + String.join(", ", names()));
         }
@@ -58,6 +63,11 @@ public final class Optimizers {
 
     public static Optimizer adagrad(double lr) {
         return create("Adagrad", Map.of("lr", lr));
+    }
+
+    /** Whether {@code name} is a schedule-free optimizer (it averages its iterates instead of needing a decaying lr). */
+    public static boolean isScheduleFree(String name) {
+        return name.endsWith("ScheduleFree") && names().contains(name);
     }
 
     /**

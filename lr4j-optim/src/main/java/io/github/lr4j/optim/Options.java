@@ -8,7 +8,12 @@ import java.util.Map;
 
 /** The hyper-parameters an optimizer takes: PyTorch's names, defaults and allowed ranges. */
 final class Options {
-    enum Kind { REQUIRED_POSITIVE, NON_NEGATIVE, PROBABILITY, OPEN_PROBABILITY, FLAG }
+    /**
+     * Allowed values. {@code UNIT_INTERVAL}: in (0, 1); {@code COUNT}: an integer >= 0; {@code STATE}: not a
+     * hyper-parameter but a running scalar the optimizer keeps in the group (as the schedule-free reference
+     * keeps {@code k} and {@code lr_max}): saved and restored with the group, never given by the user.
+     */
+    enum Kind { REQUIRED_POSITIVE, NON_NEGATIVE, PROBABILITY, OPEN_PROBABILITY, UNIT_INTERVAL, COUNT, FLAG, STATE }
 
     private final String optimizer;
     private final String[] names;
@@ -40,13 +45,29 @@ final class Options {
         return List.of(names);
     }
 
+    boolean isState(int i) {
+        return kinds[i] == Kind.STATE;
+    }
+
+    /** The names a user may give (everything but {@link Kind#STATE}). */
+    List<String> hyperParameters() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (!isState(i)) {
+                out.add(names[i]);
+            }
+        }
+        return out;
+    }
+
     int index(String name) {
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
                 return i;
             }
         }
-        throw new IllegalArgumentException(optimizer + " has no hyper-parameter " + name + "; it has " + String.join(", ", names));
+        throw new IllegalArgumentException(optimizer + " has no hyper-parameter " + name + "; it has "
+                + String.join(", ", hyperParameters()));
     }
 
     void check(int i, double v) {
@@ -64,6 +85,17 @@ final class Options {
                     throw Checks.invalid(name, "in [0, 1)", v);
                 }
                 break;
+            case UNIT_INTERVAL:
+                Checks.inOpen(name, v, 0, 1);
+                break;
+            case COUNT:
+                if (!(v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE)) {
+                    throw Checks.invalid(name, "a whole number >= 0", v);
+                }
+                break;
+            case STATE:
+                throw new IllegalArgumentException(name + " is " + optimizer + "'s own running state, not a hyper-parameter:"
+                        + " it cannot be set");
             default:
                 if (v != 0 && v != 1) {
                     throw Checks.invalid(name, "true or false (1 or 0)", v);
@@ -89,9 +121,16 @@ final class Options {
                 out[index("beta2")] = betas[1];
                 continue;
             }
-            out[index(key)] = toDouble(key, v);
+            int i = index(key);
+            if (isState(i)) {
+                check(i, 0); // refuses, naming the key
+            }
+            out[i] = toDouble(key, v);
         }
         for (int i = 0; i < names.length; i++) {
+            if (isState(i)) {
+                continue;
+            }
             if (Double.isNaN(out[i])) {
                 throw new IllegalArgumentException(optimizer + " needs " + names[i] + " (it has no default)");
             }

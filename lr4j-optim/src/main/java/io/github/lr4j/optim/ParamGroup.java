@@ -6,6 +6,9 @@ import java.util.List;
  * One param group: its parameters and its hyper-parameters (PyTorch's names: {@code lr},
  * {@code momentum}, {@code betas} as {@code beta1}/{@code beta2}, {@code weight_decay}, ...).
  * Booleans ({@code nesterov}, {@code amsgrad}, {@code maximize}, {@code centered}) are 0 or 1.
+ * Schedule-free optimizers also keep their running scalars in the group, as the reference does
+ * ({@code k}, {@code lr_max}, {@code weight_sum}, {@code scheduled_lr}, {@code train_mode}): readable
+ * with {@link #get}, saved with the optimizer, refused by {@link #set}.
  */
 public final class ParamGroup {
     private final Options options;
@@ -39,7 +42,7 @@ public final class ParamGroup {
         values[i] = value;
     }
 
-    /** The hyper-parameters' names, in the optimizer's order. */
+    /** The names of the group's values (hyper-parameters, then any running scalars), in the optimizer's order. */
     public List<String> names() {
         return options.names();
     }

@@ -32,7 +32,11 @@ class OptimizerTest {
             Arguments.of("RMSprop", Map.of("lr", 0.01)),
             Arguments.of("RMSprop", Map.of("lr", 0.01, "momentum", 0.9, "centered", true, "weight_decay", 0.01, "maximize", true)),
             Arguments.of("RMSprop", Map.of("lr", 0.01, "centered", true)),
-            Arguments.of("Adagrad", Map.of("lr", 0.1, "lr_decay", 0.01, "weight_decay", 0.05, "initial_accumulator_value", 0.1)));
+            Arguments.of("Adagrad", Map.of("lr", 0.1, "lr_decay", 0.01, "weight_decay", 0.05, "initial_accumulator_value", 0.1)),
+            Arguments.of("SGDScheduleFree", Map.of("lr", 0.5, "warmup_steps", 3, "weight_decay", 0.01)),
+            Arguments.of("AdamWScheduleFree", Map.of("lr", 0.01)),
+            Arguments.of("AdamWScheduleFree", Map.of("lr", 0.01, "inner_momentum", 0.9, "weight_decay", 0.01, "r", 1.0)),
+            Arguments.of("RAdamScheduleFree", Map.of("lr", 0.01, "silent_sgd_phase", false, "weight_lr_power", 0.0)));
     }
 
     static final class Model {

@@ -34,6 +34,12 @@ import java.util.stream.Stream;
  * with {@code new Random(seed + e)}, so a resumed run sees exactly the batches it would have seen.
  * Checkpoints hold the model, the optimizer, every scheduler, early stopping and the loop counters:
  * {@link #resume(Path)} continues bit-for-bit.
+ *
+ * <p>Modes ({@link io.github.lr4j.optim.ModeAware}, a no-op for ordinary optimizers): a schedule-free
+ * optimizer is put in eval mode (the parameters hold its average {@code x}) for validation, for
+ * copying the best weights and for {@code best.ckpt}, and back in train mode ({@code y}) before the
+ * next step; step and epoch checkpoints are written in train mode. Each checkpoint records the mode,
+ * and a resumed run steps from {@code y}. {@link #fit()} returns in eval mode, ready for testing.
  */
 public final class Trainer {
     /** A scheduler and when to step it (shared with lr4j-djl's listener). */
@@ -267,6 +273,8 @@ public final class Trainer {
             if (resumeFrom != null) {
                 restore(resumeFrom);
             }
+            // A schedule-free optimizer steps from y (a checkpoint written in eval mode holds x); a no-op for the others.
+            optimizer.train();
             int[] order = new int[train.size()];
             int batches = batchesPerEpoch();
             while (epoch < epochs && !stopped) {
@@ -315,6 +323,7 @@ public final class Trainer {
                     writeCheckpoint("epoch-" + String.format("%05d", epoch) + ".ckpt", true);
                 }
             }
+            optimizer.eval(); // the model leaves the loop holding what tests and saved weights should see (x)
             if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
                 List<Parameter> ps = model.parameters();
                 for (int i = 0; i < ps.size(); i++) {
@@ -389,6 +398,13 @@ public final class Trainer {
 
     /** Validation; at an epoch end also plateau control, early stopping and the best checkpoint. */
     private void validate(boolean epochEnd) {
+        // Validation, the best weights and best.ckpt see a schedule-free optimizer's x. Not switching when
+        // nothing reads the weights keeps the run free of the switch's rounding (eval then train is not exact).
+        boolean readsWeights = validation != null || epochEnd && (earlyStopping != null && earlyStopping.restoreBestWeights()
+                || checkpointing != null && checkpointing.best());
+        if (readsWeights) {
+            optimizer.eval();
+        }
         double trainLoss = epochBatches == 0 ? Double.NaN : epochLossSum / epochBatches;
         Model.Evaluation v = validation == null ? new Model.Evaluation(Double.NaN, Double.NaN) : model.evaluate(validation);
         double metric = monitor.equals("val_loss") ? v.loss() : monitor.equals("val_accuracy") ? v.accuracy() : trainLoss;
@@ -449,6 +465,7 @@ public final class Trainer {
             epochBatches = savedBatches;
             nextBatch = batchesPerEpoch();
         }
+        optimizer.train();
     }
 
     private float[][] copyWeights() {
