@@ -73,6 +73,11 @@ abstract class BasicScheduler extends LrScheduler {
         throw new AssertionError();
     }
 
+    @Override
+    public boolean changesMomentum() {
+        return cyclesMomentum();
+    }
+
     /**
      * Whether {@link #next} rescales the lr the group holds (PyTorch's "chainable" schedulers) rather
      * than setting an absolute value (LambdaLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts).

@@ -1,15 +1,29 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A user's {@link Schedule}, stepped like PyTorch's non-chainable schedulers (absolute values). */
+/**
+ * A user's {@link Schedule}, stepped like PyTorch's non-chainable schedulers (absolute values).
+ * Built through a registered {@link SchedulerType}, it carries the type's name and arguments, so it
+ * prints, saves and restores as that type.
+ */
 final class CustomScheduler extends BasicScheduler {
     private final Schedule schedule;
+    private final String type;
+    /** The registered type's arguments; null for {@link Schedulers#custom}. */
+    private final Map<String, Object> args;
 
     CustomScheduler(ParamGroups groups, Schedule schedule) {
+        this(groups, schedule, "CustomScheduler", null);
+    }
+
+    CustomScheduler(ParamGroups groups, Schedule schedule, String type, Map<String, Object> args) {
         super(groups);
         this.schedule = schedule;
+        this.type = type;
+        this.args = args == null ? null : new LinkedHashMap<>(args);
     }
 
     @Override
@@ -19,7 +33,7 @@ final class CustomScheduler extends BasicScheduler {
 
     @Override
     public String name() {
-        return "CustomScheduler";
+        return type;
     }
 
     @Override
@@ -49,11 +63,24 @@ final class CustomScheduler extends BasicScheduler {
 
     @Override
     void writeHyperParameters(Map<String, Object> out) {
+        if (args != null) {
+            // Saved so that a restore checks it was built with the same arguments (functions cannot be compared).
+            args.forEach((k, v) -> {
+                if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean) {
+                    out.put(k, v);
+                }
+            });
+            return;
+        }
         out.put("schedule", schedule.getClass().getName().contains("$$Lambda") ? "lambda" : schedule.getClass().getName());
     }
 
     @Override
-    void describe(Map<String, Object> args) {
-        args.put("schedule", schedule);
+    void describe(Map<String, Object> out) {
+        if (args != null) {
+            out.putAll(args);
+        } else {
+            out.put("schedule", schedule);
+        }
     }
 }

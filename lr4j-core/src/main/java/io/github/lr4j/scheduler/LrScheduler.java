@@ -3,6 +3,7 @@ package io.github.lr4j.scheduler;
 import io.github.lr4j.groups.ParamGroups;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * A time-based learning-rate scheduler bound to param groups, with PyTorch's observable behaviour:
@@ -44,6 +45,12 @@ public abstract class LrScheduler implements Scheduler {
     /** Advances one step (one epoch or one batch, as the user chose) and updates the groups. */
     public abstract void step();
 
+    /** {@link #step()}: a time-based scheduler has no use for a metric. */
+    @Override
+    public final void step(OptionalDouble metric) {
+        step();
+    }
+
     /**
      * PyTorch's deprecated explicit-epoch form {@code step(epoch)}: jumps to {@code epoch}, using the
      * closed form where PyTorch has one.
@@ -74,6 +81,7 @@ public abstract class LrScheduler implements Scheduler {
      * stepping and without changing anything: O(1) (O(log n) for milestones) except where the
      * factory's Javadoc says otherwise.
      */
+    @Override
     public abstract double lrAt(long step, int group);
 
     /**
@@ -82,6 +90,7 @@ public abstract class LrScheduler implements Scheduler {
      *
      * @throws IllegalStateException for schedulers that leave momentum alone
      */
+    @Override
     public double momentumAt(long step, int group) {
         throw new IllegalStateException(name() + " does not change momentum");
     }
