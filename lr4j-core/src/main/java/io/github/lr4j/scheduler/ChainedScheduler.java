@@ -38,6 +38,22 @@ final class ChainedScheduler extends LrScheduler {
     }
 
     @Override
+    public boolean changesMomentum() {
+        return schedulers.stream().anyMatch(LrScheduler::changesMomentum);
+    }
+
+    /** The momentum of the last scheduler in the chain that writes momentum: it writes last. */
+    @Override
+    public double momentumAt(long step, int group) {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            if (schedulers.get(i).changesMomentum()) {
+                return schedulers.get(i).momentumAt(step, group);
+            }
+        }
+        return super.momentumAt(step, group);
+    }
+
+    @Override
     public long lastEpoch() {
         return lastEpoch;
     }

@@ -78,6 +78,39 @@ final class SequentialLR extends LrScheduler {
     }
 
     @Override
+    public boolean changesMomentum() {
+        return schedulers.stream().anyMatch(LrScheduler::changesMomentum);
+    }
+
+    /**
+     * The active piece's momentum where it cycles momentum; otherwise what the groups held when the
+     * piece took over (at step 0, what the last cycling piece wrote when it was built, as in PyTorch).
+     */
+    @Override
+    public double momentumAt(long step, int group) {
+        checkStep(step);
+        checkGroup(group, n);
+        if (!changesMomentum()) {
+            return super.momentumAt(step, group);
+        }
+        int idx = MultiStepLR.bisectRight(milestones, step);
+        LrScheduler s = schedulers.get(idx);
+        if (s.changesMomentum()) {
+            return s.momentumAt(idx == 0 ? step : step - milestones[idx - 1], group);
+        }
+        if (idx > 0) {
+            return momentumAt(milestones[idx - 1] - 1, group);
+        }
+        LrScheduler lastBuilt = null;
+        for (LrScheduler c : schedulers) {
+            if (c.changesMomentum()) {
+                lastBuilt = c;
+            }
+        }
+        return lastBuilt.momentumAt(0, group);
+    }
+
+    @Override
     void writeGroups() {
         for (LrScheduler s : schedulers) {
             s.writeGroups();

@@ -122,6 +122,10 @@ class SchedulerContractTest {
                 double got = s.lrAt(t, g);
                 assertThat(Math.abs(got - want)).as(spec + " lrAt(" + t + ", " + g + ") = " + got + ", stepping gave " + want)
                         .isLessThanOrEqualTo(1e-12 * Math.abs(want) + 1e-16);
+                if (s.changesMomentum()) {
+                    double wantMomentum = stepped.get(t)[n + g];
+                    assertThat(s.momentumAt(t, g)).as(spec + " momentumAt(" + t + ", " + g + ")").isEqualTo(wantMomentum);
+                }
             }
         }
         assertThat(s.lastEpoch()).as("lrAt must not step").isZero();
