@@ -9,13 +9,14 @@ import picocli.CommandLine.Command;
         description = {"Learning-rate schedules for the JVM, with PyTorch's numbers.", "",
             "Without a command, prints the lr of a warm-up + cosine schedule (two param groups) as a table;",
             "the main job is 'lr4j train'."},
-        subcommands = {TrainCommand.class, FindLrCommand.class, CompareCommand.class, PlotCommand.class, TableCommand.class, CheckCommand.class, TraceCommand.class, OptimTraceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, FindLrCommand.class, CompareCommand.class, PlotCommand.class, TableCommand.class, CheckCommand.class, ListCommand.class, TraceCommand.class, OptimTraceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lr4j train                      (MLP on the digits, SGD + OneCycleLR, report in lr4j-report/)",
             "  lr4j find-lr",
             "  lr4j plot 'OneCycleLR(max_lr=0.1, total_steps=1000)' --steps 1000 --momentum 0.9 -o onecycle.png",
             "  lr4j table 'OneCycleLR(max_lr=0.1, total_steps=20)' --groups 0.1,0.01 --momentum 0.9",
             "  lr4j check 'CosineAnnealingLR(T_max=90)' --steps 100",
+            "  lr4j list                       (the scheduler types and their parameters)",
             "  lr4j trace shared/golden/public/onecycle_cos.json",
             "  lr4j optim-trace shared/golden/optim/public/adam_default.json"})
 public final class Main implements Runnable {

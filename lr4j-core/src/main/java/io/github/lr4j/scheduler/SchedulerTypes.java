@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
- * The open registry of scheduler types: PyTorch's fifteen (see {@link BuiltinTypes}) and any a
- * user registers. The schedule language, {@code check}, the training loop's default interval and
+ * The open registry of scheduler types: PyTorch's fifteen (see {@link BuiltinTypes}), those of
+ * every {@link SchedulerTypeProvider} on the class path, and any registered in code. The schedule language, {@code check}, the training loop's default interval and
  * pre-flight, and the command line's {@code list} read it; nothing else names a scheduler type.
  */
 public final class SchedulerTypes {
@@ -17,6 +18,14 @@ public final class SchedulerTypes {
     static {
         for (SchedulerType t : BuiltinTypes.all()) {
             TYPES.put(t.name(), t);
+        }
+        for (SchedulerTypeProvider provider : ServiceLoader.load(SchedulerTypeProvider.class)) {
+            for (SchedulerType t : provider.schedulerTypes()) {
+                if (TYPES.putIfAbsent(t.name(), t) != null) {
+                    throw new IllegalStateException(provider.getClass().getName() + " provides a scheduler type named "
+                            + t.name() + ", which exists already");
+                }
+            }
         }
     }
 
