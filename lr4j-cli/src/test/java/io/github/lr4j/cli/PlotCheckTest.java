@@ -87,7 +87,8 @@ class PlotCheckTest extends CliHarness {
     @Test
     void check_findsTheClassicMistakes_andExits1() {
         assertThat(run("check", "OneCycleLR(max_lr=0.1, total_steps=100)", "--steps", "120")).isEqualTo(1);
-        assertThat(out.toString()).contains("warning: OneCycleLR is sized for total_steps=100 but runs 120 steps")
+        assertThat(out.toString()).contains("warning: OneCycleLR has total_steps=100 but this run steps it 120 times: it would fail mid-run;"
+                + " size it with total_steps=120")
                 .contains("warning: stepping fails at step 101")
                 .contains("warning: group 0 had momentum 0 but OneCycleLR cycles it (to 0.95): momentum is silently enabled");
         out.getBuffer().setLength(0);
