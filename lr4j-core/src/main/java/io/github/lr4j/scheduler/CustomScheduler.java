@@ -1,15 +1,35 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
 /** A user's {@link Schedule}, stepped like PyTorch's non-chainable schedulers (absolute values). */
 final class CustomScheduler extends BasicScheduler {
     private final Schedule schedule;
+    private final Curve[] curves;
+    private final Curve[] momentumCurves;
 
     CustomScheduler(ParamGroups groups, Schedule schedule) {
         super(groups);
         this.schedule = schedule;
+        this.curves = new Curve[n];
+        this.momentumCurves = schedule.changesMomentum() ? new Curve[n] : null;
+        for (int g = 0; g < n; g++) {
+            int group = g;
+            curves[g] = Curve.of((t, base) -> checked(group, (long) t, schedule.lr((long) t, group, base)), String.valueOf(schedule));
+            if (momentumCurves != null) {
+                momentumCurves[g] = Curve.of((t, base) -> schedule.momentum((long) t, group), "momentum of " + schedule);
+            }
+        }
+    }
+
+    private double checked(int g, long t, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
+                    + " (it must be finite and >= 0)");
+        }
+        return v;
     }
 
     @Override
@@ -23,28 +43,13 @@ final class CustomScheduler extends BasicScheduler {
     }
 
     @Override
-    double next(int g, long t, double lr) {
-        return closed(g, t);
+    Curve curve(int g) {
+        return curves[g];
     }
 
     @Override
-    double closed(int g, long t) {
-        double v = schedule.lr(t, g, baseLrs[g]);
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
-                    + " (it must be finite and >= 0)");
-        }
-        return v;
-    }
-
-    @Override
-    boolean cyclesMomentum() {
-        return schedule.changesMomentum();
-    }
-
-    @Override
-    double momentumAt(int g, long t) {
-        return schedule.momentum(t, g);
+    Curve momentumCurve(int g) {
+        return momentumCurves == null ? null : momentumCurves[g];
     }
 
     @Override
