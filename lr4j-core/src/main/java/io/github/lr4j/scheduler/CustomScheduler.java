@@ -1,6 +1,7 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +15,8 @@ final class CustomScheduler extends BasicScheduler {
     private final String type;
     /** The registered type's arguments; null for {@link Schedulers#custom}. */
     private final Map<String, Object> args;
+    private final Curve[] curves;
+    private final Curve[] momentumCurves;
 
     CustomScheduler(ParamGroups groups, Schedule schedule) {
         this(groups, schedule, "CustomScheduler", null);
@@ -24,6 +27,23 @@ final class CustomScheduler extends BasicScheduler {
         this.schedule = schedule;
         this.type = type;
         this.args = args == null ? null : new LinkedHashMap<>(args);
+        this.curves = new Curve[n];
+        this.momentumCurves = schedule.changesMomentum() ? new Curve[n] : null;
+        for (int g = 0; g < n; g++) {
+            int group = g;
+            curves[g] = Curve.of((t, base) -> checked(group, (long) t, schedule.lr((long) t, group, base)), String.valueOf(schedule));
+            if (momentumCurves != null) {
+                momentumCurves[g] = Curve.of((t, base) -> schedule.momentum((long) t, group), "momentum of " + schedule);
+            }
+        }
+    }
+
+    private double checked(int g, long t, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
+                    + " (it must be finite and >= 0)");
+        }
+        return v;
     }
 
     @Override
@@ -37,28 +57,13 @@ final class CustomScheduler extends BasicScheduler {
     }
 
     @Override
-    double next(int g, long t, double lr) {
-        return closed(g, t);
+    Curve curve(int g) {
+        return curves[g];
     }
 
     @Override
-    double closed(int g, long t) {
-        double v = schedule.lr(t, g, baseLrs[g]);
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
-                    + " (it must be finite and >= 0)");
-        }
-        return v;
-    }
-
-    @Override
-    boolean cyclesMomentum() {
-        return schedule.changesMomentum();
-    }
-
-    @Override
-    double momentumAt(int g, long t) {
-        return schedule.momentum(t, g);
+    Curve momentumCurve(int g) {
+        return momentumCurves == null ? null : momentumCurves[g];
     }
 
     @Override
