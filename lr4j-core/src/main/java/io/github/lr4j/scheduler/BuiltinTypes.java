@@ -155,8 +155,8 @@ final class BuiltinTypes {
             .param(optional("max_momentum", Kind.NUMBERS, 0.9, PER_GROUP, "momentum at base_lr"))
             .factory((a, g) -> {
                 CyclicBuilder b = Schedulers.cyclicLR(a.nums("base_lr"), a.nums("max_lr"))
-                        .stepSizeUp(a.num("step_size_up")).mode(a.str("mode")).gamma(a.num("gamma"))
-                        .scaleMode(a.str("scale_mode")).cycleMomentum(a.bool("cycle_momentum"))
+                        .stepSizeUp(a.num("step_size_up")).mode(a.choice("mode", CyclicMode.class)).gamma(a.num("gamma"))
+                        .scaleMode(a.choice("scale_mode", ScaleMode.class)).cycleMomentum(a.bool("cycle_momentum"))
                         .baseMomentum(a.nums("base_momentum")).maxMomentum(a.nums("max_momentum"));
                 if (!a.isNone("step_size_down")) {
                     b.stepSizeDown(a.num("step_size_down"));
@@ -199,7 +199,7 @@ final class BuiltinTypes {
             .param(optional("three_phase", Kind.BOOLEAN, Boolean.FALSE, "", "fast.ai's three phases instead of two"))
             .factory((a, g) -> {
                 OneCycleBuilder b = Schedulers.oneCycleLR(a.nums("max_lr"))
-                        .pctStart(a.num("pct_start")).annealStrategy(a.str("anneal_strategy"))
+                        .pctStart(a.num("pct_start")).annealStrategy(a.choice("anneal_strategy", AnnealStrategy.class))
                         .cycleMomentum(a.bool("cycle_momentum")).baseMomentum(a.nums("base_momentum"))
                         .maxMomentum(a.nums("max_momentum")).divFactor(a.num("div_factor"))
                         .finalDivFactor(a.num("final_div_factor")).threePhase(a.bool("three_phase"));
@@ -245,9 +245,9 @@ final class BuiltinTypes {
             .param(optional("cooldown", Kind.INTEGER, 0L, ">= 0", "steps to wait after a reduction"))
             .param(optional("min_lr", Kind.NUMBERS, 0.0, ">= 0; " + PER_GROUP, "lowest lr"))
             .param(optional("eps", Kind.NUMBER, 1e-8, ">= 0", "smaller changes are skipped"))
-            .factory((a, g) -> Schedulers.reduceLROnPlateau().mode(a.str("mode")).factor(a.num("factor"))
+            .factory((a, g) -> Schedulers.reduceLROnPlateau().mode(a.choice("mode", PlateauMode.class)).factor(a.num("factor"))
                     .patience(a.integer("patience")).threshold(a.num("threshold"))
-                    .thresholdMode(a.str("threshold_mode")).cooldown(a.integer("cooldown"))
+                    .thresholdMode(a.choice("threshold_mode", ThresholdMode.class)).cooldown(a.integer("cooldown"))
                     .minLr(a.nums("min_lr")).eps(a.num("eps")).attach(g))
             .build();
     }

@@ -2,6 +2,7 @@ package io.github.lr4j.spec;
 
 import io.github.lr4j.scheduler.LrLambda;
 import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.PyTorchNamed;
 import io.github.lr4j.scheduler.Scheduler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,6 +128,19 @@ public final class Args {
             return (String) v;
         }
         throw bad(name, "a string");
+    }
+
+    /** A string option spelled as PyTorch spells it, e.g. {@code mode='triangular2'}, as its Java enum. */
+    public <E extends Enum<E> & PyTorchNamed> E choice(String name, Class<E> type) {
+        String given = str(name);
+        List<String> spellings = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            if (e.pytorchName().equals(given)) {
+                return e;
+            }
+            spellings.add("'" + e.pytorchName() + "'");
+        }
+        throw bad(name, spellings.size() == 2 ? spellings.get(0) + " or " + spellings.get(1) : "one of " + String.join(", ", spellings));
     }
 
     /** A number, or a list of numbers (one per param group). */
