@@ -35,6 +35,7 @@ class TableAtTest extends CliHarness {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
+    @SuppressWarnings("unchecked")
     void valueAtStepK_equalsTheKthSteppedValue(String spec, int steps) throws Exception {
         List<Map<String, Object>> stepped = json("table", spec, "--steps", String.valueOf(steps), "--groups", "0.1,0.05,0.01",
                 "--momentum", "0.9", "--format", "json");
