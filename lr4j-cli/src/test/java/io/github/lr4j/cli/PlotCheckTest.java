@@ -102,7 +102,7 @@ class PlotCheckTest extends CliHarness {
         assertThat(run("check", "SequentialLR(schedulers=[LinearLR(start_factor=0.0, total_iters=5), ExponentialLR(gamma=0.9)],"
                 + " milestones=[3])", "--steps", "10")).isEqualTo(1);
         assertThat(out.toString()).contains("trains step 0 with lr 0").contains("the lr jumps from 0.04 to 0.1 at SequentialLR milestone 3")
-                .contains("LinearLR total_iters=5 is larger than the run (3 steps)");
+                .contains("LinearLR (in SequentialLR) total_iters=5 is larger than the run (3 steps)");
         out.getBuffer().setLength(0);
         assertThat(run("check", "StepLR(step_size=50)", "--steps", "20")).isEqualTo(1);
         assertThat(out.toString()).contains("StepLR step_size=50 is larger than the run (20 steps): the lr never decays");
