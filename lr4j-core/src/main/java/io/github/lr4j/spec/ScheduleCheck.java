@@ -141,6 +141,6 @@ public final class ScheduleCheck {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
+        return SchedulerType.LintContext.fmt(v);
     }
 }
