@@ -1,6 +1,9 @@
 package io.github.lr4j.cli;
 
+import io.github.lr4j.scheduler.SchedulerTypes;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +43,11 @@ public final class Main implements Runnable {
     /** A configured command line: exit code 2 and one line for bad input (a stack trace with --verbose). */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
+        // From the registry, so a type registered on the class path shows up too.
+        List<String> footer = new ArrayList<>(List.of(cmd.getCommandSpec().usageMessage().footer()));
+        footer.add("");
+        footer.add("Scheduler types (details: lr4j list): " + String.join(", ", SchedulerTypes.names()));
+        cmd.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();

@@ -24,6 +24,13 @@ class RegistryCliTest extends CliHarness {
     }
 
     @Test
+    void help_namesEveryRegisteredType() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Scheduler types (details: lr4j list): LambdaLR, MultiplicativeLR, StepLR,")
+                .contains("ChainedScheduler, WarmupInvSqrtLR");
+    }
+
+    @Test
     void table_stepsAndRandomAccess_ofARegisteredType() {
         assertThat(run("table", "WarmupInvSqrtLR(warmup=4)", "--steps", "16", "--every", "4", "--groups", "0.4")).isZero();
         assertThat(out.toString()).isEqualTo("step,lr0\n0,0.1\n4,0.4\n8,0.28284271247461906\n12,0.2309401076758503\n16,0.2\n");
