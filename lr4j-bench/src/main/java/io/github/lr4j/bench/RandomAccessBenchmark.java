@@ -2,7 +2,7 @@ package io.github.lr4j.bench;
 
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,12 +32,12 @@ public class RandomAccessBenchmark {
     @Param({"1000", "1000000000"})
     public long step;
 
-    private LrScheduler s;
+    private Scheduler s;
 
     @Setup
     public void setUp() {
         ParamGroups pg = ParamGroups.withMomentum(MomentumKind.MOMENTUM, new double[] {0.1}, new double[] {0.9});
-        s = (LrScheduler) ScheduleSpec.build(SchedulerStepBenchmark.expression(scheduler), pg);
+        s = ScheduleSpec.build(SchedulerStepBenchmark.expression(scheduler), pg);
     }
 
     @Benchmark

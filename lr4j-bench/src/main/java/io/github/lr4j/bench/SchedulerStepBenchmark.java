@@ -2,11 +2,10 @@ package io.github.lr4j.bench;
 
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.MetricScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
 import java.util.Arrays;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,9 +40,12 @@ public class SchedulerStepBenchmark {
     @Param({"1", "10"})
     public int groups;
 
-    private LrScheduler timeBased;
-    private MetricScheduler plateau;
-    private double metric;
+    /** Metrics for ReduceLROnPlateau (time-based schedulers ignore them), made once: stepping must not allocate. */
+    private static final OptionalDouble BETTER = OptionalDouble.of(0.5);
+    private static final OptionalDouble WORSE = OptionalDouble.of(1.0);
+
+    private Scheduler s;
+    private boolean improve;
 
     static String expression(String name) {
         switch (name) {
@@ -68,22 +70,13 @@ public class SchedulerStepBenchmark {
         double[] lrs = new double[groups];
         Arrays.fill(lrs, 0.1);
         ParamGroups pg = ParamGroups.withMomentum(MomentumKind.MOMENTUM, lrs, new double[] {0.9});
-        Scheduler s = ScheduleSpec.build(expression(scheduler), pg);
-        if (s instanceof MetricScheduler) {
-            plateau = (MetricScheduler) s;
-        } else {
-            timeBased = (LrScheduler) s;
-        }
+        s = ScheduleSpec.build(expression(scheduler), pg);
     }
 
     @Benchmark
     public double step() {
-        if (plateau != null) {
-            metric = metric == 1.0 ? 0.5 : 1.0; // alternates: some steps improve, some do not
-            plateau.step(metric);
-            return plateau.lastLr(0);
-        }
-        timeBased.step();
-        return timeBased.lastLr(0);
+        improve = !improve; // alternates: some steps improve, some do not
+        s.step(improve ? BETTER : WORSE);
+        return s.lastLr(0);
     }
 }

@@ -2,11 +2,10 @@ package io.github.lr4j.bench;
 
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.MetricScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
 import java.util.Arrays;
+import java.util.OptionalDouble;
 
 /**
  * The Java side of {@code bench/scheduler-vs-torch}: median nanoseconds per {@code step()} for one
@@ -14,6 +13,10 @@ import java.util.Arrays;
  * {@link SchedulerStepBenchmark} is the rigorous figure). Prints one number.
  */
 public final class SchedulerStepTimer {
+    /** Metrics for a plateau scheduler (time-based ones ignore them), made once: stepping must not allocate. */
+    private static final OptionalDouble BETTER = OptionalDouble.of(0.5);
+    private static final OptionalDouble WORSE = OptionalDouble.of(1.0);
+
     private SchedulerStepTimer() {
     }
 
@@ -30,11 +33,7 @@ public final class SchedulerStepTimer {
         for (int round = -3; round < samples.length; round++) { // 3 warm-up rounds
             long t0 = System.nanoTime();
             for (int i = 0; i < batch; i++) {
-                if (s instanceof MetricScheduler) {
-                    ((MetricScheduler) s).step((i & 1) == 0 ? 1.0 : 0.5);
-                } else {
-                    ((LrScheduler) s).step();
-                }
+                s.step((i & 1) == 0 ? BETTER : WORSE);
             }
             sink += s.lastLr(0);
             if (round >= 0) {

@@ -26,10 +26,13 @@ final class Simulation {
         return report.lr()[0].length;
     }
 
-    /** Whether any group's momentum changes during the run. */
+    /** Whether the schedule writes momentum (as {@code table --at} decides), or any group's momentum changes during the run. */
     boolean momentumChanges() {
         if (!hasMomentum) {
             return false;
+        }
+        if (scheduler.changesMomentum()) {
+            return true;
         }
         for (double[] m : report.momentum()) {
             for (double v : m) {

@@ -1,11 +1,16 @@
 package io.github.lr4j.cli;
 
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.scheduler.Scheduler;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,12 +23,15 @@ import picocli.CommandLine.Parameters;
         header = "Print every group's lr (and momentum) at every step: csv, json or md.",
         description = {"Steps a schedule with no optimizer behind it and prints every group's lr (and momentum, where",
             "the schedule changes it) after construction (step 0) and after each step.",
+            "With --at, prints the same rows only at the given steps, computed without stepping (closed forms:",
+            "step 1e9 costs what step 10 does); a metric-driven schedule is stepped through --metrics instead.",
             "SPEC is a PyTorch constructor call ('optimizer' may be left out), a JSON object",
             "{\"type\": \"StepLR\", \"step_size\": 30}, or @FILE holding either."},
         footer = {"", "Examples:",
             "  lr4j table 'StepLR(step_size=3, gamma=0.5)' --steps 10",
             "  lr4j table 'OneCycleLR(max_lr=[0.1, 0.01], total_steps=100)' --groups 0.1,0.01 --steps 100 --every 10 --format md",
             "  lr4j table '{\"type\": \"ExponentialLR\", \"gamma\": 0.9}' --steps 5 --format json",
+            "  lr4j table 'CosineAnnealingWarmRestarts(T_0=10, T_mult=2)' --at 0,5,1e9",
             "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics val_loss.txt --steps 30"})
 final class TableCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -44,14 +52,25 @@ final class TableCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "csv", description = "csv, json or md (default: ${DEFAULT-VALUE})")
     String format;
 
+    @Option(names = "--at", split = ",", paramLabel = "STEP",
+            description = "only these steps (e.g. 0,100,1e9), without stepping; replaces --steps and --every")
+    List<String> at;
+
     @Override
     public Integer call() {
+        if (!List.of("csv", "json", "md").contains(format)) {
+            throw new IllegalArgumentException("--format must be csv, json or md, got " + format);
+        }
+        if (at != null) {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            if (parsed.hasMatchedOption("--steps") || parsed.hasMatchedOption("--every")) {
+                throw new IllegalArgumentException("--at replaces --steps and --every: give either --at or --steps/--every");
+            }
+            return at();
+        }
         Checks.steps(steps);
         if (every < 1) {
             throw new IllegalArgumentException("--every must be >= 1, got " + every);
-        }
-        if (!List.of("csv", "json", "md").contains(format)) {
-            throw new IllegalArgumentException("--format must be csv, json or md, got " + format);
         }
         Simulation sim = new Simulation(expression, inputs, expression, steps);
         boolean momentum = sim.momentumChanges();
@@ -82,6 +101,73 @@ final class TableCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The rows at the --at steps: random access, or stepping through --metrics for a metric-driven schedule. */
+    private Integer at() {
+        long[] points = new long[at.size()];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = step(at.get(i));
+        }
+        Scheduler s = inputs.build(expression);
+        int n = s.groups().size();
+        boolean momentum = s.changesMomentum() && s.groups().momentumKind() != MomentumKind.NONE;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (s.drivenByMetric()) {
+            double[] metrics = inputs.metrics();
+            long last = Arrays.stream(points).max().orElse(0);
+            if (metrics == null || metrics.length < last) {
+                throw new IllegalArgumentException(s.name() + " is driven by a metric: its lr at step " + last + " needs "
+                        + last + " metric values (--metrics FILE), got " + (metrics == null ? "none" : metrics.length));
+            }
+            double[][] lrs = new double[(int) last + 1][];
+            lrs[0] = s.lastLrs();
+            for (int t = 1; t <= last; t++) {
+                s.step(OptionalDouble.of(metrics[t - 1]));
+                lrs[t] = s.lastLrs();
+            }
+            for (long t : points) {
+                rows.add(row(t, lrs[(int) t], null));
+            }
+        } else {
+            for (long t : points) {
+                double[] lr = new double[n];
+                double[] m = momentum ? new double[n] : null;
+                for (int g = 0; g < n; g++) {
+                    lr[g] = s.lrAt(t, g);
+                    if (momentum) {
+                        m[g] = s.momentumAt(t, g);
+                    }
+                }
+                rows.add(row(t, lr, m));
+            }
+        }
+        print(rows, n, momentum);
+        return 0;
+    }
+
+    private static Map<String, Object> row(long step, double[] lr, double[] momentum) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", step);
+        row.put("lr", lr);
+        if (momentum != null) {
+            row.put("momentum", momentum);
+        }
+        return row;
+    }
+
+    /** A step written as 1000000000 or 1e9: a whole number >= 0. */
+    static long step(String text) {
+        try {
+            BigDecimal v = new BigDecimal(text.strip());
+            if (v.signum() < 0 || v.stripTrailingZeros().scale() > 0 || v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new NumberFormatException();
+            }
+            return v.longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("--at steps must be whole numbers in [0, " + Long.MAX_VALUE
+                    + "] (e.g. 1000 or 1e9), got " + text);
+        }
     }
 
     /** Six significant digits without trailing zeros, for humans (csv and json keep every digit). */

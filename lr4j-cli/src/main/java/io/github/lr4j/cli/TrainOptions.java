@@ -30,8 +30,9 @@ final class TrainOptions {
     @Option(names = "--no-augment", description = "do not add the one-pixel-shifted copies of the training images")
     boolean noAugment;
 
-    @Option(names = "--interval", description = "step the scheduler per 'step' or per 'epoch' (default: per step for OneCycleLR"
-            + " and CyclicLR, per epoch for the others)")
+    @Option(names = "--interval", description = "step the scheduler per 'step' or per 'epoch' (default: per step for schedules"
+            + " sized in batches, such as OneCycleLR, CyclicLR, composites holding one, or anything sized with total_steps;"
+            + " per epoch for the others)")
     String interval;
 
     @picocli.CommandLine.Mixin

@@ -87,7 +87,8 @@ class PlotCheckTest extends CliHarness {
     @Test
     void check_findsTheClassicMistakes_andExits1() {
         assertThat(run("check", "OneCycleLR(max_lr=0.1, total_steps=100)", "--steps", "120")).isEqualTo(1);
-        assertThat(out.toString()).contains("warning: OneCycleLR is sized for total_steps=100 but runs 120 steps")
+        assertThat(out.toString()).contains("warning: OneCycleLR has total_steps=100 but this run steps it 120 times: it would fail mid-run;"
+                + " size it with total_steps=120")
                 .contains("warning: stepping fails at step 101")
                 .contains("warning: group 0 had momentum 0 but OneCycleLR cycles it (to 0.95): momentum is silently enabled");
         out.getBuffer().setLength(0);
@@ -101,7 +102,7 @@ class PlotCheckTest extends CliHarness {
         assertThat(run("check", "SequentialLR(schedulers=[LinearLR(start_factor=0.0, total_iters=5), ExponentialLR(gamma=0.9)],"
                 + " milestones=[3])", "--steps", "10")).isEqualTo(1);
         assertThat(out.toString()).contains("trains step 0 with lr 0").contains("the lr jumps from 0.04 to 0.1 at SequentialLR milestone 3")
-                .contains("LinearLR total_iters=5 is larger than the run (3 steps)");
+                .contains("LinearLR (in SequentialLR) total_iters=5 is larger than the run (3 steps)");
         out.getBuffer().setLength(0);
         assertThat(run("check", "StepLR(step_size=50)", "--steps", "20")).isEqualTo(1);
         assertThat(out.toString()).contains("StepLR step_size=50 is larger than the run (20 steps): the lr never decays");

@@ -36,12 +36,12 @@ public interface ParamGroups {
     void setMomentum(int group, double momentum);
 
     /** Groups with these learning rates and no momentum. */
-    static SimpleParamGroups of(double... lrs) {
+    static ParamGroups of(double... lrs) {
         return new SimpleParamGroups(lrs, null, MomentumKind.NONE);
     }
 
     /** Groups with these learning rates and momentum (or beta1) values. */
-    static SimpleParamGroups withMomentum(MomentumKind kind, double[] lrs, double[] momentum) {
+    static ParamGroups withMomentum(MomentumKind kind, double[] lrs, double[] momentum) {
         return new SimpleParamGroups(lrs, momentum, kind);
     }
 }

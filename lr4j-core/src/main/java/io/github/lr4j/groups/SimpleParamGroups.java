@@ -4,7 +4,7 @@ import io.github.lr4j.util.Checks;
 import java.util.Arrays;
 
 /** Param groups held in arrays, with no optimizer behind them. */
-public final class SimpleParamGroups implements ParamGroups {
+final class SimpleParamGroups implements ParamGroups {
     private final double[] lr;
     private final double[] initialLr;
     private final double[] momentum;

@@ -1,8 +1,8 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,34 +43,55 @@ abstract class BasicScheduler extends LrScheduler {
     /** Captures base lrs and performs PyTorch's initial step; every factory calls this once. */
     final <T extends BasicScheduler> T attach() {
         captureBaseLrs();
-        initialStep();
+        stepAt(0);
         @SuppressWarnings("unchecked")
         T self = (T) this;
         return self;
     }
 
-    /** PyTorch's {@code get_lr()} for one group at step {@code t}, given the lr the group holds. */
-    abstract double next(int g, long t, double lr);
+    /** The schedule value for group {@code g}, from the base {@link #curveBase(int)}. */
+    abstract Curve curve(int g);
+
+    /** The base the curve starts from: the group's base lr (MultiplicativeLR: the lr it held when attached). */
+    double curveBase(int g) {
+        return baseLrs[g];
+    }
+
+    /** The closed form: the value of the schedule at step {@code t}. */
+    final double valueAt(int g, long t) {
+        return curve(g).at(t, curveBase(g));
+    }
+
+    /**
+     * PyTorch's {@code get_lr()} for one group at step {@code t}, given the lr the group holds; by
+     * default the closed form (absolute schedulers). Chainable schedulers override it with PyTorch's
+     * recursion, which rescales whatever lr the group holds.
+     */
+    double next(int g, long t, double lr) {
+        return valueAt(g, t);
+    }
 
     /** PyTorch's {@code _get_closed_form_lr()} where the class has one, else its {@code get_lr()}. */
     double jump(int g, long t, double lr) {
-        return closed(g, t);
+        return valueAt(g, t);
     }
-
-    /** The closed form from the base lr: what {@link #lrAt} returns. */
-    abstract double closed(int g, long t);
 
     /** Throws (changing nothing) if stepping to {@code t} is not allowed. */
     void checkCanStep(long t) {
     }
 
-    /** Whether this scheduler writes momentum (or beta1) on every step. */
-    boolean cyclesMomentum() {
-        return false;
+    /** The momentum schedule (absolute) of group {@code g}, or null when this scheduler leaves momentum alone. */
+    Curve momentumCurve(int g) {
+        return null;
     }
 
-    double momentumAt(int g, long t) {
-        throw new AssertionError();
+    final boolean cyclesMomentum() {
+        return momentumCurve(0) != null;
+    }
+
+    @Override
+    public boolean changesMomentum() {
+        return cyclesMomentum();
     }
 
     /**
@@ -81,27 +102,65 @@ abstract class BasicScheduler extends LrScheduler {
         return true;
     }
 
-    /**
-     * Whether {@link #next} multiplies the group's lr by a factor that depends only on the step
-     * (so a ChainedScheduler of such schedulers is the product of their factors).
-     */
-    boolean multiplicative() {
-        return false;
+    /** Whether PyTorch's recursion up to step {@code t} only multiplies the lr by factors of the step. */
+    boolean productUpTo(long t) {
+        return true;
     }
 
-    /** For multiplicative schedulers: the product of every factor applied up to step {@code t}. */
-    double cumulativeFactor(int g, long t) {
-        throw new AssertionError();
+    @Override
+    final double ownValueAt(int g, long t) {
+        return valueAt(g, t);
+    }
+
+    @Override
+    long lastWrite(long t) {
+        return chainable() ? -1 : t;
+    }
+
+    @Override
+    final boolean productBetween(long a, long b) {
+        return !chainable() || productUpTo(b);
+    }
+
+    @Override
+    final double growth(int g, long a, long b) {
+        if (a == b) {
+            return 1;
+        }
+        double base = curveBase(g);
+        double from = a < 0 ? 1 : valueAt(g, a) / base;
+        return valueAt(g, b) / base / from;
+    }
+
+    @Override
+    double stepFrom(int g, long t, double lr) {
+        return next(g, t, lr);
+    }
+
+    @Override
+    double restartFrom(int g, double lr) {
+        return jump(g, 0, lr);
+    }
+
+    @Override
+    final double attachLr(int g) {
+        return attachLrs[g];
+    }
+
+    @Override
+    public Curve schedule(int group) {
+        checkGroup(group, n);
+        return curve(group).withBase(curveBase(group));
+    }
+
+    @Override
+    final void checkReachable(long t) {
+        checkLrAt(t);
     }
 
     @Override
     public void step() {
-        long t = lastEpoch + 1;
-        checkCanStep(t);
-        for (int g = 0; g < n; g++) {
-            pendingLr[g] = next(g, t, groups.lr(g));
-        }
-        commit(t);
+        stepAt(lastEpoch + 1);
     }
 
     @Override
@@ -144,8 +203,13 @@ abstract class BasicScheduler extends LrScheduler {
     public double lrAt(long step, int group) {
         checkStep(step);
         checkGroup(group, n);
+        checkLrAt(step);
+        return valueAt(group, step);
+    }
+
+    /** Throws if {@link #lrAt} may not answer for {@code step}; by default where stepping may not go. */
+    void checkLrAt(long step) {
         checkCanStep(step);
-        return closed(group, step);
     }
 
     @Override
@@ -155,23 +219,29 @@ abstract class BasicScheduler extends LrScheduler {
         if (!cyclesMomentum()) {
             throw new IllegalStateException(name() + " does not change momentum");
         }
-        checkCanStep(step);
+        checkLrAt(step);
         return momentumAt(group, step);
     }
 
+    final double momentumAt(int g, long t) {
+        return momentumCurve(g).at(t);
+    }
+
+    /** PyTorch's plain {@code step()} taken as step {@code t}; step 0 is PyTorch's {@code _initial_step()}. */
     @Override
-    void undoInitialStep() {
-        lastEpoch -= 1;
+    void stepAt(long t) {
+        if (t == 0) {
+            stepCount = 0;
+        }
+        checkCanStep(t);
+        for (int g = 0; g < n; g++) {
+            pendingLr[g] = next(g, t, groups.lr(g));
+        }
+        commit(t);
     }
 
     @Override
-    void initialStep() {
-        stepCount = 0;
-        step();
-    }
-
-    @Override
-    void restartAtZero() {
+    void restart() {
         step(0L);
     }
 

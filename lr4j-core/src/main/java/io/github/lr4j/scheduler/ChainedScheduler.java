@@ -1,5 +1,6 @@
 package io.github.lr4j.scheduler;
 
+import io.github.lr4j.schedule.Curve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +9,12 @@ import java.util.Map;
  * PyTorch's ChainedScheduler: every step, steps each scheduler in order on the same groups, so
  * chainable schedulers multiply (ConstantLR + ExponentialLR gives {@code factor * gamma^t}).
  *
- * <p>Random access is O(number of schedulers) when the chain is a product of factors or ends in
- * an absolute scheduler (LambdaLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts) followed by
- * chainable ones. A cosine with {@code etaMin > 0} (or past its {@code tMax}) inside a chain is not
- * a product: there {@link #lrAt} replays the chain, O(t).
+ * <p>Random access is O(number of schedulers) (O(log n) for milestones of nested SequentialLRs):
+ * the latest absolute write (an absolute scheduler such as LambdaLR, CyclicLR, OneCycleLR,
+ * CosineAnnealingWarmRestarts, or a SequentialLR's restart) times the growth every member applied
+ * since. A cosine with {@code etaMin > 0} (or past its {@code tMax}) inside a chain is not a
+ * product (its recursion has an offset): there {@link #lrAt} replays the chain, O(t); so does a
+ * chain with a MultiplicativeLR, whose own random access is O(t).
  */
 final class ChainedScheduler extends LrScheduler {
     private final List<LrScheduler> schedulers;
@@ -38,6 +41,22 @@ final class ChainedScheduler extends LrScheduler {
     }
 
     @Override
+    public boolean changesMomentum() {
+        return schedulers.stream().anyMatch(LrScheduler::changesMomentum);
+    }
+
+    /** The momentum of the last scheduler in the chain that writes momentum: it writes last. */
+    @Override
+    public double momentumAt(long step, int group) {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            if (schedulers.get(i).changesMomentum()) {
+                return schedulers.get(i).momentumAt(step, group);
+            }
+        }
+        return super.momentumAt(step, group);
+    }
+
+    @Override
     public long lastEpoch() {
         return lastEpoch;
     }
@@ -46,47 +65,151 @@ final class ChainedScheduler extends LrScheduler {
     public double lrAt(long step, int group) {
         checkStep(step);
         checkGroup(group, n);
-        List<BasicScheduler> basics = new ArrayList<>();
-        for (LrScheduler s : schedulers) {
-            if (!(s instanceof BasicScheduler)) {
-                throw new UnsupportedOperationException("lrAt of a ChainedScheduler that holds a " + s.name()
-                        + " is not supported; step a copy instead");
-            }
-            basics.add((BasicScheduler) s);
-        }
-        int last = -1;
-        for (int i = 0; i < basics.size(); i++) {
-            if (!basics.get(i).chainable()) {
-                last = i;
-            }
-        }
-        if (last >= 0) {
-            // An absolute scheduler overwrites whatever came before it on every step.
-            double v = basics.get(last).lrAt(step, group);
-            for (int i = last + 1; i < basics.size(); i++) {
-                v = basics.get(i).next(group, step, v);
-            }
-            return v;
-        }
-        double product = basics.get(0).attachLrs[group];
-        for (BasicScheduler b : basics) {
-            double f = b.multiplicative() ? b.cumulativeFactor(group, step) : Double.NaN;
-            if (Double.isNaN(f)) {
-                return replay(basics, step, group);
-            }
-            product *= f;
-        }
-        return product;
+        checkReachable(step);
+        return ownValueAt(group, step);
     }
 
-    private static double replay(List<BasicScheduler> basics, long step, int group) {
-        double v = basics.get(0).attachLrs[group];
+    @Override
+    void checkReachable(long t) {
+        for (LrScheduler s : schedulers) {
+            s.checkReachable(t);
+        }
+    }
+
+    /** A function of the step (there is no closed form in general, see the class comment). */
+    @Override
+    public Curve schedule(int group) {
+        checkGroup(group, n);
+        return Curve.of((t, base) -> ownValueAt(group, (long) Math.floor(t)), toString());
+    }
+
+    /** The members, with nested ChainedSchedulers spliced in (a chain of chains steps the same way). */
+    private List<LrScheduler> members() {
+        List<LrScheduler> out = new ArrayList<>();
+        for (LrScheduler s : schedulers) {
+            if (s instanceof ChainedScheduler) {
+                out.addAll(((ChainedScheduler) s).members());
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The last write at or before {@code t} (by the last member that writes then) is the start;
+     * every member's steps after it only multiply, each by its own growth.
+     */
+    @Override
+    double ownValueAt(int g, long t) {
+        List<LrScheduler> members = members();
+        long reset = -1;
+        int writer = -1;
+        for (int i = 0; i < members.size(); i++) {
+            long w = members.get(i).lastWrite(t);
+            if (w >= 0 && w >= reset) {
+                reset = w;
+                writer = i;
+            }
+        }
+        double v = writer < 0 ? members.get(0).attachLr(g) : members.get(writer).ownValueAt(g, t);
+        for (int i = 0; i < members.size(); i++) {
+            if (i == writer) {
+                if (!members.get(i).productBetween(reset, t)) {
+                    return replay(members, g, t);
+                }
+                continue;
+            }
+            // Members before the writer were overwritten at the reset step; members after it still acted then.
+            long from = writer < 0 ? -1 : i < writer ? reset : reset - 1;
+            LrScheduler m = members.get(i);
+            double f = m.productBetween(from, t) ? m.growth(g, from, t) : Double.NaN;
+            if (!Double.isFinite(f)) {
+                return replay(members, g, t);
+            }
+            v *= f;
+        }
+        return v;
+    }
+
+    /** O(t): only for chains whose members are not products (e.g. a cosine with eta_min > 0). */
+    private static double replay(List<LrScheduler> members, int g, long step) {
+        double v = members.get(0).attachLr(g);
         for (long t = 0; t <= step; t++) {
-            for (BasicScheduler b : basics) {
-                v = b.next(group, t, v);
+            for (LrScheduler m : members) {
+                v = m.stepFrom(g, t, v);
             }
         }
         return v;
+    }
+
+    @Override
+    void stepAt(long t) {
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).stepAt(t);
+        }
+        lastEpoch = t;
+        captureLastLr();
+    }
+
+    @Override
+    void restart() {
+        for (LrScheduler s : schedulers) {
+            s.restart();
+        }
+        lastEpoch = 0;
+        captureLastLr();
+    }
+
+    @Override
+    double stepFrom(int g, long t, double lr) {
+        double v = lr;
+        for (LrScheduler s : schedulers) {
+            v = s.stepFrom(g, t, v);
+        }
+        return v;
+    }
+
+    @Override
+    double restartFrom(int g, double lr) {
+        double v = lr;
+        for (LrScheduler s : schedulers) {
+            v = s.restartFrom(g, v);
+        }
+        return v;
+    }
+
+    @Override
+    double attachLr(int g) {
+        return schedulers.get(0).attachLr(g);
+    }
+
+    @Override
+    long lastWrite(long t) {
+        long last = -1;
+        for (LrScheduler s : schedulers) {
+            last = Math.max(last, s.lastWrite(t));
+        }
+        return last;
+    }
+
+    @Override
+    boolean productBetween(long a, long b) {
+        for (LrScheduler s : schedulers) {
+            if (!s.productBetween(a, b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    double growth(int g, long a, long b) {
+        double f = 1;
+        for (LrScheduler s : schedulers) {
+            f *= s.growth(g, a, b);
+        }
+        return f;
     }
 
     @Override
@@ -95,30 +218,6 @@ final class ChainedScheduler extends LrScheduler {
             s.writeGroups();
         }
         super.writeGroups();
-    }
-
-    @Override
-    void undoInitialStep() {
-        for (LrScheduler s : schedulers) {
-            s.undoInitialStep();
-        }
-    }
-
-    @Override
-    void initialStep() {
-        for (LrScheduler s : schedulers) {
-            s.initialStep();
-        }
-        captureLastLr();
-    }
-
-    @Override
-    void restartAtZero() {
-        for (LrScheduler s : schedulers) {
-            s.restartAtZero();
-        }
-        lastEpoch = 0;
-        captureLastLr();
     }
 
     @Override

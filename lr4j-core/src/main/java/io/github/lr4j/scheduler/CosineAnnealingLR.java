@@ -1,10 +1,11 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
 /**
- * PyTorch's CosineAnnealingLR. Closed form {@code etaMin + (base - etaMin)(1 + cos(pi t / tMax)) / 2};
+ * PyTorch's CosineAnnealingLR. Closed form {@link Curve#cosine}: {@code etaMin + (base - etaMin)(1 + cos(pi t / tMax)) / 2};
  * stepping uses PyTorch's recursive form (which rescales whatever lr the group holds). Like
  * PyTorch it is periodic: past {@code tMax} the lr climbs back up.
  */
@@ -16,12 +17,19 @@ final class CosineAnnealingLR extends BasicScheduler {
     /** The recursion's ratio for one step, computed once per step rather than once per group. */
     private long ratioStep = -1;
     private double ratio;
+    private final Curve curve;
 
     CosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
         super(groups);
         this.tMax = tMax;
         this.etaMin = etaMin;
         this.troughStep = 1 - Math.cos(Math.PI / tMax);
+        this.curve = Curve.cosine(tMax, etaMin);
+    }
+
+    @Override
+    Curve curve(int g) {
+        return curve;
     }
 
     /** {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1) / tMax))}, memoized for the current step. */
@@ -49,23 +57,10 @@ final class CosineAnnealingLR extends BasicScheduler {
         return ratio(t) * (lr - etaMin) + etaMin;
     }
 
+    /** Without a floor and before the first trough the recursion is a pure product (the trough branch adds). */
     @Override
-    double closed(int g, long t) {
-        return etaMin + (baseLrs[g] - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
-    }
-
-    @Override
-    boolean multiplicative() {
-        // Without a floor and before the first trough the recursion is a pure product.
-        return etaMin == 0;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        if (t > tMax) {
-            return Double.NaN; // the trough branch adds instead of multiplying: no product form
-        }
-        return (1 + Math.cos(Math.PI * t / tMax)) / 2;
+    boolean productUpTo(long t) {
+        return etaMin == 0 && t <= tMax;
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
 /**
  * PyTorch's CosineAnnealingWarmRestarts (SGDR): cosine from the base lr to {@code etaMin} over
- * {@code T_i} steps, restarting with {@code T_i *= tMult}. {@link #step(double)} takes fractional
+ * {@code T_i} steps, restarting with {@code T_i *= tMult} ({@code Curve.cosine(t0, etaMin).repeated(t0, tMult, 1)}).
+ * Stepping keeps PyTorch's {@code T_cur}/{@code T_i} bookkeeping (saved in its state), whose
+ * explicit-epoch arithmetic it reproduces. {@link #step(double)} takes fractional
  * epochs, e.g. {@code epoch + batch / batches}, exactly as PyTorch computes them.
  */
 final class CosineAnnealingWarmRestarts extends BasicScheduler {
@@ -14,6 +17,8 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     private final double etaMin;
     private long tI;
     private double tCur;
+    private final Curve firstCycle;
+    private final Curve curve;
 
     CosineAnnealingWarmRestarts(ParamGroups groups, long t0, long tMult, double etaMin) {
         super(groups);
@@ -22,6 +27,8 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
         this.etaMin = etaMin;
         this.tI = t0;
         this.tCur = -1;
+        this.firstCycle = Curve.cosine(t0, etaMin);
+        this.curve = firstCycle.repeated(t0, tMult, 1);
     }
 
     @Override
@@ -34,54 +41,23 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
         return "CosineAnnealingWarmRestarts";
     }
 
-    private double lrFor(int g, double cur, double period) {
-        return lrFor(g, 1 + Math.cos(Math.PI * cur / period));
+    @Override
+    Curve curve(int g) {
+        return curve;
     }
 
-    /** {@code onePlusCos = 1 + cos(pi T_cur / T_i)}, computed once per step by the stepping paths. */
-    private double lrFor(int g, double onePlusCos) {
-        return etaMin + (baseLrs[g] - etaMin) * onePlusCos / 2;
-    }
-
+    /** Writes the lrs at {@code T_cur} into a cycle of {@code T_i} steps (PyTorch's own bookkeeping of the two). */
     private void writeGroups(double cur, double period) {
-        double onePlusCos = 1 + Math.cos(Math.PI * cur / period);
+        Curve cycle = firstCycle.withHorizon(period);
         for (int g = 0; g < n; g++) {
-            groups.setLr(g, lrFor(g, onePlusCos));
+            groups.setLr(g, cycle.at(cur, baseLrs[g]));
         }
         captureLastLr();
     }
 
     @Override
-    double next(int g, long t, double lr) {
-        return lrFor(g, tCur, tI);
-    }
-
-    @Override
-    double closed(int g, long t) {
-        if (tMult == 1) {
-            return lrFor(g, t % t0, t0);
-        }
-        // Restart n begins at t0 * (tMult^n - 1) / (tMult - 1); integer arithmetic, as plain stepping.
-        long start = 0;
-        long period = t0;
-        while (true) {
-            long nextStart;
-            try {
-                nextStart = Math.addExact(start, period);
-            } catch (ArithmeticException e) {
-                break;
-            }
-            if (nextStart > t) {
-                break;
-            }
-            start = nextStart;
-            try {
-                period = Math.multiplyExact(period, tMult);
-            } catch (ArithmeticException e) {
-                period = Long.MAX_VALUE;
-            }
-        }
-        return lrFor(g, t - start, period);
+    double stepFrom(int g, long t, double lr) {
+        return valueAt(g, t);
     }
 
     // PyTorch's CosineAnnealingWarmRestarts.step neither counts _step_count nor uses get_lr's recursion.
@@ -117,8 +93,10 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     }
 
     @Override
-    void initialStep() {
-        stepCount = 0;
+    void stepAt(long t) {
+        if (t == 0) {
+            stepCount = 0;
+        }
         plainStep();
     }
 
@@ -138,7 +116,7 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     }
 
     @Override
-    void restartAtZero() {
+    void restart() {
         advanceTo(0);
     }
 

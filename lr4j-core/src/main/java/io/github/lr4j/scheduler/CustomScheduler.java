@@ -1,15 +1,49 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A user's {@link Schedule}, stepped like PyTorch's non-chainable schedulers (absolute values). */
+/**
+ * A user's {@link Schedule}, stepped like PyTorch's non-chainable schedulers (absolute values).
+ * Built through a registered {@link SchedulerType}, it carries the type's name and arguments, so it
+ * prints, saves and restores as that type.
+ */
 final class CustomScheduler extends BasicScheduler {
     private final Schedule schedule;
+    private final String type;
+    /** The registered type's arguments; null for {@link Schedulers#custom}. */
+    private final Map<String, Object> args;
+    private final Curve[] curves;
+    private final Curve[] momentumCurves;
 
     CustomScheduler(ParamGroups groups, Schedule schedule) {
+        this(groups, schedule, "CustomScheduler", null);
+    }
+
+    CustomScheduler(ParamGroups groups, Schedule schedule, String type, Map<String, Object> args) {
         super(groups);
         this.schedule = schedule;
+        this.type = type;
+        this.args = args == null ? null : new LinkedHashMap<>(args);
+        this.curves = new Curve[n];
+        this.momentumCurves = schedule.changesMomentum() ? new Curve[n] : null;
+        for (int g = 0; g < n; g++) {
+            int group = g;
+            curves[g] = Curve.of((t, base) -> checked(group, (long) t, schedule.lr((long) t, group, base)), String.valueOf(schedule));
+            if (momentumCurves != null) {
+                momentumCurves[g] = Curve.of((t, base) -> schedule.momentum((long) t, group), "momentum of " + schedule);
+            }
+        }
+    }
+
+    private double checked(int g, long t, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
+                    + " (it must be finite and >= 0)");
+        }
+        return v;
     }
 
     @Override
@@ -19,41 +53,39 @@ final class CustomScheduler extends BasicScheduler {
 
     @Override
     public String name() {
-        return "CustomScheduler";
+        return type;
     }
 
     @Override
-    double next(int g, long t, double lr) {
-        return closed(g, t);
+    Curve curve(int g) {
+        return curves[g];
     }
 
     @Override
-    double closed(int g, long t) {
-        double v = schedule.lr(t, g, baseLrs[g]);
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
-                    + " (it must be finite and >= 0)");
-        }
-        return v;
-    }
-
-    @Override
-    boolean cyclesMomentum() {
-        return schedule.changesMomentum();
-    }
-
-    @Override
-    double momentumAt(int g, long t) {
-        return schedule.momentum(t, g);
+    Curve momentumCurve(int g) {
+        return momentumCurves == null ? null : momentumCurves[g];
     }
 
     @Override
     void writeHyperParameters(Map<String, Object> out) {
+        if (args != null) {
+            // Saved so that a restore checks it was built with the same arguments (functions cannot be compared).
+            args.forEach((k, v) -> {
+                if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean) {
+                    out.put(k, v);
+                }
+            });
+            return;
+        }
         out.put("schedule", schedule.getClass().getName().contains("$$Lambda") ? "lambda" : schedule.getClass().getName());
     }
 
     @Override
-    void describe(Map<String, Object> args) {
-        args.put("schedule", schedule);
+    void describe(Map<String, Object> out) {
+        if (args != null) {
+            out.putAll(args);
+        } else {
+            out.put("schedule", schedule);
+        }
     }
 }

@@ -40,9 +40,9 @@ public final class CyclicBuilder {
         return this;
     }
 
-    /** {@code "triangular"}, {@code "triangular2"} or {@code "exp_range"}; ignored when a scale function is given. */
-    public CyclicBuilder mode(String mode) {
-        this.mode = mode;
+    /** The amplitude policy; ignored when a scale function is given. */
+    public CyclicBuilder mode(CyclicMode mode) {
+        this.mode = mode.pytorchName();
         return this;
     }
 
@@ -58,8 +58,8 @@ public final class CyclicBuilder {
     }
 
     /** {@code "cycle"} or {@code "iterations"}: what the custom scale function is given. */
-    public CyclicBuilder scaleMode(String scaleMode) {
-        this.scaleMode = scaleMode;
+    public CyclicBuilder scaleMode(ScaleMode scaleMode) {
+        this.scaleMode = scaleMode.pytorchName();
         return this;
     }
 
@@ -88,12 +88,6 @@ public final class CyclicBuilder {
         positive("stepSizeUp", stepSizeUp);
         double down = stepSizeDown == null ? stepSizeUp : stepSizeDown;
         positive("stepSizeDown", down);
-        if (scaleFn == null && !mode.equals("triangular") && !mode.equals("triangular2") && !mode.equals("exp_range")) {
-            throw io.github.lr4j.util.Checks.invalid("mode", "one of 'triangular', 'triangular2', 'exp_range' (or give scaleFn)", mode);
-        }
-        if (!scaleMode.equals("cycle") && !scaleMode.equals("iterations")) {
-            throw io.github.lr4j.util.Checks.invalid("scaleMode", "'cycle' or 'iterations'", scaleMode);
-        }
         positive("gamma", gamma);
         double[] baseM = perGroup("baseMomentum", baseMomentum, n);
         double[] maxM = perGroup("maxMomentum", maxMomentum, n);

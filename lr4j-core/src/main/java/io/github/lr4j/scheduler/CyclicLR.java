@@ -1,13 +1,15 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Amplitude;
+import io.github.lr4j.schedule.Curve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * PyTorch's CyclicLR: the lr cycles between {@code baseLr} and {@code maxLr} (triangular,
+ * PyTorch's CyclicLR ({@link Curve#cyclic}): the lr cycles between {@code baseLr} and {@code maxLr} (triangular,
  * triangular2, exp_range or a custom scale function), and momentum cycles inversely between
  * {@code maxMomentum} and {@code baseMomentum}. Not chainable: every step sets absolute values.
  * Unlike PyTorch 1.13, it also cycles Adam/AdamW's beta1 (as PyTorch 2.2+ does).
@@ -26,6 +28,8 @@ final class CyclicLR extends BasicScheduler {
     private final boolean cycleMomentum;
     private final double[] baseMomentums;
     private final double[] maxMomentums;
+    private final Curve[] curves;
+    private final Curve[] momentumCurves;
 
     CyclicLR(ParamGroups groups, double[] baseLrs, double[] maxLrs, double stepSizeUp, double stepSizeDown, String mode,
              double gamma, DoubleUnaryOperator scaleFn, String scaleMode, boolean cycleMomentum,
@@ -44,6 +48,16 @@ final class CyclicLR extends BasicScheduler {
         this.cycleMomentum = cycleMomentum;
         this.baseMomentums = cycleMomentum ? baseMomentum.clone() : null;
         this.maxMomentums = cycleMomentum ? maxMomentum : null;
+        Amplitude amplitude = amplitude();
+        this.curves = new Curve[n];
+        this.momentumCurves = cycleMomentum ? new Curve[n] : null;
+        for (int g = 0; g < n; g++) {
+            curves[g] = Curve.cyclic(cycleBaseLrs[g], maxLrs[g], stepSizeUp, stepSizeDown, amplitude);
+            if (cycleMomentum) {
+                // Momentum dips from max to base while the lr rises.
+                momentumCurves[g] = Curve.cyclic(maxMomentums[g], baseMomentums[g], stepSizeUp, stepSizeDown, amplitude);
+            }
+        }
     }
 
     /** PyTorch's constructor order: lr = base_lr, momentum = base_momentum, then the initial step. */
@@ -59,6 +73,20 @@ final class CyclicLR extends BasicScheduler {
         return this;
     }
 
+    private Amplitude amplitude() {
+        if (customScaleFn != null) {
+            return scaleByCycle ? Amplitude.perCycle(customScaleFn) : Amplitude.perStep(customScaleFn);
+        }
+        switch (mode) {
+            case "triangular":
+                return Amplitude.constant();
+            case "triangular2":
+                return Amplitude.halvedEachCycle();
+            default:
+                return Amplitude.exponential(gamma);
+        }
+    }
+
     @Override
     boolean chainable() {
         return false;
@@ -69,68 +97,14 @@ final class CyclicLR extends BasicScheduler {
         return "CyclicLR";
     }
 
-    private double scaleFn(double x) {
-        if (customScaleFn != null) {
-            return customScaleFn.applyAsDouble(x);
-        }
-        switch (mode) {
-            case "triangular":
-                return 1.;
-            case "triangular2":
-                return 1 / Math.pow(2., x - 1);
-            default:
-                return Math.pow(gamma, x);
-        }
-    }
-
-    private double cycle(long t) {
-        return Math.floor(1 + t / totalSize);
-    }
-
-    private double scaleFactor(long t) {
-        double x = 1. + t / totalSize - cycle(t);
-        return x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
-    }
-
-    private double amplitude(long t) {
-        return scaleFn(scaleByCycle ? cycle(t) : t);
-    }
-
-    /** Scale factor and amplitude depend only on the step: computed once per step, not per group. */
-    private long memoStep = -1;
-    private double memoScale;
-    private double memoAmplitude;
-
-    private void memo(long t) {
-        if (t != memoStep) {
-            memoScale = scaleFactor(t);
-            memoAmplitude = amplitude(t);
-            memoStep = t;
-        }
+    @Override
+    Curve curve(int g) {
+        return curves[g];
     }
 
     @Override
-    double next(int g, long t, double lr) {
-        return closed(g, t);
-    }
-
-    @Override
-    double closed(int g, long t) {
-        memo(t);
-        double baseHeight = (maxLrs[g] - baseLrs[g]) * memoScale;
-        return baseLrs[g] + baseHeight * memoAmplitude;
-    }
-
-    @Override
-    boolean cyclesMomentum() {
-        return cycleMomentum;
-    }
-
-    @Override
-    double momentumAt(int g, long t) {
-        memo(t);
-        double baseHeight = (maxMomentums[g] - baseMomentums[g]) * memoScale;
-        return maxMomentums[g] - baseHeight * memoAmplitude;
+    Curve momentumCurve(int g) {
+        return momentumCurves == null ? null : momentumCurves[g];
     }
 
     @Override

@@ -1,15 +1,18 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
-/** PyTorch's ExponentialLR: {@code lr = base * gamma^t}; recursive: times gamma every step. */
+/** PyTorch's ExponentialLR: {@link Curve#exponential}; recursive: times gamma every step. */
 final class ExponentialLR extends BasicScheduler {
     private final double gamma;
+    private final Curve curve;
 
     ExponentialLR(ParamGroups groups, double gamma) {
         super(groups);
         this.gamma = gamma;
+        this.curve = Curve.exponential(gamma);
     }
 
     @Override
@@ -18,23 +21,13 @@ final class ExponentialLR extends BasicScheduler {
     }
 
     @Override
+    Curve curve(int g) {
+        return curve;
+    }
+
+    @Override
     double next(int g, long t, double lr) {
         return t == 0 ? lr : lr * gamma;
-    }
-
-    @Override
-    double closed(int g, long t) {
-        return baseLrs[g] * Math.pow(gamma, (double) t);
-    }
-
-    @Override
-    boolean multiplicative() {
-        return true;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        return Math.pow(gamma, (double) t);
     }
 
     @Override

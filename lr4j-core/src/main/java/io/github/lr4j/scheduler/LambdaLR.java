@@ -1,22 +1,43 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * PyTorch's LambdaLR ({@code lr = base * lambda(t)}) and MultiplicativeLR ({@code lr = lr * lambda(t)}
- * for t > 0). MultiplicativeLR has no closed form: its {@link #lrAt} multiplies the t factors (O(t)).
+ * for t > 0). MultiplicativeLR has no closed form ({@link Curve#running}): its {@link #lrAt} multiplies
+ * the t factors (O(t)).
  */
 final class LambdaLR extends BasicScheduler {
     private final LrLambda[] lambdas;
     private final boolean multiplicativeForm;
+    private final Curve[] curves;
 
     LambdaLR(ParamGroups groups, LrLambda[] lambdas, boolean multiplicativeForm) {
         super(groups);
         this.lambdas = lambdas;
         this.multiplicativeForm = multiplicativeForm;
+        this.curves = new Curve[n];
+        for (int g = 0; g < n; g++) {
+            int group = g;
+            curves[g] = multiplicativeForm
+                    ? Curve.running(t -> factor(group, t), String.valueOf(lambdas[g]))
+                    : Curve.of((t, base) -> base * factor(group, (long) t), "lambda_factor(" + lambdas[g] + ")");
+        }
+    }
+
+    @Override
+    Curve curve(int g) {
+        return curves[g];
+    }
+
+    /** MultiplicativeLR continues from the lr the group held when it was attached. */
+    @Override
+    double curveBase(int g) {
+        return multiplicativeForm ? attachLrs[g] : baseLrs[g];
     }
 
     @Override
@@ -51,41 +72,6 @@ final class LambdaLR extends BasicScheduler {
         return next(g, t, lr); // neither class has a closed form in PyTorch: step(epoch) runs get_lr()
     }
 
-    @Override
-    double closed(int g, long t) {
-        return multiplicativeForm ? lrAtFrom(t, g, attachLrs[g]) : baseLrs[g] * factor(g, t);
-    }
-
-    @Override
-    boolean continuesFromCurrentLr() {
-        return multiplicativeForm;
-    }
-
-    @Override
-    double lrAtFrom(long step, int group, double startLr) {
-        if (!multiplicativeForm) {
-            return lrAt(step, group);
-        }
-        double lr = startLr;
-        for (long i = 1; i <= step; i++) {
-            lr *= factor(group, i);
-        }
-        return lr;
-    }
-
-    @Override
-    boolean multiplicative() {
-        return multiplicativeForm;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        double f = 1;
-        for (long i = 1; i <= t; i++) {
-            f *= factor(g, i);
-        }
-        return f;
-    }
 
     @Override
     void writeHyperParameters(Map<String, Object> out) {

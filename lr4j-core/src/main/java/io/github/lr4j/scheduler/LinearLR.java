@@ -1,10 +1,11 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
 /**
- * PyTorch's LinearLR: the factor moves linearly from {@code startFactor} to {@code endFactor} over
+ * PyTorch's LinearLR ({@link Curve#linear}): the factor moves linearly from {@code startFactor} to {@code endFactor} over
  * {@code totalIters} steps. With {@code startFactor = 0} PyTorch 1.13 divides by zero at step 1;
  * lr4j takes that step with the closed form {@code base * endFactor / totalIters} (warm-up from zero).
  */
@@ -12,12 +13,19 @@ final class LinearLR extends BasicScheduler {
     private final double startFactor;
     private final double endFactor;
     private final long totalIters;
+    private final Curve curve;
 
     LinearLR(ParamGroups groups, double startFactor, double endFactor, long totalIters) {
         super(groups);
         this.startFactor = startFactor;
         this.endFactor = endFactor;
         this.totalIters = totalIters;
+        this.curve = Curve.linear(startFactor, endFactor, totalIters);
+    }
+
+    @Override
+    Curve curve(int g) {
+        return curve;
     }
 
     @Override
@@ -35,24 +43,15 @@ final class LinearLR extends BasicScheduler {
         }
         double denominator = totalIters * startFactor + (t - 1) * (endFactor - startFactor);
         if (denominator == 0) {
-            return closed(g, t); // only when startFactor == 0 and t == 1
+            return valueAt(g, t); // only when startFactor == 0 and t == 1
         }
         return lr * (1. + (endFactor - startFactor) / denominator);
     }
 
+    /** With startFactor 0, step 1 writes the closed form instead of dividing by zero. */
     @Override
-    double closed(int g, long t) {
-        return baseLrs[g] * (startFactor + (endFactor - startFactor) * Math.min(totalIters, t) / totalIters);
-    }
-
-    @Override
-    boolean multiplicative() {
-        return startFactor != 0;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        return startFactor + (endFactor - startFactor) * Math.min(totalIters, t) / totalIters;
+    long lastWrite(long t) {
+        return startFactor == 0 && t >= 1 ? 1 : -1;
     }
 
     @Override

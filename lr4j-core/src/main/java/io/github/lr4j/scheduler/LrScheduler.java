@@ -1,8 +1,10 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * A time-based learning-rate scheduler bound to param groups, with PyTorch's observable behaviour:
@@ -44,6 +46,12 @@ public abstract class LrScheduler implements Scheduler {
     /** Advances one step (one epoch or one batch, as the user chose) and updates the groups. */
     public abstract void step();
 
+    /** {@link #step()}: a time-based scheduler has no use for a metric. */
+    @Override
+    public final void step(OptionalDouble metric) {
+        step();
+    }
+
     /**
      * PyTorch's deprecated explicit-epoch form {@code step(epoch)}: jumps to {@code epoch}, using the
      * closed form where PyTorch has one.
@@ -74,6 +82,7 @@ public abstract class LrScheduler implements Scheduler {
      * stepping and without changing anything: O(1) (O(log n) for milestones) except where the
      * factory's Javadoc says otherwise.
      */
+    @Override
     public abstract double lrAt(long step, int group);
 
     /**
@@ -82,6 +91,7 @@ public abstract class LrScheduler implements Scheduler {
      *
      * @throws IllegalStateException for schedulers that leave momentum alone
      */
+    @Override
     public double momentumAt(long step, int group) {
         throw new IllegalStateException(name() + " does not change momentum");
     }
@@ -96,28 +106,49 @@ public abstract class LrScheduler implements Scheduler {
     }
 
     /**
-     * True when the lr after a restart at step 0 is the group's current lr rather than a value of
-     * the schedule (PyTorch's MultiplicativeLR); SequentialLR then needs the lr it takes over.
+     * The schedule of {@code group} as a value: {@code schedule(group).at(step)} is {@link #lrAt}
+     * (the group's base lr is bound in). Composites are joins of their pieces' schedules
+     * (SequentialLR) or, for ChainedScheduler, a function of the step that says so when printed.
      */
-    boolean continuesFromCurrentLr() {
-        return false;
-    }
+    public abstract Curve schedule(int group);
 
-    /** {@link #lrAt} for a scheduler restarted (at a SequentialLR milestone) while groups held {@code startLr}. */
-    double lrAtFrom(long step, int group, double startLr) {
-        return lrAt(step, group);
-    }
+    // --- what SequentialLR and ChainedScheduler need from their members (PyTorch 1.13's observable behaviour) ---
 
-    // --- SequentialLR's construction and milestone protocol (PyTorch 1.13's, see SequentialLR) ---
+    /** PyTorch's plain {@code step()} taken as step {@code t} (step 0 is the one taken on construction). */
+    abstract void stepAt(long t);
 
-    /** PyTorch's {@code scheduler.last_epoch -= 1}. */
-    abstract void undoInitialStep();
+    /** What SequentialLR does at a milestone: PyTorch's {@code scheduler.step(0)}. */
+    abstract void restart();
 
-    /** PyTorch's {@code _initial_step()}. */
-    abstract void initialStep();
+    /** Throws {@link IllegalArgumentException} if {@link #lrAt} may not answer for {@code t}. */
+    abstract void checkReachable(long t);
 
-    /** PyTorch's {@code scheduler.step(0)} at a milestone. */
-    abstract void restartAtZero();
+    /** The lr a plain step {@code t} gives a group that holds {@code lr}, changing nothing. */
+    abstract double stepFrom(int g, long t, double lr);
+
+    /** The lr {@link #restart()} gives a group that holds {@code lr}, changing nothing. */
+    abstract double restartFrom(int g, double lr);
+
+    /** The lr group {@code g} held just before this scheduler took its first step. */
+    abstract double attachLr(int g);
+
+    /**
+     * The latest step {@code <= t} at which this scheduler writes an lr that does not depend on the
+     * lr the group holds, or -1 if it never does (chainable schedulers only rescale).
+     */
+    abstract long lastWrite(long t);
+
+    /** This scheduler's own value at {@code t}, given that since its {@link #lastWrite} only its own steps acted. */
+    abstract double ownValueAt(int g, long t);
+
+    /** Whether each of this scheduler's steps in {@code (a, b]} only multiplies the lr (or writes one). */
+    abstract boolean productBetween(long a, long b);
+
+    /**
+     * The product of the factors this scheduler's steps in {@code (a, b]} apply ({@code a = -1}:
+     * from before its first step), when {@link #productBetween} holds and it writes nothing there.
+     */
+    abstract double growth(int g, long a, long b);
 
     // --- state ---
 

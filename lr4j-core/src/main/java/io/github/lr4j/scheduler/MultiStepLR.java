@@ -1,12 +1,13 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * PyTorch's MultiStepLR: {@code lr = base * gamma^(number of milestones <= t)}. Repeated milestones
+ * PyTorch's MultiStepLR: {@link Curve#multiStep}, {@code lr = base * gamma^(number of milestones <= t)}. Repeated milestones
  * count once each (PyTorch's {@code Counter}), so {@code [2, 2]} multiplies by gamma² at step 2.
  */
 final class MultiStepLR extends BasicScheduler {
@@ -15,6 +16,7 @@ final class MultiStepLR extends BasicScheduler {
     /** Sorted, with repeats: random access is a binary search. */
     private final long[] sorted;
     private final double gamma;
+    private final Curve curve;
 
     MultiStepLR(ParamGroups groups, long[] milestones, double gamma) {
         super(groups);
@@ -22,6 +24,12 @@ final class MultiStepLR extends BasicScheduler {
         this.sorted = milestones.clone();
         java.util.Arrays.sort(sorted);
         this.gamma = gamma;
+        this.curve = Curve.multiStep(milestones, gamma);
+    }
+
+    @Override
+    Curve curve(int g) {
+        return curve;
     }
 
     @Override
@@ -31,29 +39,13 @@ final class MultiStepLR extends BasicScheduler {
 
     /** How many milestones equal {@code t}. */
     private int count(long t) {
-        int c = bisectRight(sorted, t) - bisectLeft(sorted, t);
-        return c;
+        return bisectRight(sorted, t) - bisectLeft(sorted, t);
     }
 
     @Override
     double next(int g, long t, double lr) {
         int c = count(t);
         return c == 0 ? lr : lr * Math.pow(gamma, c);
-    }
-
-    @Override
-    double closed(int g, long t) {
-        return baseLrs[g] * Math.pow(gamma, bisectRight(sorted, t));
-    }
-
-    @Override
-    boolean multiplicative() {
-        return true;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        return Math.pow(gamma, bisectRight(sorted, t));
     }
 
     static int bisectRight(long[] a, long x) {

@@ -6,7 +6,6 @@ import static io.github.lr4j.util.Checks.perGroup;
 import static io.github.lr4j.util.Checks.positive;
 
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.util.Checks;
 
 /**
  * Options of PyTorch's OneCycleLR, with PyTorch's defaults: {@code pctStart=0.3},
@@ -49,8 +48,8 @@ public final class OneCycleBuilder {
     }
 
     /** {@code "cos"} or {@code "linear"}. */
-    public OneCycleBuilder annealStrategy(String annealStrategy) {
-        this.annealStrategy = annealStrategy;
+    public OneCycleBuilder annealStrategy(AnnealStrategy annealStrategy) {
+        this.annealStrategy = annealStrategy.pytorchName();
         return this;
     }
 
@@ -100,9 +99,6 @@ public final class OneCycleBuilder {
         double[] max = perGroup("maxLr", maxLr, n);
         Schedulers.checkLrs("maxLr", max, true);
         inClosed("pctStart", pctStart, 0, 1);
-        if (!annealStrategy.equals("cos") && !annealStrategy.equals("linear")) {
-            throw Checks.invalid("annealStrategy", "'cos' or 'linear'", annealStrategy);
-        }
         positive("divFactor", divFactor);
         positive("finalDivFactor", finalDivFactor);
         double[] baseM = perGroup("baseMomentum", baseMomentum, n);

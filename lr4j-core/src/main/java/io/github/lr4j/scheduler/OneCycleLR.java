@@ -2,13 +2,14 @@ package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * PyTorch's OneCycleLR: warm up from {@code maxLr / divFactor} to {@code maxLr}, then anneal to
+ * PyTorch's OneCycleLR ({@link Curve#phases}): warm up from {@code maxLr / divFactor} to {@code maxLr}, then anneal to
  * {@code maxLr / divFactor / finalDivFactor} (cos or linear), optionally in three phases, with
  * momentum (or beta1) cycled inversely between {@code maxMomentum} and {@code baseMomentum}.
  *
@@ -43,6 +44,8 @@ final class OneCycleLR extends BasicScheduler {
     private final int[] endM;
     /** Per group: initial, max and min lr. */
     private final double[][] lrs;
+    private final Curve[] curves;
+    private final Curve[] momentumCurves;
 
     OneCycleLR(ParamGroups groups, double[] maxLrs, long totalSteps, double pctStart, boolean cos, boolean cycleMomentum,
                double[] baseMomentum, double[] maxMomentum, double divFactor, double finalDivFactor, boolean threePhase) {
@@ -75,6 +78,24 @@ final class OneCycleLR extends BasicScheduler {
             lrs[g][INITIAL] = maxLrs[g] / divFactor;
             lrs[g][MAX] = maxLrs[g];
             lrs[g][MIN] = lrs[g][INITIAL] / finalDivFactor;
+        }
+        Curve.Anneal anneal = cos ? Curve.Anneal.COS : Curve.Anneal.LINEAR;
+        curves = new Curve[n];
+        momentumCurves = cycleMomentum ? new Curve[n] : null;
+        for (int g = 0; g < n; g++) {
+            double[] lrValues = new double[endSteps.length + 1];
+            double[] momentumValues = new double[endSteps.length + 1];
+            for (int i = 0; i < endSteps.length; i++) {
+                lrValues[i] = lrs[g][startLr[i]];
+                momentumValues[i] = startM[i] == MAX_M ? maxMomentum[g] : baseMomentum[g];
+            }
+            lrValues[endSteps.length] = lrs[g][endLr[endSteps.length - 1]];
+            momentumValues[endSteps.length] = endM[endSteps.length - 1] == MAX_M ? maxMomentum[g] : baseMomentum[g];
+            // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0.
+            curves[g] = Curve.phases(endSteps, lrValues, anneal).clamped(0, Double.POSITIVE_INFINITY);
+            if (cycleMomentum) {
+                momentumCurves[g] = Curve.phases(endSteps, momentumValues, anneal);
+            }
         }
     }
 
@@ -113,75 +134,20 @@ final class OneCycleLR extends BasicScheduler {
     }
 
     @Override
-    public double lrAt(long step, int group) {
+    void checkLrAt(long step) {
         if (step > totalSteps) {
             throw new IllegalArgumentException(tooFar(step));
         }
-        return super.lrAt(step, group);
-    }
-
-    /** Phase, progress and cosine depend only on the step: computed once per step, not per group. */
-    private long memoStep = -1;
-    private int memoPhase;
-    private double memoPct;
-    private double memoCosOut;
-
-    private void memo(long t) {
-        if (t != memoStep) {
-            memoPhase = phase(t);
-            memoPct = pct(memoPhase, t);
-            memoCosOut = Math.cos(Math.PI * memoPct) + 1;
-            memoStep = t;
-        }
-    }
-
-    /** PyTorch's {@code _annealing_cos} / {@code _annealing_linear} at the memoized step. */
-    private double anneal(double start, double end) {
-        if (cos) {
-            return end + (start - end) / 2.0 * memoCosOut;
-        }
-        return (end - start) * memoPct + start;
-    }
-
-    private int phase(long t) {
-        for (int i = 0; i < endSteps.length - 1; i++) {
-            if (t <= endSteps[i]) {
-                return i;
-            }
-        }
-        return endSteps.length - 1;
-    }
-
-    private double pct(int phase, long t) {
-        double start = phase == 0 ? 0 : endSteps[phase - 1];
-        return (t - start) / (endSteps[phase] - start);
     }
 
     @Override
-    double next(int g, long t, double lr) {
-        return closed(g, t);
+    Curve curve(int g) {
+        return curves[g];
     }
 
     @Override
-    double closed(int g, long t) {
-        memo(t);
-        int p = memoPhase;
-        double v = anneal(lrs[g][startLr[p]], lrs[g][endLr[p]]);
-        return v < 0 ? 0 : v; // only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation)
-    }
-
-    @Override
-    boolean cyclesMomentum() {
-        return cycleMomentum;
-    }
-
-    @Override
-    double momentumAt(int g, long t) {
-        memo(t);
-        int p = memoPhase;
-        double start = startM[p] == MAX_M ? maxMomentums[g] : baseMomentums[g];
-        double end = endM[p] == MAX_M ? maxMomentums[g] : baseMomentums[g];
-        return anneal(start, end);
+    Curve momentumCurve(int g) {
+        return momentumCurves == null ? null : momentumCurves[g];
     }
 
     @Override

@@ -26,8 +26,8 @@ public final class PlateauBuilder {
     }
 
     /** {@code "min"} (e.g. a loss) or {@code "max"} (e.g. an accuracy). */
-    public PlateauBuilder mode(String mode) {
-        this.mode = mode;
+    public PlateauBuilder mode(PlateauMode mode) {
+        this.mode = mode.pytorchName();
         return this;
     }
 
@@ -47,8 +47,8 @@ public final class PlateauBuilder {
     }
 
     /** {@code "rel"} or {@code "abs"}. */
-    public PlateauBuilder thresholdMode(String thresholdMode) {
-        this.thresholdMode = thresholdMode;
+    public PlateauBuilder thresholdMode(ThresholdMode thresholdMode) {
+        this.thresholdMode = thresholdMode.pytorchName();
         return this;
     }
 
@@ -69,17 +69,11 @@ public final class PlateauBuilder {
 
     /** Checks every option and attaches (changing nothing in the groups, as in PyTorch). */
     public MetricScheduler attach(ParamGroups groups) {
-        if (!mode.equals("min") && !mode.equals("max")) {
-            throw Checks.invalid("mode", "'min' or 'max'", mode);
-        }
         if (!(factor >= 0 && factor < 1)) {
             throw Checks.invalid("factor", "in [0, 1)", factor);
         }
         atLeast("patience", patience, 0);
         nonNegative("threshold", threshold);
-        if (!thresholdMode.equals("rel") && !thresholdMode.equals("abs")) {
-            throw Checks.invalid("thresholdMode", "'rel' or 'abs'", thresholdMode);
-        }
         atLeast("cooldown", cooldown, 0);
         double[] min = perGroup("minLr", minLr, groups.size());
         Schedulers.checkLrs("minLr", min, false);

@@ -1,22 +1,30 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
-/** PyTorch's PolynomialLR: {@code lr = base * (1 - min(t, totalIters) / totalIters)^power}, reaching 0. */
+/** PyTorch's PolynomialLR: {@link Curve#polynomial} with floor 0, reaching 0 at {@code totalIters}. */
 final class PolynomialLR extends BasicScheduler {
     private final long totalIters;
     private final double power;
+    private final Curve curve;
 
     PolynomialLR(ParamGroups groups, long totalIters, double power) {
         super(groups);
         this.totalIters = totalIters;
         this.power = power;
+        this.curve = Curve.polynomial(totalIters, power, 0);
     }
 
     @Override
     public String name() {
         return "PolynomialLR";
+    }
+
+    @Override
+    Curve curve(int g) {
+        return curve;
     }
 
     @Override
@@ -26,21 +34,6 @@ final class PolynomialLR extends BasicScheduler {
         }
         double decay = Math.pow((1.0 - (double) t / totalIters) / (1.0 - (double) (t - 1) / totalIters), power);
         return lr * decay;
-    }
-
-    @Override
-    double closed(int g, long t) {
-        return baseLrs[g] * Math.pow(1.0 - (double) Math.min(totalIters, t) / totalIters, power);
-    }
-
-    @Override
-    boolean multiplicative() {
-        return true;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        return Math.pow(1.0 - (double) Math.min(totalIters, t) / totalIters, power);
     }
 
     @Override

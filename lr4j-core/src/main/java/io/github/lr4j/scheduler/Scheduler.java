@@ -1,6 +1,7 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import java.util.OptionalDouble;
 
 /**
  * Anything that sets the learning rates (and possibly momentum) of a set of {@link ParamGroups}:
@@ -16,6 +17,40 @@ public interface Scheduler {
 
     /** The lr this scheduler last gave {@code group} (PyTorch's {@code get_last_lr()[group]}). */
     double lastLr(int group);
+
+    /**
+     * The one stepping verb, for time-based and metric-driven schedulers alike: advances one step
+     * (one batch or one epoch, as the caller chose). A time-based scheduler ignores {@code metric};
+     * a metric-driven one ({@link #drivenByMetric()}) needs it and throws an
+     * {@link IllegalStateException} without one. The metric is an {@link OptionalDouble}, not a
+     * double, because NaN is a metric a run can really produce ("no improvement"), while "no
+     * metric at this point" is a different thing. A failed step changes nothing.
+     */
+    void step(OptionalDouble metric);
+
+    /** Whether {@link #step(OptionalDouble)} needs a metric (PyTorch's ReduceLROnPlateau). */
+    default boolean drivenByMetric() {
+        return false;
+    }
+
+    /**
+     * The lr of {@code group} after {@code step} steps from attachment, computed without stepping.
+     *
+     * @throws IllegalStateException for a metric-driven scheduler, whose lr depends on metrics not yet seen
+     */
+    double lrAt(long step, int group);
+
+    /** Whether this scheduler writes momentum (or beta1) into the groups (OneCycleLR, CyclicLR, ...). */
+    default boolean changesMomentum() {
+        return false;
+    }
+
+    /**
+     * The momentum (or beta1) of {@code group} after {@code step} steps, without stepping.
+     *
+     * @throws IllegalStateException when {@link #changesMomentum()} is false
+     */
+    double momentumAt(long step, int group);
 
     /** A copy of the lrs this scheduler last gave each group. */
     default double[] lastLrs() {

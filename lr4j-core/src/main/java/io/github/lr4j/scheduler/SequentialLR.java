@@ -1,6 +1,7 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,9 @@ import java.util.Map;
  * calls {@code step(0)}), so each piece sees {@code step - milestone}.
  *
  * <p>Attaching reproduces PyTorch's construction: the groups' lrs are reset to their initial lrs
- * and only the first scheduler's step 0 is applied. Random access looks up the piece (O(log n)).
+ * and only the first scheduler's step 0 is applied. Its schedule is the {@link Curve#join} of the
+ * pieces' schedules at the milestones: random access looks up the piece (O(log n)), and is O(t)
+ * only inside a MultiplicativeLR piece (which continues from the lr the previous piece reached).
  */
 final class SequentialLR extends LrScheduler {
     private final List<LrScheduler> schedulers;
@@ -24,16 +27,12 @@ final class SequentialLR extends LrScheduler {
         this.milestones = milestones.clone();
     }
 
+    /**
+     * PyTorch's construction, as observed: the groups' lrs go back to their initial lrs and only the
+     * first scheduler's step 0 is applied (the later ones start at their milestones).
+     */
     SequentialLR attachSequential() {
-        lastEpoch = 0;
-        for (int g = 0; g < n; g++) {
-            groups.setLr(g, groups.initialLr(g));
-        }
-        for (LrScheduler s : schedulers) {
-            s.undoInitialStep();
-        }
-        schedulers.get(0).initialStep();
-        captureLastLr();
+        stepAt(0);
         return this;
     }
 
@@ -44,16 +43,44 @@ final class SequentialLR extends LrScheduler {
 
     @Override
     public void step() {
-        long t = lastEpoch + 1;
-        int idx = MultiStepLR.bisectRight(milestones, t);
-        LrScheduler s = schedulers.get(idx);
-        if (idx > 0 && milestones[idx - 1] == t) {
-            s.restartAtZero();
+        stepAt(lastEpoch + 1);
+    }
+
+    /** Each scheduler is stepped with its own step, {@code t - milestone}; at its milestone it restarts. */
+    @Override
+    void stepAt(long t) {
+        if (t == 0) {
+            for (int g = 0; g < n; g++) {
+                groups.setLr(g, groups.initialLr(g));
+            }
+            schedulers.get(0).stepAt(0);
         } else {
-            s.step();
+            int idx = piece(t);
+            long local = local(idx, t);
+            if (local == 0) {
+                schedulers.get(idx).restart();
+            } else {
+                schedulers.get(idx).stepAt(local);
+            }
         }
         lastEpoch = t;
         captureLastLr();
+    }
+
+    /** A SequentialLR inside another composite restarts its first scheduler (PyTorch's step(0) on it). */
+    @Override
+    void restart() {
+        lastEpoch = 0;
+        schedulers.get(0).restart();
+        captureLastLr();
+    }
+
+    private int piece(long t) {
+        return MultiStepLR.bisectRight(milestones, t);
+    }
+
+    private long local(int piece, long t) {
+        return piece == 0 ? t : t - milestones[piece - 1];
     }
 
     @Override
@@ -65,16 +92,127 @@ final class SequentialLR extends LrScheduler {
     public double lrAt(long step, int group) {
         checkStep(step);
         checkGroup(group, n);
+        checkReachable(step);
+        return ownValueAt(group, step);
+    }
+
+    @Override
+    void checkReachable(long t) {
+        int idx = piece(t);
+        schedulers.get(idx).checkReachable(local(idx, t));
+    }
+
+    /** The join of the pieces' schedules at the milestones. */
+    @Override
+    public Curve schedule(int group) {
+        checkGroup(group, n);
+        List<Curve> pieces = new ArrayList<>();
+        for (LrScheduler s : schedulers) {
+            pieces.add(s.schedule(group));
+        }
+        return Curve.join(pieces, milestones);
+    }
+
+    @Override
+    double ownValueAt(int g, long t) {
+        return schedule(g).at(t);
+    }
+
+    @Override
+    double stepFrom(int g, long t, double lr) {
+        if (t == 0) {
+            return schedulers.get(0).stepFrom(g, 0, groups.initialLr(g));
+        }
+        int idx = piece(t);
+        long local = local(idx, t);
+        return local == 0 ? schedulers.get(idx).restartFrom(g, lr) : schedulers.get(idx).stepFrom(g, local, lr);
+    }
+
+    @Override
+    double restartFrom(int g, double lr) {
+        return schedulers.get(0).restartFrom(g, lr);
+    }
+
+    @Override
+    double attachLr(int g) {
+        return groups.initialLr(g);
+    }
+
+    /** Writes at step 0 and at each milestone whose scheduler's restart writes; inside a piece, whatever it writes. */
+    @Override
+    long lastWrite(long t) {
+        int current = piece(t);
+        for (int idx = current; idx >= 0; idx--) {
+            long start = idx == 0 ? 0 : milestones[idx - 1];
+            long end = idx == current ? t : milestones[idx] - 1;
+            long within = schedulers.get(idx).lastWrite(end - start);
+            if (within >= 0) {
+                return start + within;
+            }
+            if (idx == 0 || restartWrites(schedulers.get(idx))) {
+                return start;
+            }
+        }
+        throw new AssertionError("step 0 always writes");
+    }
+
+    /** Whether PyTorch's step(0) at a milestone sets an lr of the scheduler's own (all but MultiplicativeLR). */
+    private static boolean restartWrites(LrScheduler s) {
+        return !(s instanceof LambdaLR) || !((LambdaLR) s).chainable();
+    }
+
+    @Override
+    boolean productBetween(long a, long b) {
+        for (int idx = piece(a + 1); idx <= piece(b); idx++) {
+            long start = idx == 0 ? 0 : milestones[idx - 1];
+            long end = idx + 1 < schedulers.size() ? Math.min(b, milestones[idx] - 1) : b;
+            if (!schedulers.get(idx).productBetween(Math.max(a, start) - start, end - start)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    double growth(int g, long a, long b) {
+        if (a == b) {
+            return 1;
+        }
+        Curve c = schedule(g);
+        return c.at(b) / c.at(a);
+    }
+
+    @Override
+    public boolean changesMomentum() {
+        return schedulers.stream().anyMatch(LrScheduler::changesMomentum);
+    }
+
+    /**
+     * The active piece's momentum where it cycles momentum; otherwise what the groups held when the
+     * piece took over (at step 0, what the last cycling piece wrote when it was built, as in PyTorch).
+     */
+    @Override
+    public double momentumAt(long step, int group) {
+        checkStep(step);
+        checkGroup(group, n);
+        if (!changesMomentum()) {
+            return super.momentumAt(step, group);
+        }
         int idx = MultiStepLR.bisectRight(milestones, step);
         LrScheduler s = schedulers.get(idx);
-        if (idx == 0) {
-            return s.lrAt(step, group);
+        if (s.changesMomentum()) {
+            return s.momentumAt(idx == 0 ? step : step - milestones[idx - 1], group);
         }
-        long local = step - milestones[idx - 1];
-        if (s.continuesFromCurrentLr()) {
-            return s.lrAtFrom(local, group, lrAt(milestones[idx - 1] - 1, group));
+        if (idx > 0) {
+            return momentumAt(milestones[idx - 1] - 1, group);
         }
-        return s.lrAt(local, group);
+        LrScheduler lastBuilt = null;
+        for (LrScheduler c : schedulers) {
+            if (c.changesMomentum()) {
+                lastBuilt = c;
+            }
+        }
+        return lastBuilt.momentumAt(0, group);
     }
 
     @Override
@@ -83,23 +221,6 @@ final class SequentialLR extends LrScheduler {
             s.writeGroups();
         }
         super.writeGroups();
-    }
-
-    @Override
-    void undoInitialStep() {
-        lastEpoch -= 1;
-    }
-
-    @Override
-    void initialStep() {
-        step();
-    }
-
-    @Override
-    void restartAtZero() {
-        lastEpoch = 0;
-        schedulers.get(0).restartAtZero();
-        captureLastLr();
     }
 
     @Override

@@ -1,17 +1,20 @@
 package io.github.lr4j.scheduler;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.schedule.Curve;
 import java.util.Map;
 
-/** PyTorch's StepLR: {@code lr = base * gamma^(t / stepSize)}; recursive: times gamma every stepSize steps. */
+/** PyTorch's StepLR: {@link Curve#step}; recursive: times gamma every stepSize steps. */
 final class StepLR extends BasicScheduler {
     private final long stepSize;
     private final double gamma;
+    private final Curve curve;
 
     StepLR(ParamGroups groups, long stepSize, double gamma) {
         super(groups);
         this.stepSize = stepSize;
         this.gamma = gamma;
+        this.curve = Curve.step(stepSize, gamma);
     }
 
     @Override
@@ -20,23 +23,13 @@ final class StepLR extends BasicScheduler {
     }
 
     @Override
+    Curve curve(int g) {
+        return curve;
+    }
+
+    @Override
     double next(int g, long t, double lr) {
         return t == 0 || t % stepSize != 0 ? lr : lr * gamma;
-    }
-
-    @Override
-    double closed(int g, long t) {
-        return baseLrs[g] * Math.pow(gamma, (double) Math.floorDiv(t, stepSize));
-    }
-
-    @Override
-    boolean multiplicative() {
-        return true;
-    }
-
-    @Override
-    double cumulativeFactor(int g, long t) {
-        return Math.pow(gamma, (double) Math.floorDiv(t, stepSize));
     }
 
     @Override

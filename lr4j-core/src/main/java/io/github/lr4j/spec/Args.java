@@ -2,6 +2,7 @@ package io.github.lr4j.spec;
 
 import io.github.lr4j.scheduler.LrLambda;
 import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.PyTorchNamed;
 import io.github.lr4j.scheduler.Scheduler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 
-/** The evaluated arguments of one constructor call, read with type checks that name the argument. */
-final class Args {
+/**
+ * The evaluated arguments of one constructor call in the schedule language, read with type checks
+ * that name the argument: what a {@link io.github.lr4j.scheduler.SchedulerType}'s factory is given.
+ * Defaults are filled in already; reading an argument that has none and was not given fails with
+ * "missing required argument".
+ */
+public final class Args {
     /** Marks an argument that was not given (distinct from an explicit None). */
     static final Object ABSENT = new Object();
 
@@ -41,8 +47,19 @@ final class Args {
         return callColumn;
     }
 
-    String fn() {
+    /** The scheduler type being built. */
+    public String fn() {
         return fn;
+    }
+
+    /** An argument as evaluated (Long, Double, Boolean, String, a List, a lambda, a scheduler, or null for None). */
+    public Object value(String name) {
+        return get(name);
+    }
+
+    /** An error about the call as a whole, e.g. a combination of arguments that does not work. */
+    public SpecException error(String message) {
+        return new SpecException(callColumn, message);
     }
 
     private Object get(String name) {
@@ -74,11 +91,11 @@ final class Args {
         return String.valueOf(v);
     }
 
-    boolean isNone(String name) {
+    public boolean isNone(String name) {
         return !given(name) || values.get(name) == null;
     }
 
-    double num(String name) {
+    public double num(String name) {
         Object v = get(name);
         if (v instanceof Number && !(v instanceof Boolean)) {
             return ((Number) v).doubleValue();
@@ -86,7 +103,7 @@ final class Args {
         throw bad(name, "a number");
     }
 
-    long integer(String name) {
+    public long integer(String name) {
         Object v = get(name);
         if (v instanceof Number) {
             double d = ((Number) v).doubleValue();
@@ -97,7 +114,7 @@ final class Args {
         throw bad(name, "an integer");
     }
 
-    boolean bool(String name) {
+    public boolean bool(String name) {
         Object v = get(name);
         if (v instanceof Boolean) {
             return (Boolean) v;
@@ -105,7 +122,7 @@ final class Args {
         throw bad(name, "True or False");
     }
 
-    String str(String name) {
+    public String str(String name) {
         Object v = get(name);
         if (v instanceof String) {
             return (String) v;
@@ -113,8 +130,21 @@ final class Args {
         throw bad(name, "a string");
     }
 
+    /** A string option spelled as PyTorch spells it, e.g. {@code mode='triangular2'}, as its Java enum. */
+    public <E extends Enum<E> & PyTorchNamed> E choice(String name, Class<E> type) {
+        String given = str(name);
+        List<String> spellings = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            if (e.pytorchName().equals(given)) {
+                return e;
+            }
+            spellings.add("'" + e.pytorchName() + "'");
+        }
+        throw bad(name, spellings.size() == 2 ? spellings.get(0) + " or " + spellings.get(1) : "one of " + String.join(", ", spellings));
+    }
+
     /** A number, or a list of numbers (one per param group). */
-    double[] nums(String name) {
+    public double[] nums(String name) {
         Object v = get(name);
         if (v instanceof Number) {
             return new double[] {((Number) v).doubleValue()};
@@ -133,7 +163,7 @@ final class Args {
         throw bad(name, "a number or a list of numbers");
     }
 
-    long[] ints(String name) {
+    public long[] ints(String name) {
         Object v = get(name);
         if (v instanceof List) {
             List<?> l = (List<?>) v;
@@ -150,7 +180,7 @@ final class Args {
         throw bad(name, "a list of integers");
     }
 
-    List<LrScheduler> schedulers(String name) {
+    public List<LrScheduler> schedulers(String name) {
         Object v = get(name);
         if (v instanceof List) {
             List<LrScheduler> out = new ArrayList<>();
@@ -169,7 +199,7 @@ final class Args {
         throw bad(name, "a list of schedulers");
     }
 
-    LrLambda[] lambdas(String name) {
+    public LrLambda[] lambdas(String name) {
         Object v = get(name);
         List<?> items = v instanceof List ? (List<?>) v : List.of(v);
         LrLambda[] out = new LrLambda[items.size()];
@@ -182,7 +212,7 @@ final class Args {
         return out;
     }
 
-    DoubleUnaryOperator function(String name) {
+    public DoubleUnaryOperator function(String name) {
         Object v = get(name);
         if (v instanceof DoubleUnaryOperator) {
             return (DoubleUnaryOperator) v;

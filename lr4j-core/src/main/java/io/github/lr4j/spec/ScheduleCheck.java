@@ -2,20 +2,20 @@ package io.github.lr4j.spec;
 
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.MetricScheduler;
 import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.scheduler.SchedulerType;
+import io.github.lr4j.scheduler.SchedulerTypes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
- * Explains a schedule in words and lints it before any training: it runs past its end (OneCycleLR
- * fails, a cosine climbs back up), milestones that are duplicated, unsorted or never reached,
- * momentum silently enabled by cycling, a warm-up that starts at zero, an lr jump at a
- * SequentialLR milestone, a step size larger than the run.
+ * Explains a schedule in words and lints it before any training: each scheduler type's own lints
+ * (see {@link SchedulerType#lint}: running past its end, milestones duplicated, unsorted or never
+ * reached, an lr jump where a phase starts, a step size larger than the run, ...), plus momentum
+ * silently enabled by cycling and a warm-up that starts at zero.
  */
 public final class ScheduleCheck {
     private ScheduleCheck() {
@@ -57,11 +57,7 @@ public final class ScheduleCheck {
         record(groups, lr, momentum, 0);
         for (int t = 1; t < len; t++) {
             try {
-                if (s instanceof MetricScheduler) {
-                    ((MetricScheduler) s).step(metrics != null && t - 1 < metrics.length ? metrics[t - 1] : 1.0);
-                } else {
-                    ((LrScheduler) s).step();
-                }
+                s.step(OptionalDouble.of(metrics != null && t - 1 < metrics.length ? metrics[t - 1] : 1.0));
             } catch (IllegalStateException | IllegalArgumentException ex) {
                 warnings.add("stepping fails at step " + t + ": " + ex.getMessage());
                 break;
@@ -74,15 +70,19 @@ public final class ScheduleCheck {
         double[][] ms = trim(momentum, last + 1);
 
         description.add(s.name() + " for " + steps + " steps, " + n + " param group" + (n > 1 ? "s" : "") + ": " + s);
-        if (s instanceof MetricScheduler) {
+        if (s.drivenByMetric()) {
             description.add("driven by a metric: " + (metrics == null ? "no metrics given, so a constant metric was assumed"
                     : metrics.length + " metric values given"));
         }
-        lint(s.spec(), 0, steps, warnings, description);
-        warnings.addAll(jumps(s.spec(), lrs));
+        // The types' own lints; what would fail a training run is a warning here.
+        SchedulerType.LintContext lints = SchedulerType.LintContext.forRun(steps, false, "", lrs);
+        SchedulerTypes.lint(s.spec(), lints);
+        description.addAll(lints.description());
+        warnings.addAll(lints.failures());
+        warnings.addAll(lints.warnings());
         for (int g = 0; g < n; g++) {
             describeGroup(g, lrs[g], description);
-            if (lrs[g][0] == 0 && !(s instanceof MetricScheduler)) {
+            if (lrs[g][0] == 0 && !s.drivenByMetric()) {
                 warnings.add("group " + g + " trains step 0 with lr 0: a warm-up starting at zero wastes a step"
                         + " (start from a small fraction instead)");
             }
@@ -102,107 +102,6 @@ public final class ScheduleCheck {
         return new Report(description, warnings, lrs, ms);
     }
 
-    @SuppressWarnings("unchecked")
-    private static void lint(Map<String, Object> spec, long offset, long steps, List<String> warnings, List<String> description) {
-        String type = String.valueOf(spec.get("type"));
-        long run = steps - offset;
-        switch (type) {
-            case "SequentialLR": {
-                List<Object> children = (List<Object>) spec.get("schedulers");
-                List<Object> milestones = (List<Object>) spec.get("milestones");
-                for (int i = 0; i < children.size(); i++) {
-                    long start = i == 0 ? 0 : ((Number) milestones.get(i - 1)).longValue();
-                    long end = i < milestones.size() ? ((Number) milestones.get(i)).longValue() : steps;
-                    Map<String, Object> child = (Map<String, Object>) children.get(i);
-                    description.add("steps " + start + "-" + (end - 1) + ": " + child.get("type")
-                            + (i == 0 ? "" : " (restarted: counts from 0 at step " + start + ")"));
-                    if (start >= steps) {
-                        warnings.add("SequentialLR milestone " + start + " is never reached in " + steps + " steps");
-                    }
-                    lint(child, 0, Math.min(end, steps) - start, warnings, description);
-                }
-                return;
-            }
-            case "ChainedScheduler":
-                for (Object child : (List<Object>) spec.get("schedulers")) {
-                    lint((Map<String, Object>) child, offset, steps, warnings, description);
-                }
-                return;
-            case "OneCycleLR": {
-                long total = ((Number) spec.get("total_steps")).longValue();
-                if (run > total) {
-                    warnings.add("OneCycleLR is sized for total_steps=" + total + " but runs " + run
-                            + " steps: it fails after step " + total + " (size it with epochs * steps_per_epoch)");
-                }
-                return;
-            }
-            case "CosineAnnealingLR": {
-                long tMax = ((Number) spec.get("T_max")).longValue();
-                if (run > tMax) {
-                    warnings.add("CosineAnnealingLR has T_max=" + tMax + " but runs " + run
-                            + " steps: after T_max the lr climbs back up (it is periodic)");
-                }
-                return;
-            }
-            case "MultiStepLR": {
-                List<Object> ms = (List<Object>) spec.get("milestones");
-                long[] m = ms.stream().mapToLong(o -> ((Number) o).longValue()).toArray();
-                long[] sorted = m.clone();
-                Arrays.sort(sorted);
-                if (!Arrays.equals(m, sorted)) {
-                    warnings.add("MultiStepLR milestones " + Arrays.toString(m) + " are not sorted (PyTorch's docs say they"
-                            + " must be increasing; lr4j and PyTorch apply them in sorted order)");
-                }
-                for (int i = 1; i < sorted.length; i++) {
-                    if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 2] != sorted[i])) {
-                        long value = sorted[i];
-                        long count = Arrays.stream(sorted).filter(x -> x == value).count();
-                        warnings.add("MultiStepLR milestone " + sorted[i] + " is repeated: gamma is applied " + count
-                                + " times at that step");
-                    }
-                }
-                for (long x : sorted) {
-                    if (x > run) {
-                        warnings.add("MultiStepLR milestone " + x + " is never reached in " + run + " steps");
-                        break;
-                    }
-                }
-                return;
-            }
-            case "StepLR": {
-                long size = ((Number) spec.get("step_size")).longValue();
-                if (size > run) {
-                    warnings.add("StepLR step_size=" + size + " is larger than the run (" + run + " steps): the lr never decays");
-                }
-                return;
-            }
-            case "CyclicLR": {
-                double up = ((Number) spec.get("step_size_up")).doubleValue();
-                if (up > run) {
-                    warnings.add("CyclicLR step_size_up=" + fmt(up) + " is larger than the run (" + run
-                            + " steps): the lr never reaches max_lr");
-                }
-                return;
-            }
-            case "CosineAnnealingWarmRestarts": {
-                long t0 = ((Number) spec.get("T_0")).longValue();
-                if (t0 > run) {
-                    warnings.add("CosineAnnealingWarmRestarts T_0=" + t0 + " is larger than the run (" + run
-                            + " steps): it never restarts");
-                }
-                return;
-            }
-            case "LinearLR": case "ConstantLR": case "PolynomialLR": {
-                long total = ((Number) spec.get("total_iters")).longValue();
-                if (total > run) {
-                    warnings.add(type + " total_iters=" + total + " is larger than the run (" + run + " steps): it never finishes");
-                }
-                return;
-            }
-            default:
-        }
-    }
-
     private static void describeGroup(int g, double[] lr, List<String> description) {
         int peak = 0;
         int low = 0;
@@ -216,29 +115,6 @@ public final class ScheduleCheck {
         }
         description.add(String.format(Locale.ROOT, "group %d: lr %s at step 0, peak %s at step %d, lowest %s at step %d, final %s at step %d",
                 g, fmt(lr[0]), fmt(lr[peak]), peak, fmt(lr[low]), low, fmt(lr[lr.length - 1]), lr.length - 1));
-    }
-
-    /** Where the lr of a SequentialLR jumps at a milestone (by more than 1.5x between two steps). */
-    static List<String> jumps(Map<String, Object> spec, double[][] lr) {
-        List<String> out = new ArrayList<>();
-        if (!"SequentialLR".equals(spec.get("type"))) {
-            return out;
-        }
-        for (Object o : (List<?>) spec.get("milestones")) {
-            int m = ((Number) o).intValue();
-            for (int g = 0; g < lr.length; g++) {
-                if (m < lr[g].length && m > 0) {
-                    double a = lr[g][m - 1];
-                    double b = lr[g][m];
-                    double hi = Math.max(a, b);
-                    double lo = Math.min(a, b);
-                    if (hi > 0 && (lo == 0 || hi / lo > 1.5)) {
-                        out.add("group " + g + ": the lr jumps from " + fmt(a) + " to " + fmt(b) + " at SequentialLR milestone " + m);
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     private static void record(ParamGroups groups, double[][] lr, double[][] momentum, int t) {
@@ -265,6 +141,6 @@ public final class ScheduleCheck {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
+        return SchedulerType.LintContext.fmt(v);
     }
 }

@@ -1,13 +1,10 @@
 package io.github.lr4j.spec;
 
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.CyclicBuilder;
-import io.github.lr4j.scheduler.OneCycleBuilder;
-import io.github.lr4j.scheduler.PlateauBuilder;
 import io.github.lr4j.scheduler.Scheduler;
-import io.github.lr4j.scheduler.Schedulers;
+import io.github.lr4j.scheduler.SchedulerType;
+import io.github.lr4j.scheduler.SchedulerTypes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,116 +33,62 @@ public final class ScheduleSpec {
         }
     };
 
-    private interface Factory {
-        Scheduler build(Args a, ParamGroups groups);
-    }
-
-    /** One PyTorch constructor: its parameters in order (after {@code optimizer}) and how to build it. */
-    private record Signature(boolean takesOptimizer, List<String> params, Map<String, Object> defaults, Factory factory) { }
-
-    private static final Map<String, Signature> REGISTRY = new LinkedHashMap<>();
-
-    private static void register(String name, boolean takesOptimizer, Object[] params, Factory factory) {
-        List<String> names = new ArrayList<>();
-        Map<String, Object> defaults = new LinkedHashMap<>();
-        for (Object p : params) {
-            if (p instanceof Object[]) {
-                Object[] pair = (Object[]) p;
-                names.add((String) pair[0]);
-                defaults.put((String) pair[0], pair[1]);
-            } else {
-                names.add((String) p);
+    /** One constructor as the language sees it: the type's parameters plus PyTorch's last_epoch and verbose. */
+    private record Signature(SchedulerType type, List<String> params, Map<String, Object> defaults) {
+        static Signature of(SchedulerType type) {
+            List<String> names = new ArrayList<>();
+            Map<String, Object> defaults = new LinkedHashMap<>();
+            for (SchedulerType.Param p : type.params()) {
+                names.add(p.name());
+                if (!p.required()) {
+                    defaults.put(p.name(), p.defaultValue());
+                }
             }
+            names.add("last_epoch");
+            defaults.put("last_epoch", -1L);
+            names.add("verbose");
+            defaults.put("verbose", Boolean.FALSE);
+            return new Signature(type, names, defaults);
         }
-        names.add("last_epoch");
-        defaults.put("last_epoch", -1L);
-        names.add("verbose");
-        defaults.put("verbose", Boolean.FALSE);
-        REGISTRY.put(name, new Signature(takesOptimizer, names, defaults, factory));
     }
 
-    private static Object[] opt(String name, Object dflt) {
-        return new Object[] {name, dflt};
+    /** The scheduler names the language knows: PyTorch's class names and any registered in {@link SchedulerTypes}. */
+    public static List<String> schedulerNames() {
+        return SchedulerTypes.names();
     }
 
-    static {
-        register("LambdaLR", true, new Object[] {"lr_lambda"},
-            (a, g) -> Schedulers.lambdaLR(g, a.lambdas("lr_lambda")));
-        register("MultiplicativeLR", true, new Object[] {"lr_lambda"},
-            (a, g) -> Schedulers.multiplicativeLR(g, a.lambdas("lr_lambda")));
-        register("StepLR", true, new Object[] {"step_size", opt("gamma", 0.1)},
-            (a, g) -> Schedulers.stepLR(g, a.integer("step_size"), a.num("gamma")));
-        register("MultiStepLR", true, new Object[] {"milestones", opt("gamma", 0.1)},
-            (a, g) -> Schedulers.multiStepLR(g, a.ints("milestones"), a.num("gamma")));
-        register("ConstantLR", true, new Object[] {opt("factor", 1.0 / 3), opt("total_iters", 5L)},
-            (a, g) -> Schedulers.constantLR(g, a.num("factor"), a.integer("total_iters")));
-        register("LinearLR", true, new Object[] {opt("start_factor", 1.0 / 3), opt("end_factor", 1.0), opt("total_iters", 5L)},
-            (a, g) -> Schedulers.linearLR(g, a.num("start_factor"), a.num("end_factor"), a.integer("total_iters")));
-        register("ExponentialLR", true, new Object[] {"gamma"},
-            (a, g) -> Schedulers.exponentialLR(g, a.num("gamma")));
-        register("PolynomialLR", true, new Object[] {opt("total_iters", 5L), opt("power", 1.0)},
-            (a, g) -> Schedulers.polynomialLR(g, a.integer("total_iters"), a.num("power")));
-        register("CosineAnnealingLR", true, new Object[] {"T_max", opt("eta_min", 0.0)},
-            (a, g) -> Schedulers.cosineAnnealingLR(g, a.integer("T_max"), a.num("eta_min")));
-        register("CosineAnnealingWarmRestarts", true, new Object[] {"T_0", opt("T_mult", 1L), opt("eta_min", 0.0)},
-            (a, g) -> Schedulers.cosineAnnealingWarmRestarts(g, a.integer("T_0"), a.integer("T_mult"), a.num("eta_min")));
-        register("CyclicLR", true, new Object[] {"base_lr", "max_lr", opt("step_size_up", 2000L), opt("step_size_down", null),
-            opt("mode", "triangular"), opt("gamma", 1.0), opt("scale_fn", null), opt("scale_mode", "cycle"),
-            opt("cycle_momentum", Boolean.TRUE), opt("base_momentum", 0.8), opt("max_momentum", 0.9)},
-            (a, g) -> {
-                CyclicBuilder b = Schedulers.cyclicLR(a.nums("base_lr"), a.nums("max_lr"))
-                        .stepSizeUp(a.num("step_size_up")).mode(a.str("mode")).gamma(a.num("gamma"))
-                        .scaleMode(a.str("scale_mode")).cycleMomentum(a.bool("cycle_momentum"))
-                        .baseMomentum(a.nums("base_momentum")).maxMomentum(a.nums("max_momentum"));
-                if (!a.isNone("step_size_down")) {
-                    b.stepSizeDown(a.num("step_size_down"));
-                }
-                if (!a.isNone("scale_fn")) {
-                    b.scaleFn(a.function("scale_fn"));
-                }
-                return b.attach(g);
-            });
-        register("OneCycleLR", true, new Object[] {"max_lr", opt("total_steps", null), opt("epochs", null),
-            opt("steps_per_epoch", null), opt("pct_start", 0.3), opt("anneal_strategy", "cos"),
-            opt("cycle_momentum", Boolean.TRUE), opt("base_momentum", 0.85), opt("max_momentum", 0.95),
-            opt("div_factor", 25.0), opt("final_div_factor", 1e4), opt("three_phase", Boolean.FALSE)},
-            (a, g) -> {
-                OneCycleBuilder b = Schedulers.oneCycleLR(a.nums("max_lr"))
-                        .pctStart(a.num("pct_start")).annealStrategy(a.str("anneal_strategy"))
-                        .cycleMomentum(a.bool("cycle_momentum")).baseMomentum(a.nums("base_momentum"))
-                        .maxMomentum(a.nums("max_momentum")).divFactor(a.num("div_factor"))
-                        .finalDivFactor(a.num("final_div_factor")).threePhase(a.bool("three_phase"));
-                if (!a.isNone("total_steps")) {
-                    b.totalSteps(a.integer("total_steps"));
-                } else if (!a.isNone("epochs") || !a.isNone("steps_per_epoch")) {
-                    if (a.isNone("epochs") || a.isNone("steps_per_epoch")) {
-                        throw new SpecException(a.callColumn(), "OneCycleLR: give total_steps, or both epochs and steps_per_epoch");
-                    }
-                    b.epochs(a.integer("epochs"), a.integer("steps_per_epoch"));
-                } else {
-                    throw new SpecException(a.callColumn(), "OneCycleLR() missing required argument: total_steps"
-                            + " (or epochs and steps_per_epoch)");
-                }
-                return b.attach(g);
-            });
-        register("ReduceLROnPlateau", true, new Object[] {opt("mode", "min"), opt("factor", 0.1), opt("patience", 10L),
-            opt("threshold", 1e-4), opt("threshold_mode", "rel"), opt("cooldown", 0L), opt("min_lr", 0.0), opt("eps", 1e-8)},
-            (a, g) -> {
-                PlateauBuilder b = Schedulers.reduceLROnPlateau().mode(a.str("mode")).factor(a.num("factor"))
-                        .patience(a.integer("patience")).threshold(a.num("threshold"))
-                        .thresholdMode(a.str("threshold_mode")).cooldown(a.integer("cooldown"))
-                        .minLr(a.nums("min_lr")).eps(a.num("eps"));
-                return b.attach(g);
-            });
-        register("SequentialLR", true, new Object[] {"schedulers", "milestones"},
-            (a, g) -> Schedulers.sequentialLR(g, a.schedulers("schedulers"), a.ints("milestones")));
-        register("ChainedScheduler", false, new Object[] {"schedulers", opt("optimizer", null)},
-            (a, g) -> Schedulers.chainedScheduler(a.schedulers("schedulers")));
+    /**
+     * The variables {@code expression} uses (names it does not define, such as {@code total_steps}),
+     * e.g. to tell that a schedule is sized in optimizer steps.
+     */
+    public static Set<String> variablesIn(String expression) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        collectNames(Parser.parse(expression), out);
+        return out;
     }
 
-    /** The scheduler names the language knows (PyTorch's class names). */
-    public static Set<String> schedulerNames() {
-        return REGISTRY.keySet();
+    private static void collectNames(Expr e, Set<String> out) {
+        if (e instanceof Expr.Name) {
+            String name = ((Expr.Name) e).name();
+            if (!name.equals("optimizer") && !name.equals("opt") && !name.equals("True")
+                    && !name.equals("False") && !name.equals("None")) {
+                out.add(name);
+            }
+        } else if (e instanceof Expr.Call) {
+            Expr.Call c = (Expr.Call) e;
+            if (!(c.callee() instanceof Expr.Name)) {
+                collectNames(c.callee(), out);
+            }
+            c.args().forEach(a -> collectNames(a, out));
+            c.keywords().forEach(k -> collectNames(k.value(), out));
+        } else if (e instanceof Expr.ListLit) {
+            ((Expr.ListLit) e).items().forEach(i -> collectNames(i, out));
+        } else if (e instanceof Expr.Binary) {
+            collectNames(((Expr.Binary) e).left(), out);
+            collectNames(((Expr.Binary) e).right(), out);
+        } else if (e instanceof Expr.Unary) {
+            collectNames(((Expr.Unary) e).operand(), out);
+        }
     }
 
     /**
@@ -279,7 +222,7 @@ public final class ScheduleSpec {
                     Object v = variables.get(name);
                     return v instanceof Integer ? (Object) ((Integer) v).longValue() : v;
                 }
-                List<String> known = new ArrayList<>(REGISTRY.keySet());
+                List<String> known = new ArrayList<>(SchedulerTypes.names());
                 known.addAll(variables.keySet());
                 throw new SpecException(e.column(), "unknown name '" + name + "'" + Suggest.didYouMean(name, known)
                         + (variables.isEmpty() ? "" : "; names you can use here: " + String.join(", ", variables.keySet())));
@@ -312,15 +255,15 @@ public final class ScheduleSpec {
                         }
                 }
             }
-            Signature sig = name == null ? null : REGISTRY.get(name);
+            Signature sig = name == null ? null : SchedulerTypes.find(name).map(Signature::of).orElse(null);
             if (sig == null) {
                 if (name != null && (name.equals("min") || name.equals("max") || name.equals("float") || name.equals("int")
                         || name.equals("abs") || c.callee() instanceof Expr.Attr)) {
                     return Arithmetic.eval(c, "", Double.NaN);
                 }
                 throw new SpecException(c.column(), "unknown scheduler '" + name + "'"
-                        + Suggest.didYouMean(String.valueOf(name), REGISTRY.keySet())
-                        + "; known: " + String.join(", ", REGISTRY.keySet()));
+                        + Suggest.didYouMean(String.valueOf(name), SchedulerTypes.names())
+                        + "; known: " + String.join(", ", SchedulerTypes.names()));
             }
             Args args = new Args(name, c.column());
             List<Expr> positional = new ArrayList<>(c.args());
@@ -329,7 +272,7 @@ public final class ScheduleSpec {
                 positionalValues.add(value(p));
             }
             int offset = 0;
-            if (sig.takesOptimizer() && !positionalValues.isEmpty() && positionalValues.get(0) == OPTIMIZER) {
+            if (sig.type().takesOptimizer() && !positionalValues.isEmpty() && positionalValues.get(0) == OPTIMIZER) {
                 offset = 1;
             }
             if (positionalValues.size() - offset > sig.params().size()) {
@@ -344,7 +287,7 @@ public final class ScheduleSpec {
                 args.put(sig.params().get(i - offset), v, positional.get(i).column());
             }
             for (Expr.Keyword k : c.keywords()) {
-                if (k.name().equals("optimizer") && sig.takesOptimizer()) {
+                if (k.name().equals("optimizer") && sig.type().takesOptimizer()) {
                     value(k.value());
                     continue;
                 }
@@ -367,7 +310,7 @@ public final class ScheduleSpec {
                         + " saved state instead), got " + args.integer("last_epoch"));
             }
             try {
-                return sig.factory().build(args, groups);
+                return sig.type().factory().build(args, groups);
             } catch (SpecException ex) {
                 throw ex;
             } catch (IllegalArgumentException | IllegalStateException ex) {

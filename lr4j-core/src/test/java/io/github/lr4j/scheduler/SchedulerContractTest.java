@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,36 +26,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchedulerContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** name, expression, steps to run. */
+    /** Every example configuration of every registered scheduler type: expression, steps to run. */
     static Stream<Arguments> schedulers() {
-        return Stream.of(
-            Arguments.of("LambdaLR(lr_lambda=lambda e: 0.97 ** e)", 40),
-            Arguments.of("LambdaLR([lambda e: 1 / (e + 1), lambda e: 0.5 if e > 4 else 1.0, lambda e: 1.0])", 30),
-            Arguments.of("MultiplicativeLR(lr_lambda=lambda e: 0.95)", 30),
-            Arguments.of("StepLR(step_size=3, gamma=0.5)", 30),
-            Arguments.of("MultiStepLR(milestones=[3, 3, 7, 12], gamma=0.3)", 30),
-            Arguments.of("ConstantLR(factor=0.25, total_iters=4)", 20),
-            Arguments.of("ConstantLR(factor=0.0, total_iters=4)", 20),
-            Arguments.of("LinearLR(start_factor=0.1, end_factor=1.0, total_iters=8)", 20),
-            Arguments.of("LinearLR(start_factor=0.0, end_factor=1.0, total_iters=5)", 20),
-            Arguments.of("LinearLR(start_factor=1.0, end_factor=0.05, total_iters=10)", 20),
-            Arguments.of("ExponentialLR(gamma=0.9)", 40),
-            Arguments.of("PolynomialLR(total_iters=10, power=2.0)", 20),
-            Arguments.of("CosineAnnealingLR(T_max=10, eta_min=0.001)", 45),
-            Arguments.of("CosineAnnealingLR(T_max=7)", 45),
-            Arguments.of("CosineAnnealingWarmRestarts(T_0=3, T_mult=2, eta_min=0.0001)", 60),
-            Arguments.of("CosineAnnealingWarmRestarts(T_0=5)", 40),
-            Arguments.of("CyclicLR(base_lr=0.001, max_lr=[0.01, 0.02, 0.03], step_size_up=4, step_size_down=3, mode='triangular2')", 40),
-            Arguments.of("CyclicLR(base_lr=0.001, max_lr=0.01, step_size_up=5, mode='exp_range', gamma=0.95)", 40),
-            Arguments.of("CyclicLR(base_lr=0.001, max_lr=0.01, step_size_up=2, scale_fn=lambda x: 1 / x, scale_mode='cycle')", 30),
-            Arguments.of("OneCycleLR(max_lr=[0.3, 0.2, 0.1], total_steps=30)", 30),
-            Arguments.of("OneCycleLR(max_lr=0.1, epochs=4, steps_per_epoch=6, anneal_strategy='linear', three_phase=True)", 23),
-            Arguments.of("SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=5), CosineAnnealingLR(T_max=20)], milestones=[5])", 40),
-            Arguments.of("SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), ExponentialLR(gamma=0.9), StepLR(step_size=2)], milestones=[3, 9])", 30),
-            Arguments.of("SequentialLR(schedulers=[StepLR(step_size=2, gamma=0.5), MultiplicativeLR(lr_lambda=lambda e: 0.9)], milestones=[5])", 20),
-            Arguments.of("ChainedScheduler([ConstantLR(factor=0.1, total_iters=2), ExponentialLR(gamma=0.9)])", 30),
-            Arguments.of("ChainedScheduler([CosineAnnealingLR(T_max=6, eta_min=0.001), ExponentialLR(gamma=0.95)])", 30),
-            Arguments.of("ChainedScheduler([OneCycleLR(max_lr=0.1, total_steps=30), ExponentialLR(gamma=0.95)])", 29));
+        return SchedulerTypes.all().stream().flatMap(t -> t.examples().stream())
+                .map(e -> Arguments.of(e.expression(), e.steps()));
+    }
+
+    @Test
+    void everyTypeWithoutExamples_isMetricDriven() {
+        for (SchedulerType t : SchedulerTypes.all()) {
+            if (t.examples().isEmpty()) {
+                assertThat(ScheduleSpec.build(t.name() + "()", groups()).drivenByMetric()).as(t.name()).isTrue();
+            }
+        }
+        assertThat(schedulers().count()).isGreaterThanOrEqualTo(27);
     }
 
     static ParamGroups groups() {
@@ -137,6 +122,10 @@ class SchedulerContractTest {
                 double got = s.lrAt(t, g);
                 assertThat(Math.abs(got - want)).as(spec + " lrAt(" + t + ", " + g + ") = " + got + ", stepping gave " + want)
                         .isLessThanOrEqualTo(1e-12 * Math.abs(want) + 1e-16);
+                if (s.changesMomentum()) {
+                    double wantMomentum = stepped.get(t)[n + g];
+                    assertThat(s.momentumAt(t, g)).as(spec + " momentumAt(" + t + ", " + g + ")").isEqualTo(wantMomentum);
+                }
             }
         }
         assertThat(s.lastEpoch()).as("lrAt must not step").isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.spec.ScheduleSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class SchedulersTest {
 
     @Test
     void oneCycleLinear_atTotalSteps_isClampedAtZero() {
-        LrScheduler s = Schedulers.oneCycleLR(1.0).totalSteps(10).annealStrategy("linear").cycleMomentum(false)
+        LrScheduler s = Schedulers.oneCycleLR(1.0).totalSteps(10).annealStrategy(AnnealStrategy.LINEAR).cycleMomentum(false)
                 .attach(ParamGroups.of(0.1));
         assertThat(s.lrAt(10, 0)).isZero();
         assertThat(s.lrAt(9, 0)).isCloseTo(4e-6, org.assertj.core.data.Offset.offset(1e-15));
@@ -190,8 +191,10 @@ class SchedulersTest {
     void plateau_badOptions_fail() {
         assertThatThrownBy(() -> Schedulers.reduceLROnPlateau().factor(1.0).attach(ParamGroups.of(0.1)))
                 .hasMessage("factor must be in [0, 1), got 1");
-        assertThatThrownBy(() -> Schedulers.reduceLROnPlateau().mode("maximum").attach(ParamGroups.of(0.1)))
-                .hasMessage("mode must be 'min' or 'max', got maximum");
+        assertThatThrownBy(() -> ScheduleSpec.build("ReduceLROnPlateau(mode='maximum')", ParamGroups.of(0.1)))
+                .hasMessage("column 24: ReduceLROnPlateau: mode must be 'min' or 'max', got 'maximum'");
+        assertThatThrownBy(() -> ScheduleSpec.build("CyclicLR(base_lr=0.1, max_lr=1, mode='triangle')", ParamGroups.of(0.1)))
+                .hasMessage("column 38: CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range', got 'triangle'");
     }
 
     @Test

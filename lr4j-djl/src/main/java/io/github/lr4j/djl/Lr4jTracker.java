@@ -1,7 +1,6 @@
 package io.github.lr4j.djl;
 
 import ai.djl.training.tracker.Tracker;
-import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 
 /**
@@ -37,9 +36,7 @@ public final class Lr4jTracker implements Tracker {
         if (numUpdate < 1) {
             throw new IllegalArgumentException("numUpdate must be >= 1 (DJL counts updates from 1), got " + numUpdate);
         }
-        if (scheduler instanceof LrScheduler) {
-            return (float) ((LrScheduler) scheduler).lrAt(numUpdate - 1L, group);
-        }
-        return (float) groups.lr(group);
+        // A metric-driven schedule has no value ahead of its metrics: the listener steps it, the groups hold it.
+        return (float) (scheduler.drivenByMetric() ? groups.lr(group) : scheduler.lrAt(numUpdate - 1L, group));
     }
 }

@@ -6,8 +6,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.MetricScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.Interval;
@@ -17,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Steps lr4j schedulers inside DJL training, at the right moment: DJL notifies
@@ -47,7 +46,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private double lastMetric = Double.NaN;
     private boolean accumulatorAdded;
 
-    /** Steps {@code s} at its default interval: OneCycleLR and CyclicLR per update, the others per epoch. */
+    /** Steps {@code s} at its default interval ({@link Interval#defaultFor}: per update for schedules sized in batches). */
     public Lr4jTrainingListener scheduler(Scheduler s) {
         return scheduler(s, Interval.defaultFor(s), 1);
     }
@@ -88,7 +87,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         updates++;
         for (Attached a : schedulers) {
             if (a.interval() == Interval.STEP && updates % a.frequency() == 0) {
-                ((LrScheduler) a.scheduler()).step();
+                a.scheduler().step(OptionalDouble.empty());
             }
         }
     }
@@ -134,15 +133,11 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
             if (a.interval() != Interval.EPOCH || epoch % a.frequency() != 0) {
                 continue;
             }
-            if (a.scheduler() instanceof MetricScheduler) {
-                if (Double.isNaN(metric)) {
-                    throw new IllegalStateException(a.scheduler().name() + " needs a validation metric, but no validation"
-                            + " batches were seen in epoch " + epoch + " (give EasyTrain.fit a validation set)");
-                }
-                ((MetricScheduler) a.scheduler()).step(metric);
-            } else {
-                ((LrScheduler) a.scheduler()).step();
+            if (a.scheduler().drivenByMetric() && Double.isNaN(metric)) {
+                throw new IllegalStateException(a.scheduler().name() + " needs a validation metric, but no validation"
+                        + " batches were seen in epoch " + epoch + " (give EasyTrain.fit a validation set)");
             }
+            a.scheduler().step(OptionalDouble.of(metric));
         }
         if (bestEpoch < 0 || improves(metric)) {
             best = metric;

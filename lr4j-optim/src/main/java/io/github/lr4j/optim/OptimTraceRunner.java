@@ -1,12 +1,12 @@
 package io.github.lr4j.optim;
 
-import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Replays an optimizer case in the format of {@code shared/golden/optim/FORMAT.md}: builds the
@@ -73,7 +73,7 @@ public final class OptimTraceRunner {
             lrUsed.add(lrs);
             opt.step();
             if (scheduler != null) {
-                ((LrScheduler) scheduler).step();
+                scheduler.step(OptionalDouble.empty());
             }
             trace.add(snapshot(tensors));
         }

@@ -69,10 +69,19 @@ public final class DigitsRecipe {
         return this;
     }
 
-    /** Steps the scheduler at this interval instead of its default (OneCycleLR and CyclicLR per step, others per epoch). */
+    /**
+     * Steps the scheduler at this interval instead of its default: per step for a schedule sized in
+     * batches ({@link Interval#defaultFor}) or with total_steps or steps_per_epoch, else per epoch.
+     */
     public DigitsRecipe interval(Interval interval) {
         this.interval = interval;
         return this;
+    }
+
+    /** Per optimizer step when the type says so, or when the expression is sized with total_steps or steps_per_epoch. */
+    static Interval defaultInterval(String expression, Scheduler s) {
+        java.util.Set<String> used = ScheduleSpec.variablesIn(expression);
+        return used.contains("total_steps") || used.contains("steps_per_epoch") ? Interval.STEP : Interval.defaultFor(s);
     }
 
     public String schedulerExpression() {
@@ -99,11 +108,7 @@ public final class DigitsRecipe {
             long perEpoch = trainer.optimizerStepsPerEpoch();
             s = ScheduleSpec.build(scheduler, opt, Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch,
                     "epochs", (long) epochs));
-            if (interval == null) {
-                trainer.scheduler(s);
-            } else {
-                trainer.scheduler(s, interval, 1);
-            }
+            trainer.scheduler(s, interval != null ? interval : defaultInterval(scheduler, s), 1);
         }
         return new Run(split, train, model, opt, s, trainer);
     }

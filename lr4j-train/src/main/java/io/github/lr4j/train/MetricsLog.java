@@ -19,7 +19,7 @@ import java.util.Map;
  * (one row per validation). Rows are flushed as they are written; on resume the files are cut back
  * to the rows the checkpoint had seen.
  */
-public final class MetricsLog implements AutoCloseable {
+final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path directory;
     private final Table steps;

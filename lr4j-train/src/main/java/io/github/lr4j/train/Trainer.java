@@ -4,10 +4,10 @@ import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Parameter;
-import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.MetricScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
+import io.github.lr4j.scheduler.SchedulerType;
+import io.github.lr4j.scheduler.SchedulerTypes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,13 +19,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.stream.Stream;
 
 /**
  * A training loop that gets scheduler timing right. Each attached scheduler is stepped at its
  * {@link Interval} (per optimizer step, or per epoch after validation) and frequency; defaults
- * follow the scheduler (OneCycleLR and CyclicLR per step, the rest per epoch), plateau control is
+ * follow the scheduler type's descriptor ({@link Interval#defaultFor}), plateau control is
  * fed the monitored validation metric, and the classic mistakes are refused or warned about before
  * training starts. With gradient accumulation the schedule counts optimizer steps, and a step
  * skipped for a non-finite gradient does not advance it.
@@ -48,7 +49,7 @@ public final class Trainer {
             if (frequency < 1) {
                 throw new IllegalArgumentException("frequency must be >= 1, got " + frequency);
             }
-            if (scheduler instanceof MetricScheduler && interval == Interval.STEP) {
+            if (scheduler.drivenByMetric() && interval == Interval.STEP) {
                 throw new IllegalArgumentException(scheduler.name() + " is fed a validation metric: use Interval.EPOCH");
             }
         }
@@ -148,7 +149,7 @@ public final class Trainer {
         return this;
     }
 
-    /** Steps {@code s} at its default interval: OneCycleLR and CyclicLR per step, everything else per epoch. */
+    /** Steps {@code s} at its default interval ({@link Interval#defaultFor}). */
     public Trainer scheduler(Scheduler s) {
         return scheduler(s, Interval.defaultFor(s), 1);
     }
@@ -221,38 +222,22 @@ public final class Trainer {
         List<String> warnings = new ArrayList<>();
         long stepCalls = (long) optimizerStepsPerEpoch() * epochs;
         for (Attached a : schedulers) {
-            Map<String, Object> spec = a.scheduler().spec();
             String name = a.scheduler().name();
             long calls = (a.interval() == Interval.STEP ? stepCalls : epochs) / a.frequency();
-            if (a.scheduler() instanceof MetricScheduler) {
+            if (a.scheduler().drivenByMetric()) {
                 if (monitor.startsWith("val_") && validation == null) {
                     throw new IllegalArgumentException(name + " monitors " + monitor + " but there is no validation set:"
                             + " give one, or monitor train_loss");
                 }
                 continue;
             }
-            if (name.equals("OneCycleLR")) {
-                long total = ((Number) spec.get("total_steps")).longValue();
-                if (calls > total) {
-                    throw new IllegalArgumentException("OneCycleLR has total_steps=" + total + " but this run steps it " + calls
-                            + " times (" + (a.interval() == Interval.STEP ? "per optimizer step" : "per epoch") + " over " + epochs + " epochs): it would fail"
-                            + " mid-run; size it with total_steps=" + calls);
-                }
-                if (a.interval() == Interval.EPOCH && total > calls) {
-                    warnings.add("OneCycleLR is sized for " + total + " steps but is stepped per epoch, only " + calls
-                            + " times: it looks sized in batches (use Interval.STEP)");
-                } else if (total > calls) {
-                    warnings.add("OneCycleLR is sized for " + total + " steps but this run steps it " + calls
-                            + " times: the schedule will not finish");
-                }
+            SchedulerType.LintContext lints = SchedulerType.LintContext.forRun(calls, a.interval() == Interval.EPOCH,
+                    (a.interval() == Interval.STEP ? "per optimizer step" : "per epoch") + " over " + epochs + " epochs", null);
+            SchedulerTypes.lint(a.scheduler().spec(), lints);
+            if (!lints.failures().isEmpty()) {
+                throw new IllegalArgumentException(lints.failures().get(0));
             }
-            if (name.equals("CosineAnnealingLR") && calls > ((Number) spec.get("T_max")).longValue()) {
-                warnings.add("CosineAnnealingLR has T_max=" + spec.get("T_max") + " but is stepped " + calls
-                        + " times: after T_max the lr climbs back up");
-            }
-            if (name.equals("CyclicLR") && a.interval() == Interval.EPOCH) {
-                warnings.add("CyclicLR is meant to be stepped per batch, but is stepped per epoch");
-            }
+            warnings.addAll(lints.warnings());
         }
         if (earlyStopping != null && monitor.startsWith("val_") && validation == null) {
             throw new IllegalArgumentException("early stopping monitors " + monitor + " but there is no validation set");
@@ -360,11 +345,7 @@ public final class Trainer {
             if (count % a.frequency() != 0) {
                 continue;
             }
-            if (a.scheduler() instanceof MetricScheduler) {
-                ((MetricScheduler) a.scheduler()).step(metric);
-            } else {
-                ((LrScheduler) a.scheduler()).step();
-            }
+            a.scheduler().step(interval == Interval.EPOCH ? OptionalDouble.of(metric) : OptionalDouble.empty());
         }
     }
 

@@ -8,7 +8,9 @@ import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.optim.Parameter;
 import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.MetricScheduler;
+import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.Schedulers;
+import io.github.lr4j.spec.ScheduleSpec;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +88,38 @@ class TrainerTest {
         t.fit();
         assertThat(warnings).contains("OneCycleLR is sized for 40 steps but is stepped per epoch, only 2 times: it looks sized"
                 + " in batches (use Interval.STEP)");
+    }
+
+    @Test
+    void compositeHoldingAPerBatchSchedule_defaultsToPerStep_andIsCheckedWhereverItSits() {
+        Mlp model = Mlp.softmaxRegression(64, 10, 1);
+        Optimizer opt = sgd(model, 0.1);
+        Scheduler warmupThenCycle = ScheduleSpec.build("SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=5),"
+                + " OneCycleLR(max_lr=0.1, total_steps=50)], milestones=[5])", opt);
+        assertThat(Interval.defaultFor(warmupThenCycle)).isEqualTo(Interval.STEP);
+        assertThat(Interval.defaultFor(ScheduleSpec.build("ChainedScheduler([ExponentialLR(gamma=0.9),"
+                + " CyclicLR(base_lr=0.01, max_lr=0.1)])", sgd(model, 0.1)))).isEqualTo(Interval.STEP);
+        assertThat(Interval.defaultFor(ScheduleSpec.build("SequentialLR(schedulers=[LinearLR(total_iters=2),"
+                + " StepLR(step_size=3)], milestones=[2])", sgd(model, 0.1)))).isEqualTo(Interval.EPOCH);
+
+        // 3 epochs of 20 steps: the nested OneCycleLR runs 55 steps but is sized for 50.
+        Trainer t = small(opt, model, 3, 64);
+        t.scheduler(warmupThenCycle);
+        assertThatThrownBy(t::fit).hasMessage("OneCycleLR (in SequentialLR) has total_steps=50 but this run steps it 55 times"
+                + " (per optimizer step over 3 epochs): it would fail mid-run; size it with total_steps=55");
+
+        Optimizer cyclic = sgd(model, 0.1);
+        List<String> warnings = new ArrayList<>();
+        Trainer perEpoch = small(cyclic, model, 2, 64).listener(new TrainListener() {
+            @Override
+            public void onWarning(String message) {
+                warnings.add(message);
+            }
+        });
+        perEpoch.scheduler(ScheduleSpec.build("ChainedScheduler([ExponentialLR(gamma=0.9), CyclicLR(base_lr=0.01, max_lr=0.1,"
+                + " step_size_up=1)])", cyclic), Interval.EPOCH, 1);
+        perEpoch.fit();
+        assertThat(warnings).contains("CyclicLR (in ChainedScheduler) is meant to be stepped per batch, but is stepped per epoch");
     }
 
     @Test
