@@ -287,9 +287,10 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
         return groups.get(group).get("lr");
     }
 
+    /** Sets group {@code group}'s lr; NaN, infinite or negative values are refused and nothing changes. */
     @Override
     public void setLr(int group, double lr) {
-        groups.get(group).values[options.index("lr")] = lr;
+        setChecked(group, "lr", lr);
     }
 
     @Override
@@ -320,7 +321,19 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
         if (m == null) {
             throw new IllegalStateException(name() + " has no momentum or beta1 to set");
         }
-        groups.get(group).values[options.index(m)] = momentum;
+        setChecked(group, m, momentum);
+    }
+
+    /** Checks {@code value} against the range the constructor allows for {@code option}, then writes it. */
+    private void setChecked(int group, String option, double value) {
+        ParamGroup g = groups.get(group);
+        int i = options.index(option);
+        try {
+            options.check(i, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name() + " group " + group + ": " + e.getMessage() + "; nothing was changed");
+        }
+        g.values[i] = value;
     }
 
     // --- state ---
@@ -365,11 +378,18 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
     public String toString() {
         StringBuilder sb = new StringBuilder(name()).append("(");
         List<String> names = options.names();
+        // PyTorch's spelling, so that the text parses back: betas as a pair, flags as True/False.
         for (int i = 0; i < names.size(); i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(names.get(i)).append('=').append(defaults[i]);
+            if (names.get(i).equals("beta1")) {
+                sb.append("betas=(").append(options.format(i, defaults[i])).append(", ")
+                        .append(options.format(i + 1, defaults[i + 1])).append(')');
+                i++;
+            } else {
+                sb.append(names.get(i)).append('=').append(options.format(i, defaults[i]));
+            }
         }
         return sb.append(")").toString();
     }
