@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         description = {"Replays an optimizer case in the format of shared/golden/optim/FORMAT.md (optimizer, param groups,",
             "shapes, initial parameters, gradients, optional scheduler) and prints one JSON object:",
             "{\"trace\": [[[params of group 0 tensor 0], ...], ...]} with the parameters after each step."},
-        footer = {"", "Example:", "  lr4j optim-trace shared/golden/optim/public/sgd_momentum_onecycle.json"})
+        footer = {"", "Example:", "  lr4j optim-trace lr4j-optim/src/test/resources/golden/sgd_momentum_onecycle.json"})
 final class OptimTraceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

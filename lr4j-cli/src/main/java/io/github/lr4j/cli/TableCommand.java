@@ -19,12 +19,13 @@ import picocli.CommandLine.Parameters;
         description = {"Steps a schedule with no optimizer behind it and prints every group's lr (and momentum, where",
             "the schedule changes it) after construction (step 0) and after each step.",
             "SPEC is a PyTorch constructor call ('optimizer' may be left out), a JSON object",
-            "{\"type\": \"StepLR\", \"step_size\": 30}, or @FILE holding either."},
+            "{\"type\": \"StepLR\", \"step_size\": 30}, or @FILE holding either (UTF-8 text, at most 1 MiB)."},
         footer = {"", "Examples:",
             "  lr4j table 'StepLR(step_size=3, gamma=0.5)' --steps 10",
             "  lr4j table 'OneCycleLR(max_lr=[0.1, 0.01], total_steps=100)' --groups 0.1,0.01 --steps 100 --every 10 --format md",
             "  lr4j table '{\"type\": \"ExponentialLR\", \"gamma\": 0.9}' --steps 5 --format json",
-            "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics val_loss.txt --steps 30"})
+            "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics docs/examples/val_loss.txt --steps 30",
+            "  lr4j table @docs/examples/warmup_cosine.txt --steps 30"})
 final class TableCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,7 +79,7 @@ final class TableCommand implements Callable<Integer> {
             if (w.startsWith("stepping fails")) {
                 spec.commandLine().getErr().println("lr4j: " + w);
                 spec.commandLine().getErr().flush();
-                return 1;
+                return 2;
             }
         }
         return 0;

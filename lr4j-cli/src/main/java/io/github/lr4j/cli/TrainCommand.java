@@ -134,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int[] widths = options.hidden.length == 1 && options.hidden[0] == 0 ? new int[0] : options.hidden;
+        int[] widths = options.widths();
         String schedule = scheduler.equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)" : scheduler;
         try (io.github.lr4j.djl.DjlDigits run = new io.github.lr4j.djl.DjlDigits(widths, options.epochs, options.batchSize,
                 options.seed, schedule, options.optimizer, null)) {
