@@ -94,11 +94,7 @@ final class Report {
             loss.add(new Charts.Line(prefix + "train loss (mean over bins of steps)", steps, column(run.steps(), "loss")));
             List<Map<String, Object>> ends = run.epochs().stream().filter(e -> Boolean.TRUE.equals(e.get("epoch_end"))).toList();
             loss.add(new Charts.Line(prefix + "validation loss", column(ends, "step"), column(ends, "val_loss")));
-            double[] epochNumbers = column(ends, "epoch");
-            for (int i = 0; i < epochNumbers.length; i++) {
-                epochNumbers[i] += 1;
-            }
-            accuracy.add(new Charts.Line(several ? run.name() : "validation accuracy", epochNumbers, column(ends, "val_accuracy")));
+            accuracy.add(new Charts.Line(several ? run.name() : "validation accuracy", column(ends, "epoch"), column(ends, "val_accuracy")));
         }
         List<Path> files = new ArrayList<>();
         List<String> svgs = new ArrayList<>();

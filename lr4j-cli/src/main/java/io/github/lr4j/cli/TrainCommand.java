@@ -9,7 +9,13 @@ import io.github.lr4j.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.github.lr4j.optim.Optimizers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -64,6 +70,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CKPT|latest", description = "continue from a checkpoint file, or the latest in --checkpoint-dir")
     String resume;
 
+    @Option(names = "--overwrite", description = "start a new run in a --checkpoint-dir that holds another run's checkpoints (they are deleted)")
+    boolean overwrite;
+
     @Option(names = {"--report", "-o"}, paramLabel = "DIR", defaultValue = "lr4j-report", description = "report folder (default: ${DEFAULT-VALUE})")
     Path report;
 
@@ -83,11 +92,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--engine must be lr4j or djl, got " + engine);
         }
         long t0 = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path from = null;
+        if (resume != null) {
+            from = resume.equals("latest") ? latest(err) : Path.of(resume);
+            adoptSettings(from);
+        }
         DigitsRecipe recipe = options.recipe(scheduler);
         DigitsRecipe.Run run = recipe.build();
         Trainer trainer = run.trainer();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        trainer.runSettings(runSettings());
+        if (overwrite) {
+            trainer.overwriteCheckpoints();
+        }
         trainer.monitor(monitor, monitor.equals("val_accuracy") ? Mode.MAX : Mode.MIN);
         if (patience > 0) {
             trainer.earlyStopping(new EarlyStopping(patience, minDelta, true));
@@ -95,8 +113,7 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir != null) {
             trainer.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
         }
-        if (resume != null) {
-            Path from = resume.equals("latest") ? latest() : Path.of(resume);
+        if (from != null) {
             trainer.resume(from);
             err.println("resuming from " + from);
         }
@@ -160,11 +177,94 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Path latest() throws Exception {
+    private Path latest(PrintWriter err) throws Exception {
         if (checkpointDir == null) {
             throw new IllegalArgumentException("--resume latest needs --checkpoint-dir");
         }
-        return Trainer.latestCheckpoint(checkpointDir);
+        return Trainer.latestCheckpoint(checkpointDir, skipped -> {
+            err.println("warning: " + skipped);
+            err.flush();
+        });
+    }
+
+    /**
+     * The options that make up a run: a resume takes each one not typed from the checkpoint, and
+     * refuses a typed one that differs. The number of epochs and output or logging flags may change.
+     */
+    static final List<String> RUN_OPTIONS = List.of("--optimizer", "--scheduler", "--hidden", "--no-augment", "--interval",
+            "--batch-size", "--accumulate", "--seed", "--monitor", "--early-stopping", "--min-delta");
+
+    private Map<String, String> runSettings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : RUN_OPTIONS) {
+            out.put(name, text(spec.findOption(name).getValue()));
+        }
+        return out;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof int[]) {
+            return Arrays.stream((int[]) value).mapToObj(String::valueOf).collect(Collectors.joining(","));
+        }
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private void adoptSettings(Path checkpoint) throws Exception {
+        Map<String, String> saved = Trainer.runSettings(checkpoint);
+        CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+        List<String> differences = new ArrayList<>();
+        for (String name : RUN_OPTIONS) {
+            if (!saved.containsKey(name)) {
+                continue;
+            }
+            String was = saved.get(name);
+            CommandLine.Model.OptionSpec option = spec.findOption(name);
+            if (typed.hasMatchedOption(name)) {
+                String now = text(option.getValue());
+                if (!same(name, was, now)) {
+                    differences.add("  " + name + ": the checkpoint's run had " + shown(was) + ", this one has " + shown(now));
+                }
+            } else {
+                option.setValue(valueOf(name, was));
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was written by a run with other settings"
+                    + " (leave an option out to take it from the checkpoint):" + System.lineSeparator()
+                    + String.join(System.lineSeparator(), differences));
+        }
+    }
+
+    /** Equal settings, with optimizers compared as parsed (lr=1e-3 is lr=0.001) and expressions without spaces. */
+    private static boolean same(String name, String was, String now) {
+        if (was == null || now == null) {
+            return was == now;
+        }
+        if (name.equals("--optimizer")) {
+            try {
+                return Optimizers.parse(was).toString().equals(Optimizers.parse(now).toString());
+            } catch (IllegalArgumentException unreadable) {
+                return false;
+            }
+        }
+        return was.replaceAll("\\s+", "").equals(now.replaceAll("\\s+", ""));
+    }
+
+    private static String shown(String v) {
+        return v == null ? "none" : "'" + v + "'";
+    }
+
+    /** The option's value from its saved text, converted by picocli as if it had been typed. */
+    private static Object valueOf(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        CommandLine fresh = new CommandLine(new TrainCommand()).setExpandAtFiles(false);
+        if (fresh.getCommandSpec().findOption(name).typeInfo().isBoolean()) {
+            return Boolean.parseBoolean(text);
+        }
+        fresh.parseArgs(name, text);
+        return fresh.getCommandSpec().findOption(name).getValue();
     }
 
     static void deleteLogs(Path logs) throws Exception {
