@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
         Model.Evaluation test = run.model().evaluate(run.data().test());
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
-        List<String> notes = List.of("optimizer: " + recipe.optimizerExpression(),
+        List<String> notes = List.of("optimizer: " + run.optimizer(),
                 "scheduler: " + (run.scheduler() == null ? "none" : run.scheduler().toString()),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
                         result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));

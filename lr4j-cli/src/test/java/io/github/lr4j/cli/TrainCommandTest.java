@@ -43,7 +43,8 @@ class TrainCommandTest extends CliHarness {
         // Other settings are refused with a clear message.
         assertThat(run("train", "--epochs", "5", "--hidden", "32", "--no-augment", "--report", report.toString(),
                 "--checkpoint-dir", ckpt.toString(), "--resume", "latest", "--scheduler", "none")).isEqualTo(2);
-        assertThat(err.toString()).contains("holds 1 schedulers, this run has 0");
+        assertThat(err.toString()).contains("it was written by a run with other settings")
+                .contains("  --scheduler: the checkpoint's run had 'OneCycleLR(max_lr=0.1, total_steps=total_steps)', this one has 'none'");
     }
 
     @Test
