@@ -9,6 +9,8 @@ import io.github.lr4j.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.github.lr4j.djl.DjlDigits;
+import io.github.lr4j.djl.Lr4jOptimizer;
 import io.github.lr4j.optim.Optimizers;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl. */
+    /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
         if (resume != null || checkpointDir != null || options.accumulate != 1 || options.noAugment || options.interval != null) {
             throw new IllegalArgumentException("--engine djl supports --optimizer, --scheduler, --epochs, --batch-size, --seed,"
@@ -153,25 +155,60 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int[] widths = options.widths();
         String schedule = scheduler.equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)" : scheduler;
-        try (io.github.lr4j.djl.DjlDigits run = new io.github.lr4j.djl.DjlDigits(widths, options.epochs, options.batchSize,
-                options.seed, schedule, options.optimizer, null)) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        List<Map<String, Object>> epochRows = new ArrayList<>();
+        // One row per update (the recorder is called once per parameter): the lr and momentum that update used.
+        Lr4jOptimizer.UpdateRecorder recorder = (name, group, update, lr, momentum) -> {
+            if (steps.isEmpty() || ((Number) steps.get(steps.size() - 1).get("step")).longValue() != update + 1) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", update + 1);
+                row.put("lr0", lr);
+                row.put("momentum0", momentum);
+                steps.add(row);
+            }
+        };
+        try (DjlDigits run = new DjlDigits(widths, options.epochs, options.batchSize, options.seed, schedule, options.optimizer,
+                recorder)) {
             if (patience > 0) {
                 run.listener.earlyStopping(patience, minDelta);
             }
             int epochs = 0;
             while (epochs < options.epochs && !run.listener.shouldStop()) {
                 epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", epochs);
+                row.put("step", run.listener.updates());
+                row.put("epoch_end", true);
+                row.put("val_loss", run.listener.lastMetric());
+                row.put("val_accuracy", run.accuracy(run.validation));
+                row.put("lr0", run.groups.lr(0));
+                epochRows.add(row);
                 if (!quiet) {
-                    err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  lr %.3g", epochs, options.epochs,
-                            run.listener.lastMetric(), run.groups.lr(0)));
+                    err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  val acc %.2f%%  lr %.3g", epochs,
+                            options.epochs, run.listener.lastMetric(), 100 * (double) row.get("val_accuracy"), run.groups.lr(0)));
                     err.flush();
                 }
             }
             double accuracy = run.testAccuracy();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
+            Path logs = report.resolve("logs");
+            deleteLogs(logs);
+            Report.writeLog(logs, "steps", steps);
+            Report.writeLog(logs, "epochs", epochRows);
+            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU, driven by lr4j-djl",
+                    "optimizer: " + options.optimizer, "scheduler: " + scheduler,
+                    String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
+                            run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
+            Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
+                    "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
+                    "time", String.format(Locale.ROOT, "%.1f s", seconds)));
+            Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
             out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s | best epoch %d (val_loss) |"
-                    + " %d epochs%s, %d steps | %.1f s", ai.djl.engine.Engine.getInstance().getVersion(), percent(accuracy),
+                    + " %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy),
                     run.listener.bestEpoch(), epochs, run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(),
-                    (System.nanoTime() - t0) / 1e9));
+                    seconds));
+            out.println("report: " + report.resolve("index.html"));
             out.flush();
         }
         return 0;
