@@ -185,4 +185,15 @@ class HostileInputTest extends CliHarness {
         }
         assertThat(named).isNotEmpty();
     }
+
+    @Test
+    void chartLegends_sitBelowThePlot_notOverTheData() {
+        double[] x = {1, 2, 3};
+        for (String title : List.of("Learning rate", "Momentum (or beta1)", "Validation accuracy")) {
+            org.knowm.xchart.XYChart chart = Charts.chart(title, "y", List.of(new Charts.Line("a", x, x), new Charts.Line("b", x, x)),
+                    900, 400, false);
+            assertThat(chart.getStyler().getLegendPosition()).as(title)
+                    .isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        }
+    }
 }
