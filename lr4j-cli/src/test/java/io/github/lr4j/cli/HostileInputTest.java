@@ -196,4 +196,16 @@ class HostileInputTest extends CliHarness {
                     .isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         }
     }
+
+    @Test
+    void traceCase_wrongTypesAndHugeCounts_oneLine(@TempDir Path dir) throws Exception {
+        String scheduler = "\"scheduler\": \"StepLR(optimizer, step_size=3)\"";
+        for (String steps : List.of("\"x\"", "-5", "1000000000000", "2.5")) {
+            Path file = dir.resolve("case.json");
+            Files.writeString(file, "{\"param_groups\": [{\"lr\": 0.1}], " + scheduler + ", \"steps\": " + steps + "}");
+            err.getBuffer().setLength(0);
+            assertOneCleanLine(run("trace", file.toString()));
+            assertThat(err.toString()).contains("\"steps\" must be an integer in [0, 10000000], got ");
+        }
+    }
 }
