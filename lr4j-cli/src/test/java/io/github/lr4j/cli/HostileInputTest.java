@@ -208,4 +208,11 @@ class HostileInputTest extends CliHarness {
             assertThat(err.toString()).contains("\"steps\" must be an integer in [0, 10000000], got ");
         }
     }
+
+    @Test
+    void manyStepsTimesManyGroups_refusedNamingTheLimit() {
+        String groups = String.join(",", java.util.Collections.nCopies(100, "0.1"));
+        assertOneCleanLine(run("table", "StepLR(step_size=3)", "--steps", "10000000", "--groups", groups));
+        assertThat(err.toString()).contains("the limit is 20000000");
+    }
 }
