@@ -84,4 +84,33 @@ class OptimizerInputTest {
         assertThatThrownBy(() -> Optimizers.create(null, Map.of("lr", 0.1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the optimizer name must be one of SGD, Adam, AdamW, RMSprop, Adagrad, got null");
     }
+
+    /** A checkpoint with a valid checksum whose group holds {@code lr}: SGD's first value, right after its name. */
+    private static byte[] sgdCheckpointWithLr(Optimizer opt, double lr) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        opt.save(out);
+        byte[] bytes = out.toByteArray();
+        int lrAt = 7 + 1 + 2 + 3 + 4 + 4 + 2 + 2; // magic, version, "SGD", group count, value count, "lr"
+        java.nio.ByteBuffer.wrap(bytes).putDouble(lrAt, lr);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, bytes.length - 8);
+        java.nio.ByteBuffer.wrap(bytes).putLong(bytes.length - 8, crc.getValue());
+        return bytes;
+    }
+
+    @Test
+    void load_craftedCheckpointWithNaNLr_refused_nothingChanged() throws Exception {
+        Optimizer opt = withTwoGroups("SGD");
+        byte[] sane = sgdCheckpointWithLr(opt, 0.3);
+        opt.load(new java.io.ByteArrayInputStream(sane));
+        assertThat(opt.lr(0)).isEqualTo(0.3);
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1}) {
+            byte[] crafted = sgdCheckpointWithLr(opt, bad);
+            assertThatThrownBy(() -> opt.load(new java.io.ByteArrayInputStream(crafted)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("group 0 of the checkpoint: lr must be finite and >= 0, got " + io.github.lr4j.util.Checks.fmt(bad)
+                            + "; nothing was restored");
+            assertThat(opt.lr(0)).isEqualTo(0.3);
+        }
+    }
 }
