@@ -87,6 +87,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (patience < 0 || checkpointEvery < 0 || keep < 1) {
+            throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
+                    + patience + ", " + checkpointEvery + ", " + keep);
+        }
         if (engine.equals("djl")) {
             return djl();
         }

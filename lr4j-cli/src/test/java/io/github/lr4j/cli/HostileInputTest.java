@@ -215,4 +215,18 @@ class HostileInputTest extends CliHarness {
         assertOneCleanLine(run("table", "StepLR(step_size=3)", "--steps", "10000000", "--groups", groups));
         assertThat(err.toString()).contains("the limit is 20000000");
     }
+
+    @Test
+    void train_resumeFromADeviceOrDirectory_andNegativeCounts_oneLineBeforeTraining(@TempDir Path dir) {
+        if (Files.exists(Path.of("/dev/zero"))) {
+            assertOneCleanLine(run("train", "--resume", "/dev/zero", "--quiet", "--report", dir.resolve("r").toString()));
+            assertThat(err.toString()).contains("is not a checkpoint file");
+            err.getBuffer().setLength(0);
+        }
+        assertOneCleanLine(run("train", "--resume", dir.toString(), "--quiet", "--report", dir.resolve("r").toString()));
+        err.getBuffer().setLength(0);
+        assertOneCleanLine(run("train", "--early-stopping", "-3", "--quiet", "--report", dir.resolve("r").toString()));
+        assertThat(err.toString()).contains("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got -3, 0, 3");
+        assertThat(dir.resolve("r")).doesNotExist();
+    }
 }

@@ -116,6 +116,13 @@ final class CheckpointFile {
      */
     @SuppressWarnings("unchecked")
     static Contents read(Path file, int[] sizes) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // A directory, a device such as /dev/zero or a pipe: never read without an end in sight.
+            throw new IllegalArgumentException(file + " is not a checkpoint file (it is a directory or a device)");
+        }
+        if (Files.exists(file) && Files.size(file) > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("checkpoint " + file + " is larger than the limit of 2 GiB");
+        }
         byte[] all = Files.readAllBytes(file);
         if (all.length < MAGIC.length + 9 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
             throw new IllegalArgumentException(file + " is not an lr4j training checkpoint");

@@ -330,6 +330,14 @@ public final class Trainer {
         if (checkpointing != null && resumeFrom == null) {
             claimCheckpointDirectory();
         }
+        if (checkpointing != null) {
+            // Before training: a directory that cannot be made fails now, not after the first epoch.
+            try {
+                Files.createDirectories(checkpointing.directory());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the checkpoint directory " + checkpointing.directory(), e);
+            }
+        }
         optimizer.nonFiniteGradients(NonFiniteGradients.SKIP);
         if (logDirectory != null) {
             log = new MetricsLog(logDirectory);
