@@ -62,7 +62,14 @@ final class Json {
     /** Jackson's message without its internals: no "(code 46)", no source description, no Java types. */
     static String explain(JsonProcessingException e) {
         if (e instanceof StreamConstraintsException) {
-            return "nested deeper than " + MAX_DEPTH + " levels";
+            String m = String.valueOf(e.getOriginalMessage());
+            if (m.startsWith("Number")) {
+                return "a number longer than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " characters";
+            }
+            if (m.startsWith("String") || m.startsWith("Name")) {
+                return "a string longer than the limit";
+            }
+            return m.contains("epth") ? "nested deeper than " + MAX_DEPTH + " levels" : "too large";
         }
         String m = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
         m = m.replaceAll(" \\(code -?\\d+\\)", "").replaceAll("(?s)\\s*\\R.*", "")

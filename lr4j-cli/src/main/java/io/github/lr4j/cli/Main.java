@@ -109,9 +109,11 @@ public final class Main implements Runnable {
         return 70;
     }
 
-    private static String userMessage(Throwable ex) {
+    static String userMessage(Throwable ex) {
         if (ex instanceof UncheckedIOException) {
-            return userMessage(ex.getCause()).isEmpty() ? ex.getMessage() : ex.getMessage() + ": " + userMessage(ex.getCause());
+            String cause = userMessage(ex.getCause());
+            // Without a message of its own, UncheckedIOException's is the cause's toString(): Java text.
+            return ex.getMessage() == null || ex.getMessage().equals(ex.getCause().toString()) ? cause : ex.getMessage() + ": " + cause;
         }
         if (ex instanceof IOException) {
             String reason = InputFiles.reason((IOException) ex);

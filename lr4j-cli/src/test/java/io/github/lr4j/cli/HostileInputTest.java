@@ -82,6 +82,9 @@ class HostileInputTest extends CliHarness {
         String deep = "{\"type\": \"StepLR\", \"step_size\": 3, \"x\": " + "[".repeat(501) + "]".repeat(501) + "}";
         assertOneCleanLine(run("table", deep));
         assertThat(err.toString()).contains("nested deeper than 100 levels");
+        err.getBuffer().setLength(0);
+        assertOneCleanLine(run("table", "{\"type\": \"StepLR\", \"step_size\": 3, \"gamma\": 0." + "9".repeat(5000) + "}"));
+        assertThat(err.toString()).contains("a number longer than 1000 characters");
     }
 
     @Test
@@ -137,6 +140,11 @@ class HostileInputTest extends CliHarness {
         assertThat(Main.exitCode(new NullPointerException())).isEqualTo(70);
         assertThat(Main.exitCode(new ClassCastException())).isEqualTo(70);
         assertThat(Main.exitCode(new IllegalStateException("wrapped", new RuntimeException()))).isEqualTo(70);
+        assertThat(Main.userMessage(new java.io.UncheckedIOException(new java.io.IOException("No space left on device"))))
+                .isEqualTo("No space left on device");
+        assertThat(Main.userMessage(new java.io.UncheckedIOException("cannot write checkpoint best.ckpt",
+                new java.nio.file.AccessDeniedException("/ckpt/best.ckpt.tmp"))))
+                .isEqualTo("cannot write checkpoint best.ckpt: cannot use /ckpt/best.ckpt.tmp: permission denied");
     }
 
     @Test
