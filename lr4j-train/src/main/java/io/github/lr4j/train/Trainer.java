@@ -330,14 +330,6 @@ public final class Trainer {
         if (checkpointing != null && resumeFrom == null) {
             claimCheckpointDirectory();
         }
-        if (checkpointing != null) {
-            // Before training: a directory that cannot be made fails now, not after the first epoch.
-            try {
-                Files.createDirectories(checkpointing.directory());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the checkpoint directory " + checkpointing.directory(), e);
-            }
-        }
         optimizer.nonFiniteGradients(NonFiniteGradients.SKIP);
         if (logDirectory != null) {
             log = new MetricsLog(logDirectory);
@@ -345,6 +337,15 @@ public final class Trainer {
         try {
             if (resumeFrom != null) {
                 restore(resumeFrom);
+            }
+            if (checkpointing != null) {
+                // Before training (and after a restore, which writes nothing): a directory that cannot be
+                // made fails now, not after the first epoch.
+                try {
+                    Files.createDirectories(checkpointing.directory());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create the checkpoint directory " + checkpointing.directory(), e);
+                }
             }
             int[] order = new int[train.size()];
             int batches = batchesPerEpoch();
@@ -765,8 +766,9 @@ public final class Trainer {
             historySaved.add(new EpochInfo((int) e.integerAt(0, 0, epochSaved), e.integerAt(1, 0, steps), e.numberAt(2),
                     e.numberAt(3), e.numberAt(4), lr, e.boolAt(6)));
         }
-        long stepRows = h.integer("log_step_rows", 0, Long.MAX_VALUE);
-        long epochRows = h.integer("log_epoch_rows", 0, Long.MAX_VALUE);
+        // One step row per step taken or skipped; one epoch row per validation (at most one per step, plus epoch ends).
+        long stepRows = h.integer("log_step_rows", 0, steps + skipped);
+        long epochRows = h.integer("log_epoch_rows", 0, steps + epochSaved);
         return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
                 stoppedSaved, schedulerStates, historySaved, stepRows, epochRows);
     }
