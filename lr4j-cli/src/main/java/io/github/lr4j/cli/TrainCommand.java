@@ -69,7 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "keep the last K checkpoints (default: ${DEFAULT-VALUE})")
     int keep;
 
-    @Option(names = "--resume", paramLabel = "CKPT|latest", description = "continue from a checkpoint file, or the latest in --checkpoint-dir")
+    @Option(names = "--resume", paramLabel = "CKPT|latest", description = {"continue from a checkpoint file, or the latest in --checkpoint-dir: options not typed are taken from the",
+                "checkpoint, typed ones must equal its (except --epochs and output options)"})
     String resume;
 
     @Option(names = "--overwrite", description = "start a new run in a --checkpoint-dir that holds another run's checkpoints (they are deleted)")
