@@ -62,19 +62,8 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setExpandAtFiles(false);
         setExitCodeHelp(cmd);
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean verbose = parseResult.originalArgs().contains("--verbose");
-            PrintWriter err = commandLine.getErr();
-            if (verbose) {
-                ex.printStackTrace(err);
-            }
-            int code = exitCode(ex);
-            err.println("lr4j: " + (code == 2 ? userMessage(ex)
-                    : "internal error (" + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + firstLine(ex.getMessage()))
-                    + "); this is a bug in lr4j: please rerun with --verbose and report the stack trace"));
-            err.flush();
-            return code;
-        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                report(ex, commandLine.getErr(), parseResult.originalArgs().contains("--verbose")));
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("lr4j: " + ex.getMessage());
@@ -83,6 +72,19 @@ public final class Main implements Runnable {
             return 2;
         });
         return cmd;
+    }
+
+    /** Prints what went wrong (one line; the stack trace first with --verbose) and returns the exit code. */
+    static int report(Throwable ex, PrintWriter err, boolean verbose) {
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        int code = exitCode(ex);
+        err.println("lr4j: " + (code == 2 ? userMessage(ex)
+                : "internal error (" + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + firstLine(ex.getMessage()))
+                + "); this is a bug in lr4j: please rerun with --verbose and report the stack trace"));
+        err.flush();
+        return code;
     }
 
     private static void setExitCodeHelp(CommandLine cmd) {
@@ -137,6 +139,14 @@ public final class Main implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        System.exit(commandLine().execute(args));
+        CommandLine cmd = commandLine();
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; an OutOfMemoryError or StackOverflowError ends up here.
+            code = report(e, cmd.getErr(), java.util.Arrays.asList(args).contains("--verbose"));
+        }
+        System.exit(code);
     }
 }

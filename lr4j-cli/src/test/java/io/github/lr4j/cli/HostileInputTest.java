@@ -137,6 +137,8 @@ class HostileInputTest extends CliHarness {
         assertThat(Main.exitCode(new IllegalArgumentException("x"))).isEqualTo(2);
         assertThat(Main.exitCode(new IllegalStateException("OneCycleLR stepped past total_steps"))).isEqualTo(2);
         assertThat(Main.exitCode(new java.io.UncheckedIOException(new java.io.IOException("disk full")))).isEqualTo(2);
+        assertThat(Main.exitCode(new OutOfMemoryError())).isEqualTo(2);
+        assertThat(Main.exitCode(new StackOverflowError())).isEqualTo(70);
         assertThat(Main.exitCode(new NullPointerException())).isEqualTo(70);
         assertThat(Main.exitCode(new ClassCastException())).isEqualTo(70);
         assertThat(Main.exitCode(new IllegalStateException("wrapped", new RuntimeException()))).isEqualTo(70);
