@@ -39,8 +39,8 @@ final class Charts {
                          boolean logX) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         org.knowm.xchart.style.XYStyler s = chart.getStyler();
-        // Momentum cycles end high on the right: keep its legend out of the way.
-        s.setLegendPosition(title.startsWith("Momentum") ? Styler.LegendPosition.InsideS : Styler.LegendPosition.InsideNE);
+        // Below the plot: a legend inside it covers data somewhere (a momentum cycle's end, the last epochs' accuracy).
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotGridLinesColor(new Color(230, 230, 230));
         s.setLegendVisible(lines.size() > 1);

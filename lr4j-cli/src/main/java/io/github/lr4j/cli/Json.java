@@ -1,50 +1,88 @@
 package io.github.lr4j.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
-/** JSON in and out of the CLI (Jackson). */
+/**
+ * JSON in and out of the CLI (Jackson). Input is nested at most {@link #MAX_DEPTH} levels (as in the
+ * text form of the schedule language), and Jackson's messages are translated into lr4j's: line,
+ * column and what was expected.
+ */
 final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final int MAX_DEPTH = 100;
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
 
     private Json() {
     }
 
-    @SuppressWarnings("unchecked")
+    /** A JSON object from a trace case file. */
     static Map<String, Object> readObject(Path file) {
-        try {
-            return MAPPER.readValue(Files.readString(file), Map.class);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no such file: " + file);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not a JSON object: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        return object(parse(InputFiles.read(file, "case file", InputFiles.CASE_LIMIT), file.toString()), file.toString());
+    }
+
+    /** A schedule given as JSON. */
+    static Map<String, Object> readObject(String text) {
+        return object(parse(text, "the schedule"), "the schedule");
+    }
+
+    static List<?> readList(String text, String what) {
+        Object v = parse(text, what);
+        if (!(v instanceof List)) {
+            throw new IllegalArgumentException(what + " is not a JSON list");
         }
+        return (List<?>) v;
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> readObject(String text) {
+    private static Map<String, Object> object(Object v, String what) {
+        if (!(v instanceof Map)) {
+            throw new IllegalArgumentException(what + " is not a JSON object {...}: it holds " + (v instanceof List ? "a list" : "a single value"));
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private static Object parse(String text, String what) {
         try {
-            return MAPPER.readValue(text, Map.class);
+            return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the schedule is not a JSON object: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw new IllegalArgumentException(what + " is not valid JSON: " + where + explain(e));
         }
     }
 
-    static java.util.List<?> readList(String text) {
-        try {
-            return MAPPER.readValue(text, java.util.List.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a JSON list: " + e.getOriginalMessage());
+    /** Jackson's message without its internals: no "(code 46)", no source description, no Java types. */
+    static String explain(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            String m = String.valueOf(e.getOriginalMessage());
+            if (m.startsWith("Number")) {
+                return "a number longer than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " characters";
+            }
+            if (m.startsWith("String") || m.startsWith("Name")) {
+                return "a string longer than the limit";
+            }
+            return m.contains("epth") ? "nested deeper than " + MAX_DEPTH + " levels" : "too large";
         }
+        String m = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+        m = m.replaceAll(" \\(code -?\\d+\\)", "").replaceAll("(?s)\\s*\\R.*", "")
+                .replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replace("close marker for Object", "'}' to close the object")
+                .replace("close marker for Array", "']' to close the list")
+                .replace("start marker at", "opened at")
+                .replace("a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                        "a value (a string, number, list, object, true, false or null)");
+        if (m.contains("end-of-input")) {
+            return "the text ends too early (" + m.replaceAll("^Unexpected end-of-input:?\\s*", "").replaceAll("\\s*$", "") + ")";
+        }
+        return m;
     }
 
     /** Writes JSON; schedule specs may hold lambdas and other objects, which are written as their text. */

@@ -1,9 +1,14 @@
 package io.github.lr4j.cli;
 
 import io.github.lr4j.scheduler.SchedulerTypes;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,8 +25,8 @@ import picocli.CommandLine.Command;
             "  lr4j table 'OneCycleLR(max_lr=0.1, total_steps=20)' --groups 0.1,0.01 --momentum 0.9",
             "  lr4j check 'CosineAnnealingLR(T_max=90)' --steps 100",
             "  lr4j list                       (the scheduler types and their parameters)",
-            "  lr4j trace shared/golden/public/onecycle_cos.json",
-            "  lr4j optim-trace shared/golden/optim/public/adam_default.json"})
+            "  lr4j trace lr4j-core/src/test/resources/golden/pytorch/onecycle_cos.json",
+            "  lr4j optim-trace lr4j-optim/src/test/resources/golden/adam_default.json"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,7 +45,23 @@ public final class Main implements Runnable {
         spec.commandLine().execute("table", DEMO, "--steps", "30", "--groups", "0.1,0.01", "--format", "md");
     }
 
-    /** A configured command line: exit code 2 and one line for bad input (a stack trace with --verbose). */
+    /** What each exit code means, printed by every command's --help. */
+    static final Map<String, String> EXIT_CODES = exitCodes();
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "success");
+        codes.put("1", "'check' found warnings");
+        codes.put("2", "the input is wrong or cannot be carried out (one line says why)");
+        codes.put("70", "a bug in lr4j (rerun with --verbose and report the stack trace)");
+        return codes;
+    }
+
+    /**
+     * A configured command line: exit code 2 and one line for bad input, 70 for an lr4j bug (a stack
+     * trace with --verbose). Argument files are lr4j's business: {@code @FILE} reaches the commands
+     * as it is and is read with a size cap (picocli would expand it anywhere, without limits).
+     */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
         // From the registry, so a type registered on the class path shows up too.
@@ -48,16 +69,10 @@ public final class Main implements Runnable {
         footer.add("");
         footer.add("Scheduler types (details: lr4j list): " + String.join(", ", SchedulerTypes.names()));
         cmd.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean verbose = parseResult.originalArgs().contains("--verbose");
-            PrintWriter err = commandLine.getErr();
-            if (verbose) {
-                ex.printStackTrace(err);
-            }
-            err.println("lr4j: " + ex.getMessage());
-            err.flush();
-            return 2;
-        });
+        cmd.setExpandAtFiles(false);
+        setExitCodeHelp(cmd);
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                report(ex, commandLine.getErr(), parseResult.originalArgs().contains("--verbose")));
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("lr4j: " + ex.getMessage());
@@ -68,11 +83,79 @@ public final class Main implements Runnable {
         return cmd;
     }
 
+    /** Prints what went wrong (one line; the stack trace first with --verbose) and returns the exit code. */
+    static int report(Throwable ex, PrintWriter err, boolean verbose) {
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        int code = exitCode(ex);
+        err.println("lr4j: " + (code == 2 ? userMessage(ex)
+                : "internal error (" + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + firstLine(ex.getMessage()))
+                + "); this is a bug in lr4j: please rerun with --verbose and report the stack trace"));
+        err.flush();
+        return code;
+    }
+
+    private static void setExitCodeHelp(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            setExitCodeHelp(sub);
+        }
+    }
+
+    /**
+     * 2 for what the user can fix (bad arguments, unreadable or unwritable files, a schedule that
+     * fails on its own terms, not enough memory for what was asked), 70 for everything else.
+     */
+    static int exitCode(Throwable ex) {
+        if (ex instanceof IllegalArgumentException || ex instanceof IOException || ex instanceof UncheckedIOException
+                || ex instanceof OutOfMemoryError) {
+            return 2;
+        }
+        // lr4j's own IllegalStateExceptions say what the user's schedule did (e.g. OneCycleLR stepped
+        // past total_steps); one that wraps another exception is lr4j's failure.
+        if (ex instanceof IllegalStateException && ex.getCause() == null) {
+            return 2;
+        }
+        return 70;
+    }
+
+    static String userMessage(Throwable ex) {
+        if (ex instanceof UncheckedIOException) {
+            String cause = userMessage(ex.getCause());
+            // Without a message of its own, UncheckedIOException's is the cause's toString(): Java text.
+            return ex.getMessage() == null || ex.getMessage().equals(ex.getCause().toString()) ? cause : ex.getMessage() + ": " + cause;
+        }
+        if (ex instanceof IOException) {
+            String reason = InputFiles.reason((IOException) ex);
+            String file = ex instanceof FileSystemException ? ((FileSystemException) ex).getFile() : null;
+            return file == null ? reason : "cannot use " + file + ": " + reason;
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "not enough memory for this run (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB; give more with -Xmx or ask for less)";
+        }
+        return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
     public static void main(String[] args) {
         // DJL must never download anything at run time: the PyTorch native library ships in the jar.
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        System.exit(commandLine().execute(args));
+        CommandLine cmd = commandLine();
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; an OutOfMemoryError or StackOverflowError ends up here.
+            code = report(e, cmd.getErr(), java.util.Arrays.asList(args).contains("--verbose"));
+        }
+        System.exit(code);
     }
 }

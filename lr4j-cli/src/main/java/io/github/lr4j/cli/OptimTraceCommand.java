@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
             "{\"trace\": [[[params of group 0 tensor 0], ...], ...]} with the parameters after each step.",
             "Schedule-free cases (shared/golden/schedulefree/README.md) print {\"trace_train\": [...], \"trace_eval\": [...]}:",
             "the parameters after each step in train mode (y) and in eval mode (x)."},
-        footer = {"", "Example:", "  lr4j optim-trace shared/golden/optim/public/sgd_momentum_onecycle.json",
-            "  lr4j optim-trace shared/golden/schedulefree/public/adamw_sf_default.json"})
+        footer = {"", "Example:", "  lr4j optim-trace lr4j-optim/src/test/resources/golden/sgd_momentum_onecycle.json",
+            "  lr4j optim-trace lr4j-optim/src/test/resources/golden-schedulefree/adamw_sf_default.json"})
 final class OptimTraceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  lr4j plot 'OneCycleLR(max_lr=0.1, total_steps=1000)' --steps 1000 --momentum 0.9 -o onecycle.png",
             "  lr4j plot 'CosineAnnealingLR(T_max=100)' 'StepLR(step_size=30)' --steps 100 --log -o compare.svg",
-            "  lr4j plot 'ReduceLROnPlateau(patience=3)' --metrics val_loss.txt --steps 40 -o plateau.html"})
+            "  lr4j plot 'ReduceLROnPlateau(patience=3)' --metrics docs/examples/val_loss.txt --steps 40 -o plateau.html"})
 final class PlotCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,6 +52,8 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--height", defaultValue = "450", description = "height of the lr panel in pixels (default: ${DEFAULT-VALUE})")
     int height;
 
+    static final int MAX_SIDE = 5000;
+
     @Override
     public Integer call() throws IOException {
         Checks.steps(steps);
@@ -60,8 +62,12 @@ final class PlotCommand implements Callable<Integer> {
         if (format == null) {
             throw new IllegalArgumentException("-o must end in .png, .svg or .html, got " + output);
         }
-        if (width < 200 || height < 150) {
-            throw new IllegalArgumentException("--width must be >= 200 and --height >= 150, got " + width + "x" + height);
+        // The upper limits keep a PNG's pixel buffers around 100 MB (a 30000 x 30000 chart needs gigabytes and minutes).
+        if (width < 200 || width > MAX_SIDE) {
+            throw new IllegalArgumentException("--width must be in [200, " + MAX_SIDE + "] pixels, got " + width);
+        }
+        if (height < 150 || height > MAX_SIDE) {
+            throw new IllegalArgumentException("--height must be in [150, " + MAX_SIDE + "] pixels, got " + height);
         }
         List<Simulation> sims = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
@@ -88,25 +94,29 @@ final class PlotCommand implements Callable<Integer> {
         if (!momenta.isEmpty()) {
             charts.add(Charts.chart("Momentum (or beta1)", "momentum", momenta, width, height * 2 / 3, false));
         }
-        Path parent = output.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        List<String> names = new ArrayList<>();
-        lrs.forEach(l -> names.add("lr: " + l.name()));
-        momenta.forEach(l -> names.add("momentum: " + l.name()));
-        String title = "lr4j: " + String.join(", ", specs);
-        switch (format) {
-            case "png":
-                try (OutputStream out = Files.newOutputStream(output)) {
-                    Charts.png(charts, out);
-                }
-                break;
-            case "svg":
-                Files.writeString(output, Charts.svg(charts, title, names), StandardCharsets.UTF_8);
-                break;
-            default:
-                Files.writeString(output, html(sims, Charts.svg(charts, title, names)), StandardCharsets.UTF_8);
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            List<String> names = new ArrayList<>();
+            lrs.forEach(l -> names.add("lr: " + l.name()));
+            momenta.forEach(l -> names.add("momentum: " + l.name()));
+            String title = "lr4j: " + String.join(", ", specs);
+            switch (format) {
+                case "png":
+                    try (OutputStream out = Files.newOutputStream(output)) {
+                        Charts.png(charts, out);
+                    }
+                    break;
+                case "svg":
+                    Files.writeString(output, Charts.svg(charts, title, names), StandardCharsets.UTF_8);
+                    break;
+                default:
+                    Files.writeString(output, html(sims, Charts.svg(charts, title, names)), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + output + ": " + InputFiles.reason(e));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("wrote " + output + " (" + sims.size() + " schedule" + (sims.size() > 1 ? "s" : "") + ", " + lrs.size()

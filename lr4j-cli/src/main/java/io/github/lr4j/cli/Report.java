@@ -91,14 +91,12 @@ final class Report {
                     }
                 }
             }
-            loss.add(new Charts.Line(prefix + "train loss (mean over bins of steps)", steps, column(run.steps(), "loss")));
+            if (run.steps().stream().anyMatch(r -> r.containsKey("loss"))) {
+                loss.add(new Charts.Line(prefix + "train loss (mean over bins of steps)", steps, column(run.steps(), "loss")));
+            }
             List<Map<String, Object>> ends = run.epochs().stream().filter(e -> Boolean.TRUE.equals(e.get("epoch_end"))).toList();
             loss.add(new Charts.Line(prefix + "validation loss", column(ends, "step"), column(ends, "val_loss")));
-            double[] epochNumbers = column(ends, "epoch");
-            for (int i = 0; i < epochNumbers.length; i++) {
-                epochNumbers[i] += 1;
-            }
-            accuracy.add(new Charts.Line(several ? run.name() : "validation accuracy", epochNumbers, column(ends, "val_accuracy")));
+            accuracy.add(new Charts.Line(several ? run.name() : "validation accuracy", column(ends, "epoch"), column(ends, "val_accuracy")));
         }
         List<Path> files = new ArrayList<>();
         List<String> svgs = new ArrayList<>();
@@ -158,6 +156,24 @@ final class Report {
         return sb.append("<p>The metrics logs (<code>steps.jsonl</code>, <code>steps.csv</code>, <code>epochs.jsonl</code>,")
                 .append(" <code>epochs.csv</code>) are in the <code>logs</code> folder(s) beside this page. Made by lr4j.</p>\n")
                 .append("</body></html>\n").toString();
+    }
+
+    /** Writes rows as {@code NAME.jsonl} and {@code NAME.csv} (the header from the first row's keys), as lr4j-train's log does. */
+    static void writeLog(Path logs, String name, List<Map<String, Object>> rows) throws IOException {
+        Files.createDirectories(logs);
+        StringBuilder jsonl = new StringBuilder();
+        StringBuilder csv = new StringBuilder();
+        if (!rows.isEmpty()) {
+            List<String> columns = new ArrayList<>(rows.get(0).keySet());
+            csv.append(String.join(",", columns)).append('\n');
+            for (Map<String, Object> row : rows) {
+                jsonl.append(JSON.writeValueAsString(row)).append('\n');
+                csv.append(String.join(",", columns.stream().map(c -> row.get(c) == null ? "" : String.valueOf(row.get(c))).toList()))
+                        .append('\n');
+            }
+        }
+        Files.writeString(logs.resolve(name + ".jsonl"), jsonl, StandardCharsets.UTF_8);
+        Files.writeString(logs.resolve(name + ".csv"), csv, StandardCharsets.UTF_8);
     }
 
     static Map<String, Object> summary(Object... keyValues) {

@@ -6,7 +6,6 @@ import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,16 +71,15 @@ final class ScheduleInputs {
         return out;
     }
 
-    /** Builds SPEC (an expression, a JSON object, or @FILE / a .json file holding either) on fresh groups. */
+    /**
+     * Builds SPEC on fresh groups: an expression, a JSON object, or a file holding either, named as
+     * {@code @FILE} or as an existing {@code .json} file (lr4j reads these itself, at most 1 MiB).
+     */
     Scheduler build(String spec) {
         String text = spec.strip();
         if (text.startsWith("@") || (text.endsWith(".json") && Files.exists(Path.of(text)))) {
             Path file = Path.of(text.startsWith("@") ? text.substring(1) : text);
-            try {
-                text = Files.readString(file).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-            }
+            text = InputFiles.read(file, "SPEC file", InputFiles.SPEC_LIMIT).strip();
         }
         if (text.startsWith("{")) {
             return ScheduleSpec.build(Json.readObject(text), paramGroups());
@@ -94,25 +92,32 @@ final class ScheduleInputs {
         if (metricsFile == null) {
             return null;
         }
-        try {
-            String text = Files.readString(metricsFile).strip();
-            List<Double> values = new ArrayList<>();
-            if (text.startsWith("[")) {
-                for (Object o : Json.readList(text)) {
-                    values.add(((Number) o).doubleValue());
+        String text = InputFiles.read(metricsFile, "--metrics file", InputFiles.SPEC_LIMIT).strip();
+        List<Double> values = new ArrayList<>();
+        if (text.startsWith("[")) {
+            for (Object o : Json.readList(text, "--metrics " + metricsFile)) {
+                if (!(o instanceof Number)) {
+                    throw new IllegalArgumentException("--metrics " + metricsFile + " must be a list of numbers, got " + o);
                 }
-            } else {
-                for (String line : text.split("\\R")) {
-                    if (!line.isBlank()) {
-                        values.add(Double.parseDouble(line.strip()));
+                values.add(((Number) o).doubleValue());
+            }
+        } else {
+            String[] lines = text.split("\\R");
+            for (int i = 0; i < lines.length; i++) {
+                if (!lines[i].isBlank()) {
+                    try {
+                        values.add(Double.parseDouble(lines[i].strip()));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--metrics " + metricsFile + " must hold one number per line;"
+                                + " line " + (i + 1) + " is '" + abbreviate(lines[i].strip()) + "'");
                     }
                 }
             }
-            return values.stream().mapToDouble(Double::doubleValue).toArray();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read --metrics " + metricsFile + ": " + e.getMessage());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--metrics " + metricsFile + " must hold one number per line: " + e.getMessage());
         }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }

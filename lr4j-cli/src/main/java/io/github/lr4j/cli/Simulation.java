@@ -10,10 +10,17 @@ final class Simulation {
     final Scheduler scheduler;
     final ScheduleCheck.Report report;
     final boolean hasMomentum;
+    /** lr and momentum of every group at every step are kept (two doubles each): about 320 MB at this limit. */
+    static final long MAX_VALUES = 20_000_000;
 
     Simulation(String label, ScheduleInputs inputs, String spec, long steps) {
         this.label = label;
         this.scheduler = inputs.build(spec);
+        long values = (steps + 1) * scheduler.groups().size();
+        if (values > MAX_VALUES) {
+            throw new IllegalArgumentException("--steps " + steps + " over " + scheduler.groups().size() + " groups is " + values
+                    + " lrs to compute and keep; the limit is " + MAX_VALUES + " (fewer steps or groups)");
+        }
         this.hasMomentum = scheduler.groups().momentumKind() != MomentumKind.NONE;
         this.report = ScheduleCheck.check(scheduler, steps, inputs.metrics(), inputs.momentumBeforeAttach());
     }

@@ -26,13 +26,14 @@ import picocli.CommandLine.Parameters;
             "With --at, prints the same rows only at the given steps, computed without stepping (closed forms:",
             "step 1e9 costs what step 10 does); a metric-driven schedule is stepped through --metrics instead.",
             "SPEC is a PyTorch constructor call ('optimizer' may be left out), a JSON object",
-            "{\"type\": \"StepLR\", \"step_size\": 30}, or @FILE holding either."},
+            "{\"type\": \"StepLR\", \"step_size\": 30}, or @FILE holding either (UTF-8 text, at most 1 MiB)."},
         footer = {"", "Examples:",
             "  lr4j table 'StepLR(step_size=3, gamma=0.5)' --steps 10",
             "  lr4j table 'OneCycleLR(max_lr=[0.1, 0.01], total_steps=100)' --groups 0.1,0.01 --steps 100 --every 10 --format md",
             "  lr4j table '{\"type\": \"ExponentialLR\", \"gamma\": 0.9}' --steps 5 --format json",
             "  lr4j table 'CosineAnnealingWarmRestarts(T_0=10, T_mult=2)' --at 0,5,1e9",
-            "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics val_loss.txt --steps 30"})
+            "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics docs/examples/val_loss.txt --steps 30",
+            "  lr4j table @docs/examples/warmup_cosine.txt --steps 30"})
 final class TableCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -97,7 +98,7 @@ final class TableCommand implements Callable<Integer> {
             if (w.startsWith("stepping fails")) {
                 spec.commandLine().getErr().println("lr4j: " + w);
                 spec.commandLine().getErr().flush();
-                return 1;
+                return 2;
             }
         }
         return 0;

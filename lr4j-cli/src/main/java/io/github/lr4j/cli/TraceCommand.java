@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
             "and the scheduler from its PyTorch expression, runs its steps (metrics, explicit epochs, resume_at)",
             "and prints one JSON object: {\"trace\": [{\"lr\": [...], \"momentum\": [...]}, ...], \"state_dict\": {...}}",
             "with trace[0] taken right after construction."},
-        footer = {"", "Example:", "  lr4j trace shared/golden/public/sequential_warmup_cosine.json"})
+        footer = {"", "Example:", "  lr4j trace lr4j-core/src/test/resources/golden/pytorch/sequential_warmup_cosine.json"})
 final class TraceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

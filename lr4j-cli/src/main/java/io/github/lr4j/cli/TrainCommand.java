@@ -9,7 +9,15 @@ import io.github.lr4j.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.github.lr4j.djl.DjlDigits;
+import io.github.lr4j.djl.Lr4jOptimizer;
+import io.github.lr4j.optim.Optimizers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -61,8 +69,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "keep the last K checkpoints (default: ${DEFAULT-VALUE})")
     int keep;
 
-    @Option(names = "--resume", paramLabel = "CKPT|latest", description = "continue from a checkpoint file, or the latest in --checkpoint-dir")
+    @Option(names = "--resume", paramLabel = "CKPT|latest", description = {"continue from a checkpoint file, or the latest in --checkpoint-dir: options not typed are taken from the",
+                "checkpoint, typed ones must equal its (except --epochs and output options)"})
     String resume;
+
+    @Option(names = "--overwrite", description = "start a new run in a --checkpoint-dir that holds another run's checkpoints (they are deleted)")
+    boolean overwrite;
 
     @Option(names = {"--report", "-o"}, paramLabel = "DIR", defaultValue = "lr4j-report", description = "report folder (default: ${DEFAULT-VALUE})")
     Path report;
@@ -76,6 +88,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (patience < 0 || checkpointEvery < 0 || keep < 1) {
+            throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
+                    + patience + ", " + checkpointEvery + ", " + keep);
+        }
         if (engine.equals("djl")) {
             return djl();
         }
@@ -83,11 +99,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--engine must be lr4j or djl, got " + engine);
         }
         long t0 = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path from = null;
+        if (resume != null) {
+            from = resume.equals("latest") ? latest(err) : Path.of(resume);
+            adoptSettings(from);
+        }
         DigitsRecipe recipe = options.recipe(scheduler);
         DigitsRecipe.Run run = recipe.build();
         Trainer trainer = run.trainer();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        trainer.runSettings(runSettings());
+        if (overwrite) {
+            trainer.overwriteCheckpoints();
+        }
         trainer.monitor(monitor, monitor.equals("val_accuracy") ? Mode.MAX : Mode.MIN);
         if (patience > 0) {
             trainer.earlyStopping(new EarlyStopping(patience, minDelta, true));
@@ -95,8 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir != null) {
             trainer.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
         }
-        if (resume != null) {
-            Path from = resume.equals("latest") ? latest() : Path.of(resume);
+        if (from != null) {
             trainer.resume(from);
             err.println("resuming from " + from);
         }
@@ -109,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
         Model.Evaluation test = run.model().evaluate(run.data().test());
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
-        List<String> notes = List.of("optimizer: " + recipe.optimizerExpression(),
+        List<String> notes = List.of("optimizer: " + run.optimizer(),
                 "scheduler: " + (run.scheduler() == null ? "none" : run.scheduler().toString()),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
                         result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));
@@ -125,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl. */
+    /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
         if (resume != null || checkpointDir != null || options.accumulate != 1 || options.noAugment || options.interval != null) {
             throw new IllegalArgumentException("--engine djl supports --optimizer, --scheduler, --epochs, --batch-size, --seed,"
@@ -134,10 +158,22 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int[] widths = options.hidden.length == 1 && options.hidden[0] == 0 ? new int[0] : options.hidden;
+        int[] widths = options.widths();
         String schedule = scheduler.equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)" : scheduler;
-        try (io.github.lr4j.djl.DjlDigits run = new io.github.lr4j.djl.DjlDigits(widths, options.epochs, options.batchSize,
-                options.seed, schedule, options.optimizer, null)) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        List<Map<String, Object>> epochRows = new ArrayList<>();
+        // One row per update (the recorder is called once per parameter): the lr and momentum that update used.
+        Lr4jOptimizer.UpdateRecorder recorder = (name, group, update, lr, momentum) -> {
+            if (steps.isEmpty() || ((Number) steps.get(steps.size() - 1).get("step")).longValue() != update + 1) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", update + 1);
+                row.put("lr0", lr);
+                row.put("momentum0", momentum);
+                steps.add(row);
+            }
+        };
+        try (DjlDigits run = new DjlDigits(widths, options.epochs, options.batchSize, options.seed, schedule, options.optimizer,
+                recorder)) {
             if (patience > 0) {
                 run.listener.earlyStopping(patience, minDelta);
             }
@@ -145,27 +181,133 @@ final class TrainCommand implements Callable<Integer> {
             while (epochs < options.epochs && !run.listener.shouldStop()) {
                 epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener,
                         run.optimizer);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", epochs);
+                row.put("step", run.listener.updates());
+                row.put("epoch_end", true);
+                row.put("val_loss", run.listener.lastMetric());
+                row.put("val_accuracy", run.accuracy(run.validation));
+                row.put("lr0", run.groups.lr(0));
+                epochRows.add(row);
                 if (!quiet) {
-                    err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  lr %.3g", epochs, options.epochs,
-                            run.listener.lastMetric(), run.groups.lr(0)));
+                    err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  val acc %.2f%%  lr %.3g", epochs,
+                            options.epochs, run.listener.lastMetric(), 100 * (double) row.get("val_accuracy"), run.groups.lr(0)));
                     err.flush();
                 }
             }
             double accuracy = run.testAccuracy();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
+            Path logs = report.resolve("logs");
+            deleteLogs(logs);
+            Report.writeLog(logs, "steps", steps);
+            Report.writeLog(logs, "epochs", epochRows);
+            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU, driven by lr4j-djl",
+                    "optimizer: " + options.optimizer, "scheduler: " + scheduler,
+                    String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
+                            run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
+            Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
+                    "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
+                    "time", String.format(Locale.ROOT, "%.1f s", seconds)));
+            Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
             out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s | best epoch %d (val_loss) |"
-                    + " %d epochs%s, %d steps | %.1f s", ai.djl.engine.Engine.getInstance().getVersion(), percent(accuracy),
+                    + " %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy),
                     run.listener.bestEpoch(), epochs, run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(),
-                    (System.nanoTime() - t0) / 1e9));
+                    seconds));
+            out.println("report: " + report.resolve("index.html"));
             out.flush();
         }
         return 0;
     }
 
-    private Path latest() throws Exception {
+    private Path latest(PrintWriter err) throws Exception {
         if (checkpointDir == null) {
             throw new IllegalArgumentException("--resume latest needs --checkpoint-dir");
         }
-        return Trainer.latestCheckpoint(checkpointDir);
+        return Trainer.latestCheckpoint(checkpointDir, skipped -> {
+            err.println("warning: " + skipped);
+            err.flush();
+        });
+    }
+
+    /**
+     * The options that make up a run: a resume takes each one not typed from the checkpoint, and
+     * refuses a typed one that differs. The number of epochs and output or logging flags may change.
+     */
+    static final List<String> RUN_OPTIONS = List.of("--optimizer", "--scheduler", "--hidden", "--no-augment", "--interval",
+            "--batch-size", "--accumulate", "--seed", "--monitor", "--early-stopping", "--min-delta");
+
+    private Map<String, String> runSettings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : RUN_OPTIONS) {
+            out.put(name, text(spec.findOption(name).getValue()));
+        }
+        return out;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof int[]) {
+            return Arrays.stream((int[]) value).mapToObj(String::valueOf).collect(Collectors.joining(","));
+        }
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private void adoptSettings(Path checkpoint) throws Exception {
+        Map<String, String> saved = Trainer.runSettings(checkpoint);
+        CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+        List<String> differences = new ArrayList<>();
+        for (String name : RUN_OPTIONS) {
+            if (!saved.containsKey(name)) {
+                continue;
+            }
+            String was = saved.get(name);
+            CommandLine.Model.OptionSpec option = spec.findOption(name);
+            if (typed.hasMatchedOption(name)) {
+                String now = text(option.getValue());
+                if (!same(name, was, now)) {
+                    differences.add("  " + name + ": the checkpoint's run had " + shown(was) + ", this one has " + shown(now));
+                }
+            } else {
+                option.setValue(valueOf(name, was));
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was written by a run with other settings"
+                    + " (leave an option out to take it from the checkpoint):" + System.lineSeparator()
+                    + String.join(System.lineSeparator(), differences));
+        }
+    }
+
+    /** Equal settings, with optimizers compared as parsed (lr=1e-3 is lr=0.001) and expressions without spaces. */
+    private static boolean same(String name, String was, String now) {
+        if (was == null || now == null) {
+            return was == now;
+        }
+        if (name.equals("--optimizer")) {
+            try {
+                return Optimizers.parse(was).toString().equals(Optimizers.parse(now).toString());
+            } catch (IllegalArgumentException unreadable) {
+                return false;
+            }
+        }
+        return was.replaceAll("\\s+", "").equals(now.replaceAll("\\s+", ""));
+    }
+
+    private static String shown(String v) {
+        return v == null ? "none" : "'" + v + "'";
+    }
+
+    /** The option's value from its saved text, converted by picocli as if it had been typed. */
+    private static Object valueOf(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        CommandLine fresh = new CommandLine(new TrainCommand()).setExpandAtFiles(false);
+        if (fresh.getCommandSpec().findOption(name).typeInfo().isBoolean()) {
+            return Boolean.parseBoolean(text);
+        }
+        fresh.parseArgs(name, text);
+        return fresh.getCommandSpec().findOption(name).getValue();
     }
 
     static void deleteLogs(Path logs) throws Exception {

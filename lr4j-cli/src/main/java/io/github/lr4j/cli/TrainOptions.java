@@ -38,12 +38,37 @@ final class TrainOptions {
     @picocli.CommandLine.Mixin
     VerboseOption verbose;
 
+    /** Limit on the model's size: far above what the digits need, far below what exhausts a default JVM heap. */
+    static final long MAX_PARAMETERS = 10_000_000;
+
+    /** The hidden widths (none for softmax regression), checked: each >= 1, the whole model at most {@link #MAX_PARAMETERS}. */
+    int[] widths() {
+        if (hidden.length == 1 && hidden[0] == 0) {
+            return new int[0];
+        }
+        long parameters = 0;
+        int in = io.github.lr4j.train.Digits.FEATURES;
+        for (int w : hidden) {
+            if (w < 1) {
+                throw new IllegalArgumentException("--hidden widths must be >= 1 (or a single 0 for softmax regression), got " + w);
+            }
+            parameters += (long) in * w + w;
+            in = w;
+        }
+        parameters += (long) in * io.github.lr4j.train.Digits.CLASSES + io.github.lr4j.train.Digits.CLASSES;
+        if (parameters > MAX_PARAMETERS) {
+            throw new IllegalArgumentException("--hidden " + java.util.Arrays.toString(hidden).replaceAll("[\\[\\] ]", "")
+                    + " gives a model of " + parameters + " parameters; the limit is " + MAX_PARAMETERS);
+        }
+        return hidden.clone();
+    }
+
     DigitsRecipe recipe(String scheduler) {
         if (epochs < 1 || batchSize < 1 || accumulate < 1) {
             throw new IllegalArgumentException("--epochs, --batch-size and --accumulate must be >= 1, got " + epochs + ", "
                     + batchSize + ", " + accumulate);
         }
-        int[] widths = hidden.length == 1 && hidden[0] == 0 ? new int[0] : hidden;
+        int[] widths = widths();
         DigitsRecipe r = new DigitsRecipe().optimizer(optimizer).epochs(epochs).batchSize(batchSize).accumulate(accumulate)
                 .seed(seed).hidden(widths).augment(!noAugment)
                 .scheduler(scheduler == null || scheduler.equalsIgnoreCase("none") ? null : scheduler);

@@ -43,7 +43,8 @@ class TrainCommandTest extends CliHarness {
         // Other settings are refused with a clear message.
         assertThat(run("train", "--epochs", "5", "--hidden", "32", "--no-augment", "--report", report.toString(),
                 "--checkpoint-dir", ckpt.toString(), "--resume", "latest", "--scheduler", "none")).isEqualTo(2);
-        assertThat(err.toString()).contains("holds 1 schedulers, this run has 0");
+        assertThat(err.toString()).contains("it was written by a run with other settings")
+                .contains("  --scheduler: the checkpoint's run had 'OneCycleLR(max_lr=0.1, total_steps=total_steps)', this one has 'none'");
     }
 
     @Test
@@ -102,8 +103,22 @@ class TrainCommandTest extends CliHarness {
     }
 
     @Test
-    void train_onTheDjlEngine() {
-        assertThat(run("train", "--engine", "djl", "--epochs", "3", "--hidden", "64", "--quiet")).isZero();
+    void train_onTheDjlEngine_writesTheSameReport(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        assertThat(run("train", "--engine", "djl", "--epochs", "3", "--hidden", "64", "--quiet", "--report", report.toString()))
+                .isZero();
         assertThat(out.toString()).startsWith("engine djl (PyTorch 2.7.1, CPU) | test accuracy ").contains("| 3 epochs, 591 steps |");
+        for (String f : List.of("index.html", "lr.png", "lr.svg", "momentum.png", "loss.svg", "accuracy.png", "logs/steps.csv",
+                "logs/epochs.jsonl")) {
+            assertThat(report.resolve(f)).exists();
+        }
+        assertThat(Files.readAllLines(report.resolve("logs/steps.csv"))).hasSize(592);
+        assertThat(Files.readAllLines(report.resolve("logs/epochs.csv"))).hasSize(4);
+    }
+
+    /** Without a provider, SLF4J (DJL's logging) prints three warnings to stderr on every DJL run. */
+    @Test
+    void djlLogging_hasAnSlf4jProvider() {
+        assertThat(java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class).findFirst()).isPresent();
     }
 }

@@ -195,8 +195,9 @@ final class StateReader {
         if (sameValue(saved, mine)) {
             return;
         }
+        String shown = mine instanceof double[] ? java.util.Arrays.toString((double[]) mine) : String.valueOf(mine);
         throw new IllegalArgumentException("cannot restore " + scheduler + ": the state was saved with " + key + "="
-                + saved + " but this scheduler has " + key + "=" + mine
+                + saved + " but this scheduler has " + key + "=" + shown
                 + " (build the scheduler with the same arguments before restoring)");
     }
 

@@ -27,10 +27,10 @@ public final class TraceRunner {
         String optimizer = testCase.get("optimizer") == null ? "SGD" : String.valueOf(testCase.get("optimizer"));
         List<?> groupSpecs = listOr(testCase.get("param_groups"), List.of(Map.of("lr", 0.1)));
         String expression = requireString(testCase, "scheduler");
-        long steps = testCase.get("steps") == null ? 0 : ((Number) testCase.get("steps")).longValue();
+        long steps = integer(testCase, "steps", 0, 0, MAX_STEPS);
         List<?> metrics = listOr(testCase.get("metrics"), null);
         List<?> epochs = listOr(testCase.get("epochs"), null);
-        long resumeAt = testCase.get("resume_at") == null ? -1 : ((Number) testCase.get("resume_at")).longValue();
+        long resumeAt = integer(testCase, "resume_at", -1, -1, steps);
         if (metrics != null && metrics.size() < steps) {
             throw new IllegalArgumentException("metrics must have at least " + steps + " values (one per step), got " + metrics.size());
         }
@@ -152,6 +152,20 @@ public final class TraceRunner {
 
     private static List<?> listOr(Object v, List<?> dflt) {
         return v instanceof List ? (List<?>) v : dflt;
+    }
+
+    /** As many steps as the CLI's --steps allows: a case is replayed in memory. */
+    static final long MAX_STEPS = 10_000_000;
+
+    private static long integer(Map<String, ?> m, String key, long dflt, long min, long max) {
+        Object v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
+            throw new IllegalArgumentException("the case's \"" + key + "\" must be an integer in [" + min + ", " + max + "], got " + v);
+        }
+        return ((Number) v).longValue();
     }
 
     private static String requireString(Map<String, ?> m, String key) {

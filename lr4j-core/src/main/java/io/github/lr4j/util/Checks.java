@@ -81,8 +81,8 @@ public final class Checks {
             return out;
         }
         if (values.length != groups) {
-            throw new IllegalArgumentException(name + " must have 1 or " + groups
-                    + " values (one per param group), got " + values.length);
+            String allowed = groups == 1 ? "1 value (there is 1 param group)" : "1 or " + groups + " values (one per param group)";
+            throw new IllegalArgumentException(name + " must have " + allowed + ", got " + values.length);
         }
         return values.clone();
     }

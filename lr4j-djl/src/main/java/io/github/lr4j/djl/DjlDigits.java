@@ -125,9 +125,14 @@ public final class DjlDigits implements AutoCloseable {
 
     /** Test-set accuracy of the current weights. */
     public double testAccuracy() throws Exception {
+        return accuracy(test);
+    }
+
+    /** Accuracy of the current weights on {@code data} (e.g. {@link #validation}). */
+    public double accuracy(ArrayDataset data) throws Exception {
         long correct = 0;
         long total = 0;
-        for (ai.djl.training.dataset.Batch batch : trainer.iterateDataset(test)) {
+        for (ai.djl.training.dataset.Batch batch : trainer.iterateDataset(data)) {
             NDArray logits = trainer.evaluate(batch.getData()).singletonOrThrow();
             NDArray labels = batch.getLabels().singletonOrThrow();
             correct += logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)

@@ -130,8 +130,13 @@ public final class DjlParamGroups implements ParamGroups {
         return values.lr(group);
     }
 
+    /** The lr4j optimizers read this lr at every update: NaN, infinite or negative values are refused, nothing changes. */
     @Override
     public void setLr(int group, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("group " + group + ": lr must be finite and >= 0, got " + value
+                    + "; nothing was changed");
+        }
         values.setLr(group, value);
     }
 
@@ -155,8 +160,14 @@ public final class DjlParamGroups implements ParamGroups {
         return values.momentum(group);
     }
 
+    /** Momentum must be finite and >= 0; beta1 in [0, 1) (Adam divides by 1 - beta1^t). */
     @Override
     public void setMomentum(int group, double value) {
+        boolean beta1 = momentumKind() == MomentumKind.BETA1;
+        if (!(value >= 0) || Double.isInfinite(value) || (beta1 && value >= 1)) {
+            throw new IllegalArgumentException("group " + group + ": " + (beta1 ? "beta1 must be in [0, 1)" : "momentum must be finite and >= 0")
+                    + ", got " + value + "; nothing was changed");
+        }
         values.setMomentum(group, value);
     }
 }

@@ -212,6 +212,10 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
                 throw new IllegalArgumentException("cannot restore a " + getClass().getSimpleName() + " from the state of a " + kind);
             }
             int n = in.readInt();
+            if (n < 0 || n > byName.size()) {
+                throw new IllegalArgumentException("the DJL optimizer state holds " + n + " parameters, the model has "
+                        + byName.size());
+            }
             Map<String, Long> newSteps = new HashMap<>();
             List<Object[]> newBuffers = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -220,14 +224,28 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
                 if (p == null) {
                     throw new IllegalArgumentException("the state has parameter " + name + " which this model does not have");
                 }
-                newSteps.put(p.getId(), in.readLong());
+                long updates = in.readLong();
+                if (updates < 0) {
+                    throw new IllegalArgumentException("the state has " + updates + " updates for parameter " + name
+                            + "; it must be >= 0");
+                }
+                newSteps.put(p.getId(), updates);
                 int buffers = in.readInt();
+                if (buffers < 0 || buffers > buffers().size()) {
+                    throw new IllegalArgumentException("the state has " + buffers + " buffers for parameter " + name + ", "
+                            + getClass().getSimpleName() + " has " + buffers().size());
+                }
                 for (int b = 0; b < buffers; b++) {
                     String tag = in.readUTF();
                     if (!buffers().containsKey(tag)) {
                         throw new IllegalArgumentException(getClass().getSimpleName() + " has no buffer " + tag);
                     }
-                    byte[] bytes = new byte[in.readInt()];
+                    int length = in.readInt();
+                    if (length < 0 || length > in.available()) {
+                        throw new IllegalArgumentException("the state says buffer " + tag + " of " + name + " takes " + length
+                                + " bytes, but " + in.available() + " are left");
+                    }
+                    byte[] bytes = new byte[length];
                     in.readFully(bytes);
                     newBuffers.add(new Object[] {tag, p, bytes});
                 }
@@ -237,14 +255,34 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
                 throw new IllegalArgumentException("the state was saved in eval mode, which " + getClass().getSimpleName()
                         + " does not have");
             }
-            steps.clear();
-            steps.putAll(newSteps);
-            buffers().values().forEach(Map::clear);
+            // Decode everything before changing anything: a buffer DJL cannot decode leaves the old state in place.
+            List<NDArray> decoded = new java.util.ArrayList<>();
             for (Object[] b : newBuffers) {
                 Parameter p = (Parameter) b[1];
                 NDArray weight = p.getArray();
-                NDArray array = NDArray.decode(weight.getManager(), (byte[]) b[2]);
-                buffers().get((String) b[0]).computeIfAbsent(p.getId(), k -> new ConcurrentHashMap<>()).put(weight.getDevice(), array);
+                NDArray array;
+                try {
+                    array = NDArray.decode(weight.getManager(), (byte[]) b[2]);
+                } catch (RuntimeException e) {
+                    decoded.forEach(NDArray::close);
+                    throw new IllegalArgumentException("buffer " + b[0] + " of parameter " + p.getName()
+                            + " in the DJL optimizer state cannot be decoded");
+                }
+                if (!array.getShape().equals(weight.getShape())) {
+                    decoded.forEach(NDArray::close);
+                    array.close();
+                    throw new IllegalArgumentException("buffer " + b[0] + " of parameter " + p.getName() + " has shape "
+                            + array.getShape() + " in the DJL optimizer state, the parameter has " + weight.getShape());
+                }
+                decoded.add(array);
+            }
+            steps.clear();
+            steps.putAll(newSteps);
+            buffers().values().forEach(Map::clear);
+            for (int i = 0; i < newBuffers.size(); i++) {
+                Parameter p = (Parameter) newBuffers.get(i)[1];
+                buffers().get((String) newBuffers.get(i)[0]).computeIfAbsent(p.getId(), k -> new ConcurrentHashMap<>())
+                        .put(p.getArray().getDevice(), decoded.get(i));
             }
             restored(byName.values());
             restoreMode(mode);

@@ -186,7 +186,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         out.put("version", 1);
         out.put("updates", updates);
         out.put("epoch", epoch);
-        out.put("best", Double.isFinite(best) ? (Object) best : String.valueOf(best));
+        out.put("best", SchedulerState.jsonNumber(best));
         out.put("best_epoch", bestEpoch);
         out.put("wait", wait);
         out.put("stop", stop);
@@ -198,29 +198,85 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         return out;
     }
 
-    /** Restores {@link #state()} (checked: version, scheduler count and each scheduler's own checks). */
+    /**
+     * Restores {@link #state()}: reads and checks every field first (format, version, counters,
+     * each scheduler's state); if a scheduler refuses its state, those already restored are rolled back.
+     */
     @SuppressWarnings("unchecked")
     public void loadState(Map<String, Object> state) {
-        if (!"lr4j-djl-listener".equals(state.get("format")) || !(state.get("version") instanceof Number)
-                || ((Number) state.get("version")).intValue() != 1) {
-            throw new IllegalArgumentException("not an lr4j-djl listener state of version 1: " + state.get("format") + " "
-                    + state.get("version"));
+        if (state == null) {
+            throw new IllegalArgumentException("the lr4j-djl listener state must be an object, got nothing");
         }
-        List<Object> states = (List<Object>) state.get("schedulers");
-        if (states == null || states.size() != schedulers.size()) {
-            throw new IllegalArgumentException("the state holds " + (states == null ? 0 : states.size())
+        Object format = state.get("format");
+        Object version = state.get("version");
+        if (!"lr4j-djl-listener".equals(format)) {
+            throw new IllegalArgumentException("not an lr4j-djl listener state: format must be \"lr4j-djl-listener\", got "
+                    + (format == null ? "nothing" : format));
+        }
+        if (!(version instanceof Integer) || (Integer) version != 1) {
+            throw new IllegalArgumentException("Unknown version " + (version == null ? "(none)" : version)
+                    + " of the lr4j-djl listener state, this lr4j supports version 1");
+        }
+        long updatesSaved = count(state, "updates", Long.MAX_VALUE);
+        int epochSaved = (int) count(state, "epoch", Integer.MAX_VALUE);
+        Object b = state.get("best");
+        double bestSaved;
+        try {
+            bestSaved = SchedulerState.fromJson(b);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("listener state: best must be a number, got " + (b == null ? "nothing" : b));
+        }
+        Object be = state.get("best_epoch");
+        if (!(be instanceof Integer) || (Integer) be < -1 || (Integer) be > epochSaved) {
+            throw new IllegalArgumentException("listener state: best_epoch must be an integer in [-1, " + epochSaved + "], got "
+                    + (be == null ? "nothing" : be));
+        }
+        int waitSaved = (int) count(state, "wait", Integer.MAX_VALUE);
+        if (!(state.get("stop") instanceof Boolean)) {
+            throw new IllegalArgumentException("listener state: stop must be true or false, got "
+                    + (state.get("stop") == null ? "nothing" : state.get("stop")));
+        }
+        Object list = state.get("schedulers");
+        if (!(list instanceof List) || ((List<Object>) list).size() != schedulers.size()) {
+            throw new IllegalArgumentException("the state holds " + (list instanceof List ? ((List<Object>) list).size() : 0)
                     + " schedulers, this listener has " + schedulers.size());
         }
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.get(i).scheduler().loadState(SchedulerState.of((Map<String, Object>) states.get(i)));
+        List<Object> states = (List<Object>) list;
+        List<SchedulerState> saved = new ArrayList<>();
+        for (int i = 0; i < states.size(); i++) {
+            if (!(states.get(i) instanceof Map)) {
+                throw new IllegalArgumentException("listener state: schedulers[" + i + "] must be an object, got " + states.get(i));
+            }
+            saved.add(SchedulerState.of((Map<String, Object>) states.get(i)));
         }
-        updates = ((Number) state.get("updates")).longValue();
+        List<SchedulerState> before = new ArrayList<>();
+        for (Attached a : schedulers) {
+            before.add(a.scheduler().state());
+        }
+        for (int i = 0; i < schedulers.size(); i++) {
+            try {
+                schedulers.get(i).scheduler().loadState(saved.get(i));
+            } catch (IllegalArgumentException e) {
+                for (int k = i - 1; k >= 0; k--) {
+                    schedulers.get(k).scheduler().loadState(before.get(k));
+                }
+                throw e;
+            }
+        }
+        updates = updatesSaved;
         pending = false;
-        epoch = ((Number) state.get("epoch")).intValue();
-        Object b = state.get("best");
-        best = b instanceof Number ? ((Number) b).doubleValue() : Double.parseDouble(String.valueOf(b));
-        bestEpoch = ((Number) state.get("best_epoch")).intValue();
-        wait = ((Number) state.get("wait")).intValue();
+        epoch = epochSaved;
+        best = bestSaved;
+        bestEpoch = (Integer) be;
+        wait = waitSaved;
         stop = (Boolean) state.get("stop");
+    }
+
+    private static long count(Map<String, Object> state, String key, long max) {
+        Object v = state.get(key);
+        if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0 || ((Number) v).longValue() > max) {
+            throw new IllegalArgumentException("listener state: " + key + " must be an integer >= 0, got " + (v == null ? "nothing" : v));
+        }
+        return ((Number) v).longValue();
     }
 }

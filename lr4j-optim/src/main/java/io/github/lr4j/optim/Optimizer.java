@@ -316,9 +316,10 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
         return groups.get(group).get("lr");
     }
 
+    /** Sets group {@code group}'s lr; NaN, infinite or negative values are refused and nothing changes. */
     @Override
     public void setLr(int group, double lr) {
-        groups.get(group).values[options.index("lr")] = lr;
+        setChecked(group, "lr", lr);
     }
 
     @Override
@@ -349,7 +350,19 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
         if (m == null) {
             throw new IllegalStateException(name() + " has no momentum or beta1 to set");
         }
-        groups.get(group).values[options.index(m)] = momentum;
+        setChecked(group, m, momentum);
+    }
+
+    /** Checks {@code value} against the range the constructor allows for {@code option}, then writes it. */
+    private void setChecked(int group, String option, double value) {
+        ParamGroup g = groups.get(group);
+        int i = options.index(option);
+        try {
+            options.check(i, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name() + " group " + group + ": " + e.getMessage() + "; nothing was changed");
+        }
+        g.values[i] = value;
     }
 
     // --- state ---
@@ -394,11 +407,21 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
     public String toString() {
         StringBuilder sb = new StringBuilder(name()).append("(");
         List<String> names = options.names();
+        // PyTorch's spelling, so that the text parses back: betas as a pair, flags as True/False;
+        // a schedule-free optimizer's running scalars are state, not options.
         String separator = "";
         for (int i = 0; i < names.size(); i++) {
-            if (!options.isState(i)) {
-                sb.append(separator).append(names.get(i)).append('=').append(defaults[i]);
-                separator = ", ";
+            if (options.isState(i)) {
+                continue;
+            }
+            sb.append(separator);
+            separator = ", ";
+            if (names.get(i).equals("beta1")) {
+                sb.append("betas=(").append(options.format(i, defaults[i])).append(", ")
+                        .append(options.format(i + 1, defaults[i + 1])).append(')');
+                i++;
+            } else {
+                sb.append(names.get(i)).append('=').append(options.format(i, defaults[i]));
             }
         }
         return sb.append(")").toString();

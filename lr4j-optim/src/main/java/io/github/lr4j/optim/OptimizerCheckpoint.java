@@ -131,8 +131,18 @@ final class OptimizerCheckpoint {
                                 + " where " + opt.name() + " has " + group.names().get(i));
                     }
                     values[g][i] = in.readDouble();
+                    try {
+                        opt.options.check(i, values[g][i]);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("group " + g + " of the checkpoint: " + e.getMessage()
+                                + "; nothing was restored");
+                    }
                 }
                 initial[g] = in.readDouble();
+                if (!Double.isNaN(initial[g]) && !(initial[g] >= 0 && initial[g] < Double.POSITIVE_INFINITY)) {
+                    throw new IllegalArgumentException("group " + g + " of the checkpoint has initial lr " + initial[g]
+                            + "; it must be finite and >= 0 (or unset); nothing was restored");
+                }
                 int n = in.readInt();
                 if (n != group.params().size()) {
                     throw new IllegalArgumentException("group " + g + " of the checkpoint has " + n + " parameters but this"
@@ -145,6 +155,10 @@ final class OptimizerCheckpoint {
                                 + " values in the checkpoint but " + params[next].size() + " here");
                     }
                     steps[next] = in.readLong();
+                    if (steps[next] < 0) {
+                        throw new IllegalArgumentException("parameter " + k + " of group " + g + " has step " + steps[next]
+                                + " in the checkpoint; it must be >= 0; nothing was restored");
+                    }
                     initialized[next] = in.readBoolean();
                     int nb = in.readInt();
                     if (nb != opt.bufferNames().length) {

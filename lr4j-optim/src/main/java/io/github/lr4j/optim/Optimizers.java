@@ -31,6 +31,12 @@ public final class Optimizers {
 
     /** An optimizer with no groups yet; {@code defaults} (PyTorch's names) apply to groups added later. */
     public static Optimizer create(String name, Map<String, ?> defaults) {
+        if (name == null) {
+            throw new IllegalArgumentException("the optimizer name must be one of " + String.join(", ", names()) + ", got null");
+        }
+        if (defaults == null) {
+            throw new IllegalArgumentException(name + " needs its hyper-parameters (at least lr), got null");
+        }
         switch (name) {
             case "SGD": return new SGD(defaults);
             case "Adam": return new Adam(defaults, false);
@@ -75,6 +81,9 @@ public final class Optimizers {
      * a leading {@code params} argument may be given or left out.
      */
     public static Optimizer parse(String expression) {
+        if (expression == null || expression.isBlank()) {
+            throw new SpecException(1, "expected an optimizer such as SGD(lr=0.1, momentum=0.9), got nothing");
+        }
         Expr e = Parser.parse(expression);
         if (!(e instanceof Expr.Call) || !(((Expr.Call) e).callee() instanceof Expr.Name)) {
             throw new SpecException(e.column(), "expected an optimizer such as SGD(lr=0.1, momentum=0.9)");

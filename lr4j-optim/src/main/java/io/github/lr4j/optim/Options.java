@@ -139,6 +139,14 @@ final class Options {
         return out;
     }
 
+    /** A value as PyTorch would print it: flags as True/False, numbers as typed. */
+    String format(int i, double v) {
+        if (kinds[i] == Kind.FLAG) {
+            return v != 0 ? "True" : "False";
+        }
+        return Checks.fmt(v);
+    }
+
     double[] defaults() {
         return defaults.clone();
     }

@@ -104,8 +104,25 @@ final class CheckpointFile {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads and checks a checkpoint without knowing the model (counts are checked against the file's size). */
     static Contents read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads and checks a checkpoint; with {@code sizes} (the model's parameter sizes) every count is
+     * checked against them before anything is allocated. A damaged or crafted file is one
+     * IllegalArgumentException naming the file and what is wrong.
+     */
+    @SuppressWarnings("unchecked")
+    static Contents read(Path file, int[] sizes) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // A directory, a device such as /dev/zero or a pipe: never read without an end in sight.
+            throw new IllegalArgumentException(file + " is not a checkpoint file (it is a directory or a device)");
+        }
+        if (Files.exists(file) && Files.size(file) > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("checkpoint " + file + " is larger than the limit of 2 GiB");
+        }
         byte[] all = Files.readAllBytes(file);
         if (all.length < MAGIC.length + 9 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
             throw new IllegalArgumentException(file + " is not an lr4j training checkpoint");
@@ -122,25 +139,61 @@ final class CheckpointFile {
         }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, MAGIC.length + 1, all.length - MAGIC.length - 9));
-            byte[] json = new byte[in.readInt()];
+            byte[] json = new byte[length(in, 1, file, "header")];
             in.readFully(json);
-            Map<String, Object> header = JSON.readValue(json, Map.class);
-            float[][] params = readFloats(in);
-            byte[] optimizer = new byte[in.readInt()];
+            Object header;
+            try {
+                header = JSON.readValue(json, Object.class);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("checkpoint " + file + " is not valid: its header is not JSON");
+            }
+            if (!(header instanceof Map)) {
+                throw new IllegalArgumentException("checkpoint " + file + " is not valid: its header is not a JSON object");
+            }
+            float[][] params = readFloats(in, file, "parameters", sizes);
+            byte[] optimizer = new byte[length(in, 1, file, "optimizer state")];
             in.readFully(optimizer);
-            float[][] best = in.readBoolean() ? readFloats(in) : null;
-            return new Contents(header, params, optimizer, best);
+            float[][] best = in.readBoolean() ? readFloats(in, file, "best weights", sizes) : null;
+            if (in.available() != 0) {
+                throw new IllegalArgumentException("checkpoint " + file + " is not valid: " + in.available()
+                        + " bytes follow its last field");
+            }
+            return new Contents((Map<String, Object>) header, params, optimizer, best);
         } catch (EOFException e) {
             throw new IllegalArgumentException("checkpoint " + file + " is truncated");
         }
     }
 
-    private static float[][] readFloats(DataInputStream in) throws IOException {
-        float[][] out = new float[in.readInt()][];
+    /** A count of items of {@code itemBytes} bytes each, checked against what is left of the file before allocating. */
+    private static int length(DataInputStream in, int itemBytes, Path file, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || (long) n * itemBytes > in.available()) {
+            throw new IllegalArgumentException("checkpoint " + file + " is not valid: it says " + what + " take " + n
+                    + (itemBytes == 1 ? " bytes" : " values") + ", but " + in.available() + " bytes are left");
+        }
+        return n;
+    }
+
+    private static float[][] readFloats(DataInputStream in, Path file, String what, int[] sizes) throws IOException {
+        int count = in.readInt();
+        if (sizes != null && count != sizes.length) {
+            throw new IllegalArgumentException("checkpoint " + file + " holds " + count + " " + what + ", the model has "
+                    + sizes.length);
+        }
+        if (count < 0 || (long) count * 4 > in.available()) {
+            throw new IllegalArgumentException("checkpoint " + file + " is not valid: it says it holds " + count + " " + what
+                    + ", but " + in.available() + " bytes are left");
+        }
+        float[][] out = new float[count][];
         for (int i = 0; i < out.length; i++) {
-            byte[] raw = new byte[in.readInt() * 4];
+            int n = length(in, 4, file, what + "[" + i + "]");
+            if (sizes != null && n != sizes[i]) {
+                throw new IllegalArgumentException("checkpoint " + file + " is not valid: " + what + "[" + i + "] has " + n
+                        + " values, the model's parameter " + i + " has " + sizes[i]);
+            }
+            byte[] raw = new byte[n * 4];
             in.readFully(raw);
-            out[i] = new float[raw.length / 4];
+            out[i] = new float[n];
             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[i]);
         }
         return out;

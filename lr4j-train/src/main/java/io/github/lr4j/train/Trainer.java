@@ -55,13 +55,26 @@ public final class Trainer {
         }
     }
 
-    /** What happened at one optimizer step. */
+    /** What happened at one optimizer step ({@code epoch} and {@code batch} are 0-based indexes; logs show epoch + 1). */
     public record StepInfo(long step, int epoch, int batch, int batchesPerEpoch, double loss, double[] lr, double[] momentum,
-                           boolean skipped) { }
+                           boolean skipped) {
+        @Override
+        public String toString() {
+            return "StepInfo[step=" + step + ", epoch=" + epoch + ", batch=" + batch + ", batchesPerEpoch=" + batchesPerEpoch
+                    + ", loss=" + loss + ", lr=" + Arrays.toString(lr) + ", momentum=" + Arrays.toString(momentum)
+                    + ", skipped=" + skipped + "]";
+        }
+    }
 
-    /** One validation. */
+    /** One validation ({@code epoch} is the 0-based index; logs and messages show epoch + 1). */
     public record EpochInfo(int epoch, long step, double trainLoss, double valLoss, double valAccuracy, double[] lr,
-                            boolean best) { }
+                            boolean best) {
+        @Override
+        public String toString() {
+            return "EpochInfo[epoch=" + epoch + ", step=" + step + ", trainLoss=" + trainLoss + ", valLoss=" + valLoss
+                    + ", valAccuracy=" + valAccuracy + ", lr=" + Arrays.toString(lr) + ", best=" + best + "]";
+        }
+    }
 
     /** How a run ended. */
     public record Result(int epochsRun, long optimizerSteps, long skippedSteps, boolean stoppedEarly, int bestEpoch,
@@ -98,6 +111,8 @@ public final class Trainer {
     private float[][] bestWeights;
     private final List<EpochInfo> history = new ArrayList<>();
     private Path resumeFrom;
+    private boolean overwriteCheckpoints;
+    private Map<String, String> runSettings = Map.of();
     private MetricsLog log;
 
     private Trainer(Model model, Optimizer optimizer, Dataset train) {
@@ -208,6 +223,44 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * A run that does not resume refuses a checkpoint directory holding another run's checkpoints
+     * (it would replace best.ckpt and prune them); with this, they are deleted before training.
+     */
+    public Trainer overwriteCheckpoints() {
+        this.overwriteCheckpoints = true;
+        return this;
+    }
+
+    /**
+     * How the caller built this run (e.g. the command line's options), saved in every checkpoint
+     * so that a resume can take them back or refuse different ones; see {@link #runSettings(Path)}.
+     */
+    public Trainer runSettings(Map<String, String> settings) {
+        this.runSettings = new LinkedHashMap<>(settings);
+        return this;
+    }
+
+    /** The settings {@link #runSettings(Map)} saved in a checkpoint (empty if none were given). */
+    public static Map<String, String> runSettings(Path checkpoint) throws IOException {
+        Object run = CheckpointFile.read(checkpoint).header().get("run");
+        if (run == null) {
+            return Map.of();
+        }
+        if (!(run instanceof Map)) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint + " is not valid: run must be an object, got " + run);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) run).entrySet()) {
+            if (e.getValue() != null && !(e.getValue() instanceof String)) {
+                throw new IllegalArgumentException("checkpoint " + checkpoint + " is not valid: run." + e.getKey()
+                        + " must be text, got " + e.getValue());
+            }
+            out.put(String.valueOf(e.getKey()), (String) e.getValue());
+        }
+        return out;
+    }
+
     public int batchesPerEpoch() {
         return (train.size() + batchSize - 1) / batchSize;
     }
@@ -239,16 +292,34 @@ public final class Trainer {
             }
             warnings.addAll(lints.warnings());
         }
+        for (Attached plateau : schedulers) {
+            if (!(plateau.scheduler() instanceof MetricScheduler)) {
+                continue;
+            }
+            for (Attached a : schedulers) {
+                String name = a.scheduler().name();
+                if (ABSOLUTE.contains(name)) {
+                    warnings.add(plateau.scheduler().name() + " is stacked on " + name + ", which sets the lr from its own"
+                            + " schedule at every step: every cut of " + plateau.scheduler().name() + " is overwritten");
+                }
+            }
+        }
         if (earlyStopping != null && monitor.startsWith("val_") && validation == null) {
             throw new IllegalArgumentException("early stopping monitors " + monitor + " but there is no validation set");
         }
         return warnings;
     }
 
+    /** Schedulers that compute the lr afresh from the base lr at every step (PyTorch's non-chainable ones). */
+    private static final List<String> ABSOLUTE = List.of("OneCycleLR", "CyclicLR", "LambdaLR");
+
     /** Trains (or continues a resumed run) to the end or to early stopping. */
     public Result fit() {
         for (String w : preflight()) {
             listener.onWarning(w);
+        }
+        if (checkpointing != null && resumeFrom == null) {
+            claimCheckpointDirectory();
         }
         optimizer.nonFiniteGradients(NonFiniteGradients.SKIP);
         if (logDirectory != null) {
@@ -260,6 +331,15 @@ public final class Trainer {
             }
             // A schedule-free optimizer steps from y (a checkpoint written in eval mode holds x); a no-op for the others.
             optimizer.train();
+            if (checkpointing != null) {
+                // Before training (and after a restore, which writes nothing): a directory that cannot be
+                // made fails now, not after the first epoch.
+                try {
+                    Files.createDirectories(checkpointing.directory());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create the checkpoint directory " + checkpointing.directory(), e);
+                }
+            }
             int[] order = new int[train.size()];
             int batches = batchesPerEpoch();
             while (epoch < epochs && !stopped) {
@@ -284,7 +364,7 @@ public final class Trainer {
                         stepSchedulers(Interval.STEP, Double.NaN);
                     } else {
                         skippedSteps++;
-                        listener.onWarning("step skipped at epoch " + epoch + ", batch " + (groupEnd - 1)
+                        listener.onWarning("step skipped at epoch " + (epoch + 1) + ", batch " + (groupEnd - 1)
                                 + ": a gradient was not finite (the schedule did not advance)");
                     }
                     logStep(loss, !applied, batches);
@@ -361,7 +441,7 @@ public final class Trainer {
         if (log != null) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("step", optimizerSteps);
-            row.put("epoch", epoch);
+            row.put("epoch", epoch + 1);
             row.put("batch", nextBatch - 1);
             row.put("loss", loss);
             row.put("skipped", skipped);
@@ -404,8 +484,8 @@ public final class Trainer {
                 wait++;
                 if (earlyStopping != null && wait >= earlyStopping.patience()) {
                     stopped = true;
-                    listener.onWarning("early stopping after epoch " + epoch + ": " + monitor + " has not improved for "
-                            + wait + " epochs (best " + bestMetric + " at epoch " + bestEpoch + ")");
+                    listener.onWarning("early stopping after epoch " + (epoch + 1) + ": " + monitor + " has not improved for "
+                            + wait + " epochs (best " + bestMetric + " at epoch " + (bestEpoch + 1) + ")");
                 }
             }
         }
@@ -420,7 +500,7 @@ public final class Trainer {
         listener.onValidation(info);
         if (log != null) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", epoch);
+            row.put("epoch", epoch + 1);
             row.put("step", optimizerSteps);
             row.put("epoch_end", epochEnd);
             row.put("train_loss", trainLoss);
@@ -480,6 +560,7 @@ public final class Trainer {
         settings.put("seed", seed);
         settings.put("train_size", train.size());
         h.put("settings", settings);
+        h.put("run", runSettings);
         List<Object> states = new ArrayList<>();
         for (Attached a : schedulers) {
             states.add(a.scheduler().state().toMap());
@@ -535,101 +616,240 @@ public final class Trainer {
         }
     }
 
+    private static boolean isCheckpoint(String fileName) {
+        return (fileName.startsWith("step-") || fileName.startsWith("epoch-") || fileName.equals("best.ckpt"))
+                && fileName.endsWith(".ckpt");
+    }
+
+    /** Refuses (or, with {@link #overwriteCheckpoints()}, clears) a directory holding another run's checkpoints. */
+    private void claimCheckpointDirectory() {
+        Path dir = checkpointing.directory();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> found;
+        try (Stream<Path> s = Files.list(dir)) {
+            found = s.filter(p -> isCheckpoint(p.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoint directory " + dir, e);
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        if (!overwriteCheckpoints) {
+            throw new IllegalArgumentException("checkpoint directory " + dir + " holds " + found.size() + " checkpoint"
+                    + (found.size() == 1 ? "" : "s") + " of another run (" + found.get(0).getFileName()
+                    + (found.size() > 1 ? ", ..." : "") + "): resume that run, or start over and delete them"
+                    + " (--overwrite; Trainer.overwriteCheckpoints())");
+        }
+        try {
+            for (Path p : found) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the old checkpoints in " + dir, e);
+        }
+    }
+
     /** The newest step/epoch checkpoint in {@code directory}, by the optimizer steps it holds. */
     public static Path latestCheckpoint(Path directory) throws IOException {
+        return latestCheckpoint(directory, skipped -> { });
+    }
+
+    /**
+     * The newest readable step/epoch checkpoint in {@code directory}; each damaged one is skipped and
+     * reported to {@code onSkipped} as one line naming the file and the reason.
+     */
+    public static Path latestCheckpoint(Path directory, java.util.function.Consumer<String> onSkipped) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("checkpoint directory " + directory + " does not exist");
+        }
         Path best = null;
         long bestSteps = -1;
+        List<Path> candidates;
         try (Stream<Path> s = Files.list(directory)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
+            candidates = s.filter(p -> {
                 String f = p.getFileName().toString();
-                if ((f.startsWith("step-") || f.startsWith("epoch-")) && f.endsWith(".ckpt")) {
-                    try {
-                        long steps = ((Number) CheckpointFile.read(p).header().get("optimizer_steps")).longValue();
-                        if (steps > bestSteps) {
-                            bestSteps = steps;
-                            best = p;
-                        }
-                    } catch (IllegalArgumentException damaged) {
-                        // A damaged file cannot be the newest good checkpoint: skip it.
-                    }
+                return isCheckpoint(f) && !f.equals("best.ckpt");
+            }).sorted().toList();
+        }
+        for (Path p : candidates) {
+            try {
+                Object steps = CheckpointFile.read(p).header().get("optimizer_steps");
+                if (!(steps instanceof Number) || ((Number) steps).longValue() < 0) {
+                    throw new IllegalArgumentException("checkpoint " + p + " is not valid: optimizer_steps must be a"
+                            + " number >= 0, got " + steps);
                 }
+                if (((Number) steps).longValue() > bestSteps) {
+                    bestSteps = ((Number) steps).longValue();
+                    best = p;
+                }
+            } catch (IllegalArgumentException damaged) {
+                onSkipped.accept("skipped " + p.getFileName() + ": " + damaged.getMessage());
             }
         }
         if (best == null) {
-            throw new IllegalArgumentException("no checkpoint in " + directory);
+            throw new IllegalArgumentException("no readable checkpoint in " + directory);
         }
         return best;
     }
 
-    @SuppressWarnings("unchecked")
-    private void restore(Path file) {
-        CheckpointFile.Contents c;
-        try {
-            c = CheckpointFile.read(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + file, e);
+    /** A checkpoint's header, read and checked against this run before anything is changed. */
+    private record Saved(int epoch, int nextBatch, long optimizerSteps, long skippedSteps, double epochLossSum,
+                         int epochBatches, double bestMetric, int bestEpoch, int epochsWithoutImprovement, boolean stopped,
+                         List<SchedulerState> schedulerStates, List<EpochInfo> history, long logStepRows, long logEpochRows) { }
+
+    /** Reads and checks every field; throws an IllegalArgumentException naming the file, the field and the value. */
+    private Saved check(Path file, CheckpointFile.Contents c) {
+        HeaderReader h = new HeaderReader(file, c.header());
+        if (!"lr4j-train-checkpoint".equals(c.header().get("format"))) {
+            throw new IllegalArgumentException("checkpoint " + file + " is not an lr4j training checkpoint (format "
+                    + c.header().get("format") + ")");
         }
-        Map<String, Object> h = c.header();
-        Map<String, Object> settings = (Map<String, Object>) h.get("settings");
-        Map<String, Object> mine = (Map<String, Object>) header().get("settings");
-        for (String k : List.of("batch_size", "accumulate", "seed", "train_size")) {
-            if (((Number) settings.get(k)).longValue() != ((Number) mine.get(k)).longValue()) {
-                throw new IllegalArgumentException("checkpoint " + file + " was written with " + k + "=" + settings.get(k)
-                        + " but this run has " + k + "=" + mine.get(k) + "; resume with the same settings");
+        HeaderReader settings = h.map("settings");
+        Map<String, Object> mine = new LinkedHashMap<>();
+        mine.put("batch_size", (long) batchSize);
+        mine.put("accumulate", (long) accumulate);
+        mine.put("seed", seed);
+        mine.put("train_size", (long) train.size());
+        for (Map.Entry<String, Object> e : mine.entrySet()) {
+            long saved = settings.integer(e.getKey(), Long.MIN_VALUE, Long.MAX_VALUE);
+            if (saved != (Long) e.getValue()) {
+                throw new IllegalArgumentException("checkpoint " + file + " was written with " + e.getKey() + "=" + saved
+                        + " but this run has " + e.getKey() + "=" + e.getValue() + "; resume with the same settings");
             }
         }
         List<Parameter> ps = model.parameters();
-        if (c.params().length != ps.size()) {
-            throw new IllegalArgumentException("checkpoint " + file + " holds " + c.params().length + " parameters, the model has "
-                    + ps.size());
+        checkShapes(file, "parameters", c.params(), ps);
+        if (c.bestParams() != null) {
+            checkShapes(file, "best weights", c.bestParams(), ps);
         }
-        for (int i = 0; i < ps.size(); i++) {
-            if (c.params()[i].length != ps.get(i).size()) {
-                throw new IllegalArgumentException("parameter " + ps.get(i).name() + " has " + ps.get(i).size()
-                        + " values but the checkpoint has " + c.params()[i].length);
-            }
-        }
-        List<Object> states = (List<Object>) h.get("schedulers");
+        int batches = batchesPerEpoch();
+        int epochSaved = (int) h.integer("epoch", 0, Integer.MAX_VALUE);
+        int nextBatchSaved = (int) h.integer("next_batch", 0, batches);
+        long steps = h.integer("optimizer_steps", 0, Long.MAX_VALUE);
+        long skipped = h.integer("skipped_steps", 0, Long.MAX_VALUE);
+        double lossSum = h.number("epoch_loss_sum");
+        int epochBatchesSaved = (int) h.integer("epoch_batches", 0, batches);
+        double best = h.number("best_metric");
+        int bestEpochSaved = (int) h.integer("best_epoch", -1, epochSaved);
+        int waitSaved = (int) h.integer("wait", 0, Integer.MAX_VALUE);
+        boolean stoppedSaved = h.bool("stopped");
+        List<Object> states = h.list("schedulers");
         if (states.size() != schedulers.size()) {
             throw new IllegalArgumentException("checkpoint " + file + " holds " + states.size() + " schedulers, this run has "
                     + schedulers.size());
         }
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.get(i).scheduler().loadState(SchedulerState.of((Map<String, Object>) states.get(i)));
+        List<SchedulerState> schedulerStates = new ArrayList<>();
+        for (int i = 0; i < states.size(); i++) {
+            schedulerStates.add(SchedulerState.of(h.element("schedulers", i, states.get(i)).raw()));
         }
-        // Last: each scheduler wrote its own last lr into the groups; the optimizer's saved lrs and
-        // momenta are what the groups really held.
+        List<Object> hist = h.list("history");
+        if (hist.size() > epochSaved) {
+            throw new IllegalArgumentException("checkpoint " + file + " is not valid: history holds " + hist.size()
+                    + " epochs but epoch is " + epochSaved);
+        }
+        List<EpochInfo> historySaved = new ArrayList<>();
+        for (int i = 0; i < hist.size(); i++) {
+            HeaderReader e = h.row("history", i, hist.get(i), 7);
+            List<Object> lrs = e.listAt(5);
+            if (lrs.size() != optimizer.size()) {
+                throw new IllegalArgumentException("checkpoint " + file + " is not valid: history[" + i + "] has " + lrs.size()
+                        + " lrs, the optimizer has " + optimizer.size() + " groups");
+            }
+            double[] lr = new double[lrs.size()];
+            for (int g = 0; g < lr.length; g++) {
+                lr[g] = e.numberOf("history[" + i + "].lr[" + g + "]", lrs.get(g));
+            }
+            historySaved.add(new EpochInfo((int) e.integerAt(0, 0, epochSaved), e.integerAt(1, 0, steps), e.numberAt(2),
+                    e.numberAt(3), e.numberAt(4), lr, e.boolAt(6)));
+        }
+        // One step row per step taken or skipped; one epoch row per validation (at most one per step, plus epoch ends).
+        long stepRows = h.integer("log_step_rows", 0, steps + skipped);
+        long epochRows = h.integer("log_epoch_rows", 0, steps + epochSaved);
+        return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
+                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows);
+    }
+
+    private static void checkShapes(Path file, String what, float[][] saved, List<Parameter> ps) {
+        if (saved.length != ps.size()) {
+            throw new IllegalArgumentException("checkpoint " + file + " holds " + saved.length + " " + what + ", the model has "
+                    + ps.size());
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            if (saved[i].length != ps.get(i).size()) {
+                throw new IllegalArgumentException("parameter " + ps.get(i).name() + " has " + ps.get(i).size()
+                        + " values but the checkpoint's " + what + " have " + saved[i].length);
+            }
+        }
+    }
+
+    /**
+     * Restores a checkpoint: reads and checks all of it first; then restores the schedulers and the
+     * optimizer (rolled back to their previous state if either refuses), then the rest, which cannot fail.
+     */
+    private void restore(Path file) {
+        CheckpointFile.Contents c;
         try {
-            optimizer.load(new ByteArrayInputStream(c.optimizer()));
+            c = CheckpointFile.read(file, model.parameters().stream().mapToInt(Parameter::size).toArray());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot read checkpoint " + file, e);
         }
+        Saved saved = check(file, c);
+        byte[] optimizerBefore = optimizerBytes();
+        List<SchedulerState> schedulersBefore = new ArrayList<>();
+        for (Attached a : schedulers) {
+            schedulersBefore.add(a.scheduler().state());
+        }
+        try {
+            for (int i = 0; i < schedulers.size(); i++) {
+                schedulers.get(i).scheduler().loadState(saved.schedulerStates().get(i));
+            }
+            // Last: each scheduler wrote its own last lr into the groups; the optimizer's saved lrs and
+            // momenta are what the groups really held.
+            optimizer.load(new ByteArrayInputStream(c.optimizer()));
+        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+            for (int i = 0; i < schedulers.size(); i++) {
+                schedulers.get(i).scheduler().loadState(schedulersBefore.get(i));
+            }
+            try {
+                optimizer.load(new ByteArrayInputStream(optimizerBefore));
+            } catch (IOException impossible) {
+                throw new UncheckedIOException(impossible);
+            }
+            throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage()
+                    + "; nothing was changed", e);
+        }
+        List<Parameter> ps = model.parameters();
         for (int i = 0; i < ps.size(); i++) {
             System.arraycopy(c.params()[i], 0, ps.get(i).data(), 0, c.params()[i].length);
         }
         bestWeights = c.bestParams();
-        epoch = ((Number) h.get("epoch")).intValue();
-        nextBatch = ((Number) h.get("next_batch")).intValue();
-        optimizerSteps = ((Number) h.get("optimizer_steps")).longValue();
-        skippedSteps = ((Number) h.get("skipped_steps")).longValue();
-        epochLossSum = ((Number) h.get("epoch_loss_sum")).doubleValue();
-        epochBatches = ((Number) h.get("epoch_batches")).intValue();
-        bestMetric = SchedulerState.fromJson(h.get("best_metric"));
-        bestEpoch = ((Number) h.get("best_epoch")).intValue();
-        wait = ((Number) h.get("wait")).intValue();
-        stopped = (Boolean) h.get("stopped");
+        epoch = saved.epoch();
+        nextBatch = saved.nextBatch();
+        optimizerSteps = saved.optimizerSteps();
+        skippedSteps = saved.skippedSteps();
+        epochLossSum = saved.epochLossSum();
+        epochBatches = saved.epochBatches();
+        bestMetric = saved.bestMetric();
+        bestEpoch = saved.bestEpoch();
+        wait = saved.epochsWithoutImprovement();
+        stopped = saved.stopped();
         history.clear();
-        for (Object o : (List<Object>) h.get("history")) {
-            List<Object> e = (List<Object>) o;
-            List<Object> lrs = (List<Object>) e.get(5);
-            double[] lr = lrs.stream().mapToDouble(SchedulerState::fromJson).toArray();
-            history.add(new EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
-                    SchedulerState.fromJson(e.get(2)), SchedulerState.fromJson(e.get(3)),
-                    SchedulerState.fromJson(e.get(4)), lr, (Boolean) e.get(6)));
-        }
+        history.addAll(saved.history());
         if (log != null) {
-            log.truncate(((Number) h.get("log_step_rows")).longValue(), ((Number) h.get("log_epoch_rows")).longValue());
+            log.truncate(saved.logStepRows(), saved.logEpochRows());
         }
+    }
+
+    private byte[] optimizerBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            optimizer.save(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     public Model model() {
