@@ -20,6 +20,7 @@ final class BuiltinTypes {
     static List<SchedulerType> all() {
         return List.of(
             SchedulerType.builder("LambdaLR", "lr = base * lr_lambda(t)")
+                .overwritesLr()
                 .param(required("lr_lambda", Kind.LAMBDAS, PER_GROUP, "factor of the base lr at step t, e.g. lambda epoch: 0.95 ** epoch"))
                 .factory((a, g) -> Schedulers.lambdaLR(g, a.lambdas("lr_lambda")))
                 .example("LambdaLR(lr_lambda=lambda e: 0.97 ** e)", 40)
@@ -142,6 +143,7 @@ final class BuiltinTypes {
 
     private static SchedulerType cyclic() {
         return SchedulerType.builder("CyclicLR", "lr cycles between base_lr and max_lr (triangular, triangular2, exp_range)")
+            .overwritesLr()
             .param(required("base_lr", Kind.NUMBERS, ">= 0; " + PER_GROUP, "lower end of the cycle"))
             .param(required("max_lr", Kind.NUMBERS, "> 0; " + PER_GROUP, "upper end of the cycle (scaled by the mode)"))
             .param(optional("step_size_up", Kind.NUMBER, 2000L, "> 0", "steps from base_lr up to max_lr"))
@@ -185,6 +187,7 @@ final class BuiltinTypes {
 
     private static SchedulerType oneCycle() {
         return SchedulerType.builder("OneCycleLR", "warm-up to max_lr, then anneal far below the start (momentum the other way)")
+            .overwritesLr()
             .param(required("max_lr", Kind.NUMBERS, "> 0; " + PER_GROUP, "peak lr"))
             .param(optional("total_steps", Kind.INTEGER, null, ">= 1 (or give epochs and steps_per_epoch)", "length of the cycle"))
             .param(optional("epochs", Kind.INTEGER, null, ">= 1", "with steps_per_epoch, instead of total_steps"))

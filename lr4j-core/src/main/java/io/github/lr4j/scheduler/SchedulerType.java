@@ -193,6 +193,7 @@ public final class SchedulerType {
     private final List<Param> params;
     private final Factory factory;
     private final Predicate<Map<String, Object>> perBatch;
+    private final boolean overwritesLr;
     private final Lint lint;
     private final List<Example> examples;
 
@@ -203,6 +204,7 @@ public final class SchedulerType {
         this.params = List.copyOf(b.params);
         this.factory = b.factory;
         this.perBatch = b.perBatch;
+        this.overwritesLr = b.overwritesLr;
         this.lint = b.lint;
         this.examples = List.copyOf(b.examples);
     }
@@ -232,6 +234,15 @@ public final class SchedulerType {
 
     public Factory factory() {
         return factory;
+    }
+
+    /**
+     * Whether this type sets the lr afresh from the base lr at every step (PyTorch's non-chainable
+     * schedulers: LambdaLR, CyclicLR, OneCycleLR), so that a metric-driven cut stacked on it is
+     * overwritten at the next step.
+     */
+    public boolean overwritesLr() {
+        return overwritesLr;
     }
 
     /**
@@ -273,6 +284,7 @@ public final class SchedulerType {
         private final List<Param> params = new ArrayList<>();
         private Factory factory;
         private Predicate<Map<String, Object>> perBatch = spec -> false;
+        private boolean overwritesLr;
         private Lint lint = (spec, context) -> { };
         private final List<Example> examples = new ArrayList<>();
 
@@ -337,6 +349,12 @@ public final class SchedulerType {
 
         public Builder perBatch(Predicate<Map<String, Object>> rule) {
             this.perBatch = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /** Sets the lr from the base lr at every step: a plateau cut stacked on it does not last. */
+        public Builder overwritesLr() {
+            this.overwritesLr = true;
             return this;
         }
 

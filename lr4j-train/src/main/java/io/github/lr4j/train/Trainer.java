@@ -293,12 +293,12 @@ public final class Trainer {
             warnings.addAll(lints.warnings());
         }
         for (Attached plateau : schedulers) {
-            if (!(plateau.scheduler() instanceof MetricScheduler)) {
+            if (!plateau.scheduler().drivenByMetric()) {
                 continue;
             }
             for (Attached a : schedulers) {
                 String name = a.scheduler().name();
-                if (ABSOLUTE.contains(name)) {
+                if (SchedulerTypes.find(name).map(SchedulerType::overwritesLr).orElse(false)) {
                     warnings.add(plateau.scheduler().name() + " is stacked on " + name + ", which sets the lr from its own"
                             + " schedule at every step: every cut of " + plateau.scheduler().name() + " is overwritten");
                 }
@@ -309,9 +309,6 @@ public final class Trainer {
         }
         return warnings;
     }
-
-    /** Schedulers that compute the lr afresh from the base lr at every step (PyTorch's non-chainable ones). */
-    private static final List<String> ABSOLUTE = List.of("OneCycleLR", "CyclicLR", "LambdaLR");
 
     /** Trains (or continues a resumed run) to the end or to early stopping. */
     public Result fit() {
