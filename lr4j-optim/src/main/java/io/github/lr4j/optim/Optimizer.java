@@ -195,7 +195,7 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
 
     private int firstNonFinite() {
         for (int i = 0; i < params.length; i++) {
-            if (!(Kernels.maxAbs(params[i].grad(), 0, params[i].size()) < Float.POSITIVE_INFINITY)) {
+            if (!Kernels.allFinite(params[i].grad(), 0, params[i].size())) {
                 return i;
             }
         }
@@ -264,7 +264,7 @@ public abstract class Optimizer implements ParamGroups, AutoCloseable {
             for (int k = 0; k < ranges.length; k += 3) {
                 int i = ranges[k];
                 if (scan) {
-                    found |= !(Kernels.maxAbs(params[i].grad(), ranges[k + 1], ranges[k + 2]) < Float.POSITIVE_INFINITY);
+                    found |= !Kernels.allFinite(params[i].grad(), ranges[k + 1], ranges[k + 2]);
                 } else {
                     update(groups.get(groupOf[i]), params[i], states[i], ranges[k + 1], ranges[k + 2]);
                 }
