@@ -8,7 +8,8 @@ Per configuration it prints a table row and one JSON line (median ms per step of
 {"optimizer": "adam", "params": 10000000, "tensors": 1, "threads": 1, "lr4j_ms": .., "unchecked_ms": ..,
  "check_cost": .., "check_limit": .., "torch_ms": .., "c_ms": .., "plain_java_ms": .., "lr4j_gbps": ..}
 lr4j_ms is the default step (every gradient checked for NaN/infinity first); check_cost = lr4j_ms /
-unchecked_ms, check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per parameter). In each round
+unchecked_ms (check_cost_of_fastest: the same for the fastest sample of each, which a busy machine
+disturbs least), check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per parameter). In each round
 the sides run one after the other: lr4j checked, lr4j unchecked, plain Java, C (right after lr4j), PyTorch.
 At the end it checks the issue's targets against this run. Without PyTorch, torch_ms is null.
 """
@@ -96,9 +97,9 @@ def main():
     java = Server(["java", "-Xmx8g", "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"])
     c_ref = Server([args.c_ref]) if args.c_ref else None
 
-    head = ("optim", "params", "tensors", "threads", "lr4j ms", "unchecked", "check", "limit", "plain Java", "C ms",
+    head = ("optim", "params", "tensors", "threads", "lr4j ms", "unchecked", "check", "(min)", "limit", "plain Java", "C ms",
             "lr4j/C", "torch ms", "speedup", "GB/s")
-    line = "%-8s %9s %7s %7s %9s %9s %6s %6s %10s %8s %6s %9s %7s %6s"
+    line = "%-8s %9s %7s %7s %9s %9s %6s %6s %6s %10s %8s %6s %9s %7s %6s"
     print(line % head, file=sys.stderr)
     rows = []
     for name in args.optimizers.split(","):
@@ -126,17 +127,20 @@ def main():
                             s["torch"] += torch_sample(topt, n)
                     del topt
                     med = {k: statistics.median(v) if v else None for k, v in s.items()}
+                    low = {k: min(v) if v else None for k, v in s.items()}
                     b = BYTES[name]
                     row = {"optimizer": name, "params": params, "tensors": tensors, "threads": threads,
                            "lr4j_ms": med["checked"], "unchecked_ms": med["unchecked"],
                            "check_cost": med["checked"] / med["unchecked"],
+                           "check_cost_of_fastest": low["checked"] / low["unchecked"],
                            "check_limit": 1.05 * (b + 4) / b,
                            "plain_java_ms": med["plain"], "c_ms": med["c"], "torch_ms": med["torch"],
                            "lr4j_gbps": params * b / (med["checked"] / 1e3) / 1e9}
                     row = {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
                     rows.append(row)
                     print(line % (name, params, tensors, threads, fmt(row["lr4j_ms"]), fmt(row["unchecked_ms"]),
-                                  fmt(row["check_cost"], "%.2fx"), fmt(row["check_limit"], "%.2fx"),
+                                  fmt(row["check_cost"], "%.2fx"), fmt(row["check_cost_of_fastest"], "%.2fx"),
+                                  fmt(row["check_limit"], "%.2fx"),
                                   fmt(row["plain_java_ms"]), fmt(row["c_ms"]),
                                   fmt(row["c_ms"] and row["lr4j_ms"] / row["c_ms"], "%.2fx"), fmt(row["torch_ms"]),
                                   fmt(row["torch_ms"] and row["torch_ms"] / row["lr4j_ms"], "%.1fx"),
@@ -172,12 +176,13 @@ def report_targets(rows):
         out.append(("Adam 1e7, 2 threads: lr4j's speed-up %.2fx vs the plain loop's %.2fx" % (ours, plain), ours / plain, "%.2f of it", ours >= 0.95 * plain))
     for r in rows:
         if r["params"] >= 1_000_000:
-            out.append(("check cost %s %.0e %d tensors %d threads <= %.2fx" % (r["optimizer"], r["params"], r["tensors"], r["threads"], r["check_limit"]),
-                        r["check_cost"], "%.2fx", r["check_cost"] <= r["check_limit"]))
+            out.append(("check cost %s %.0e %d tensors %d threads <= %.2fx (fastest: %.2fx)" % (
+                r["optimizer"], r["params"], r["tensors"], r["threads"], r["check_limit"], r["check_cost_of_fastest"]),
+                r["check_cost"], "%.2fx", r["check_cost"] <= r["check_limit"]))
     if out:
         print("\ntargets (this run):", file=sys.stderr)
         for what, value, spec, ok in out:
-            print("  %-70s %10s  %s" % (what, spec % value, "met" if ok else "NOT met"), file=sys.stderr)
+            print("  %-82s %10s  %s" % (what, spec % value, "met" if ok else "NOT met"), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ final class Kernels {
      * The gradient checks. HotSpot 17 vectorizes a reduction only when other vector work feeds it, and
      * then reduces each vector to a scalar inside the loop: that serial chain, not memory, bounds a
      * plain scan (about 0.2 ns per float). Both checks therefore read four streams and combine them
-     * element-wise (vectorized), leaving one reduction per four vectors.
+     * element-wise (vectorized), leaving one reduction per four vectors: about 0.07 ns per float in
+     * cache (GradientCheckBenchmark). Eight streams make the loop body too big for C2 to unroll, and
+     * then nothing is vectorized. Float.floatToRawIntBits is not vectorized on 17, so no bit tricks.
      */
 
     /** True when every value of {@code g[from, to)} is finite. */
