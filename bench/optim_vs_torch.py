@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Runs lr4j's and PyTorch's optimizer steps side by side, interleaving samples, and prints ratios.
+"""Runs lr4j's optimizer steps (gradients checked, and unchecked), PyTorch's, and for Adam a plain
+Java fused loop and a fused C reference side by side, interleaving samples, and prints ratios.
 
 Usage: bench/optim-vs-torch [--optimizers adam,sgd,...] [--sizes 1e5,1e6,1e7] [--threads 1,2] [--tensors 1,100]
-Prints a table and, per configuration, one JSON line:
-{"optimizer": "adam", "params": 10000000, "tensors": 1, "threads": 1, "lr4j_ms": .., "torch_ms": .., "lr4j_gbps": ..}
-(median ms per step; lr4j_gbps = bytes moved per step / lr4j's median time). Without PyTorch
-(Debian's python3-torch) it measures lr4j alone and prints null for torch_ms.
+                            [--rounds 5]
+Per configuration it prints a table row and one JSON line (median ms per step of each side):
+{"optimizer": "adam", "params": 10000000, "tensors": 1, "threads": 1, "lr4j_ms": .., "unchecked_ms": ..,
+ "check_cost": .., "check_limit": .., "torch_ms": .., "c_ms": .., "plain_java_ms": .., "lr4j_gbps": ..}
+lr4j_ms is the default step (every gradient checked for NaN/infinity first); check_cost = lr4j_ms /
+unchecked_ms (check_cost_of_fastest: the same for the fastest sample of each, which a busy machine
+disturbs least), check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per parameter). In each round
+the sides run one after the other: lr4j checked, lr4j unchecked, plain Java, C (right after lr4j), PyTorch.
+At the end it checks the issue's targets against this run. Without PyTorch, torch_ms is null.
 """
 import argparse
 import json
@@ -15,7 +21,7 @@ import sys
 import time
 
 # Bytes each optimizer moves per parameter and step (float32): reads and writes of p, g and state.
-BYTES = {"sgd": 20, "adam": 28, "adamw": 28, "rmsprop": 20, "adagrad": 20}
+BYTES = {"sgdplain": 12, "sgd": 20, "adam": 28, "adamw": 28, "rmsprop": 20, "adagrad": 20}
 
 try:
     import torch
@@ -30,7 +36,8 @@ def torch_setup(name, params, tensors, threads):
     ps = [torch.nn.Parameter(torch.randn(each, generator=g)) for _ in range(tensors)]
     for p in ps:
         p.grad = torch.randn(each, generator=g) * 1e-3
-    opts = {"sgd": lambda: torch.optim.SGD(ps, lr=0.01, momentum=0.9),
+    opts = {"sgdplain": lambda: torch.optim.SGD(ps, lr=0.01),
+            "sgd": lambda: torch.optim.SGD(ps, lr=0.01, momentum=0.9),
             "adam": lambda: torch.optim.Adam(ps, lr=1e-3),
             "adamw": lambda: torch.optim.AdamW(ps, lr=1e-3),
             "rmsprop": lambda: torch.optim.RMSprop(ps, lr=1e-2),
@@ -50,26 +57,50 @@ def torch_sample(opt, n):
     return out
 
 
+class Server:
+    """A benchmark process that answers one line per command (lr4j's OptimBenchServer, the C reference)."""
+
+    def __init__(self, argv):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def ask(self, cmd):
+        self.proc.stdin.write(cmd + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if not answer or answer.startswith("error"):
+            sys.exit("benchmark process failed on %r: %r" % (cmd, answer))
+        return answer
+
+    def sample(self, cmd):
+        return [float(x) for x in self.ask(cmd).split()]
+
+    def close(self):
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def fmt(x, spec="%.3f"):
+    return "-" if x is None else spec % x
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--optimizers", default="adam,adamw,sgd,rmsprop,adagrad")
+    ap.add_argument("--optimizers", default="adam,adamw,sgdplain,sgd,rmsprop,adagrad")
     ap.add_argument("--sizes", default="1e5,1e6,1e7")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--tensors", default="1,100")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per configuration")
     ap.add_argument("--jar", required=True)
-    ap.add_argument("--unchecked", action="store_true", help="lr4j without its non-finite gradient check")
+    ap.add_argument("--c-ref", help="the fused C Adam (bench/adam_ref.c, built by bench/optim-vs-torch)")
     args = ap.parse_args()
-    java = subprocess.Popen(["java", "-Xmx6g", "-Dlr4j.bench.unchecked=%s" % str(args.unchecked).lower(), "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    java = Server(["java", "-Xmx8g", "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"])
+    c_ref = Server([args.c_ref]) if args.c_ref else None
 
-    def ask(cmd):
-        java.stdin.write(cmd + "\n")
-        java.stdin.flush()
-        return java.stdout.readline().strip()
-
-    print("%-8s %9s %7s %7s %10s %10s %8s %9s" % ("optim", "params", "tensors", "threads", "lr4j ms", "torch ms",
-                                                   "speedup", "lr4j GB/s"), file=sys.stderr)
+    head = ("optim", "params", "tensors", "threads", "lr4j ms", "unchecked", "check", "(min)", "limit", "plain Java", "C ms",
+            "lr4j/C", "torch ms", "speedup", "GB/s")
+    line = "%-8s %9s %7s %7s %9s %9s %6s %6s %6s %10s %8s %6s %9s %7s %6s"
+    print(line % head, file=sys.stderr)
     rows = []
     for name in args.optimizers.split(","):
         for size in args.sizes.split(","):
@@ -77,26 +108,81 @@ def main():
             for tensors in map(int, args.tensors.split(",")):
                 for threads in map(int, args.threads.split(",")):
                     n = max(3, min(50, int(2e8 // (params * BYTES[name]))))
-                    ask("setup %s %d %d %d" % (name, params, tensors, threads))
+                    adam = name == "adam"
+                    java.ask("setup %s %d %d %d" % (name, params, tensors, threads))
+                    if adam:
+                        java.ask("setup-plain %d %d %d" % (params, tensors, threads))
+                        if c_ref:
+                            c_ref.ask("setup %d %d %d" % (params, tensors, threads))
                     topt = torch_setup(name, params, tensors, threads) if torch else None
-                    ours, theirs = [], []
+                    s = {"checked": [], "unchecked": [], "plain": [], "c": [], "torch": []}
                     for _ in range(args.rounds):
-                        ours += [float(x) for x in ask("sample %d" % n).split()]
+                        s["checked"] += java.sample("sample checked %d" % n)
+                        s["unchecked"] += java.sample("sample unchecked %d" % n)
+                        if adam:
+                            s["plain"] += java.sample("sample plain %d" % n)
+                            if c_ref:
+                                s["c"] += c_ref.sample("sample %d" % n)
                         if topt is not None:
-                            theirs += torch_sample(topt, n)
+                            s["torch"] += torch_sample(topt, n)
                     del topt
-                    lr4j_ms = statistics.median(ours)
-                    torch_ms = statistics.median(theirs) if theirs else None
-                    gbps = params * BYTES[name] / (lr4j_ms / 1e3) / 1e9
+                    med = {k: statistics.median(v) if v else None for k, v in s.items()}
+                    low = {k: min(v) if v else None for k, v in s.items()}
+                    b = BYTES[name]
                     row = {"optimizer": name, "params": params, "tensors": tensors, "threads": threads,
-                           "lr4j_ms": round(lr4j_ms, 4), "torch_ms": round(torch_ms, 4) if torch_ms else None,
-                           "lr4j_gbps": round(gbps, 2), "lr4j_checks_gradients": not args.unchecked}
+                           "lr4j_ms": med["checked"], "unchecked_ms": med["unchecked"],
+                           "check_cost": med["checked"] / med["unchecked"],
+                           "check_cost_of_fastest": low["checked"] / low["unchecked"],
+                           "check_limit": 1.05 * (b + 4) / b,
+                           "plain_java_ms": med["plain"], "c_ms": med["c"], "torch_ms": med["torch"],
+                           "lr4j_gbps": params * b / (med["checked"] / 1e3) / 1e9}
+                    row = {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
                     rows.append(row)
-                    print("%-8s %9d %7d %7d %10.3f %10s %8s %9.2f" % (
-                        name, params, tensors, threads, lr4j_ms, "%.3f" % torch_ms if torch_ms else "-",
-                        "%.1fx" % (torch_ms / lr4j_ms) if torch_ms else "-", gbps), file=sys.stderr)
+                    print(line % (name, params, tensors, threads, fmt(row["lr4j_ms"]), fmt(row["unchecked_ms"]),
+                                  fmt(row["check_cost"], "%.2fx"), fmt(row["check_cost_of_fastest"], "%.2fx"),
+                                  fmt(row["check_limit"], "%.2fx"),
+                                  fmt(row["plain_java_ms"]), fmt(row["c_ms"]),
+                                  fmt(row["c_ms"] and row["lr4j_ms"] / row["c_ms"], "%.2fx"), fmt(row["torch_ms"]),
+                                  fmt(row["torch_ms"] and row["torch_ms"] / row["lr4j_ms"], "%.1fx"),
+                                  fmt(row["lr4j_gbps"], "%.1f")), file=sys.stderr)
                     print(json.dumps(row), flush=True)
-    ask("quit")
+    java.close()
+    if c_ref:
+        c_ref.close()
+    report_targets(rows)
+
+
+def report_targets(rows):
+    """The issue's "done means", judged on this run's figures only."""
+    def find(name, params, tensors, threads):
+        for r in rows:
+            if (r["optimizer"], r["params"], r["tensors"], r["threads"]) == (name, params, tensors, threads):
+                return r
+        return None
+
+    out = []
+    a = find("adam", 10_000_000, 1, 1)
+    if a:
+        if a["c_ms"]:
+            out.append(("Adam 1e7, 1 tensor, 1 thread: lr4j / C <= 1.25", a["lr4j_ms"] / a["c_ms"], "%.2fx", a["lr4j_ms"] / a["c_ms"] <= 1.25))
+        if a["torch_ms"]:
+            out.append(("Adam 1e7: torch.optim.Adam (1 tensor) / lr4j >= 5", a["torch_ms"] / a["lr4j_ms"], "%.1fx", a["torch_ms"] / a["lr4j_ms"] >= 5))
+            best = [r["torch_ms"] for r in rows if r["optimizer"] == "adam" and r["params"] == 10_000_000 and r["threads"] == 1 and r["torch_ms"]]
+            out.append(("Adam 1e7: PyTorch's best layout / lr4j >= 2.5", min(best) / a["lr4j_ms"], "%.1fx", min(best) / a["lr4j_ms"] >= 2.5))
+    a2 = find("adam", 10_000_000, 1, 2)
+    if a and a2 and a["plain_java_ms"] and a2["plain_java_ms"]:
+        ours = a["lr4j_ms"] / a2["lr4j_ms"]
+        plain = a["plain_java_ms"] / a2["plain_java_ms"]
+        out.append(("Adam 1e7, 2 threads: lr4j's speed-up %.2fx vs the plain loop's %.2fx" % (ours, plain), ours / plain, "%.2f of it", ours >= 0.95 * plain))
+    for r in rows:
+        if r["params"] >= 1_000_000:
+            out.append(("check cost %s %.0e %d tensors %d threads <= %.2fx (fastest: %.2fx)" % (
+                r["optimizer"], r["params"], r["tensors"], r["threads"], r["check_limit"], r["check_cost_of_fastest"]),
+                r["check_cost"], "%.2fx", r["check_cost"] <= r["check_limit"]))
+    if out:
+        print("\ntargets (this run):", file=sys.stderr)
+        for what, value, spec, ok in out:
+            print("  %-82s %10s  %s" % (what, spec % value, "met" if ok else "NOT met"), file=sys.stderr)
 
 
 if __name__ == "__main__":

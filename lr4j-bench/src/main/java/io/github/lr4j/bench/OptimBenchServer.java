@@ -1,5 +1,6 @@
 package io.github.lr4j.bench;
 
+import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.optim.Parameter;
@@ -14,10 +15,11 @@ import java.util.Random;
 
 /**
  * The Java side of {@code bench/optim-vs-torch}: reads commands on stdin so that the driver can
- * interleave lr4j and PyTorch samples in one run.
+ * interleave lr4j, PyTorch and the C reference in one run.
  * <pre>
- * setup OPTIMIZER PARAMS TENSORS THREADS   builds the optimizer (with PyTorch's defaults) and warms it up
- * sample N                                 times N steps, prints "ms ms ms ..."
+ * setup OPTIMIZER PARAMS TENSORS THREADS   builds the optimizer (PyTorch's defaults), warms it up checked and unchecked
+ * setup-plain PARAMS TENSORS THREADS       builds {@link PlainAdamLoop} and warms it up
+ * sample checked|unchecked|plain N         times N steps, prints "ms ms ms ..."
  * quit
  * </pre>
  */
@@ -29,6 +31,7 @@ public final class OptimBenchServer {
         Map<String, Object> defaults;
         switch (name) {
             case "sgd": defaults = Map.of("lr", 0.01, "momentum", 0.9); name = "SGD"; break;
+            case "sgdplain": defaults = Map.of("lr", 0.01); name = "SGD"; break;
             case "adam": defaults = Map.of("lr", 1e-3); name = "Adam"; break;
             case "adamw": defaults = Map.of("lr", 1e-3); name = "AdamW"; break;
             case "rmsprop": defaults = Map.of("lr", 1e-2); name = "RMSprop"; break;
@@ -36,9 +39,6 @@ public final class OptimBenchServer {
             default: throw new IllegalArgumentException("unknown optimizer " + name);
         }
         Optimizer opt = Optimizers.create(name, defaults).threads(threads);
-        if (Boolean.getBoolean("lr4j.bench.unchecked")) {
-            opt.nonFiniteGradients(io.github.lr4j.optim.NonFiniteGradients.UNCHECKED);
-        }
         Random random = new Random(1);
         List<Parameter> ps = new ArrayList<>();
         int each = Math.toIntExact(params / tensors);
@@ -59,31 +59,59 @@ public final class OptimBenchServer {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintStream out = System.out;
         Optimizer opt = null;
+        PlainAdamLoop plain = null;
         String line;
         while ((line = in.readLine()) != null) {
             String[] w = line.trim().split("\\s+");
             switch (w[0]) {
-                case "setup":
+                case "setup": {
+                    if (opt != null) {
+                        opt.close();
+                    }
                     opt = null;
                     System.gc();
                     opt = build(w[1], (long) Double.parseDouble(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[4]));
-                    long until = System.nanoTime() + 1_500_000_000L; // JIT warm-up: 1.5 s of steps
-                    while (System.nanoTime() < until) {
+                    long until = System.nanoTime() + 1_500_000_000L; // JIT warm-up: 1.5 s of steps, both paths
+                    for (int i = 0; System.nanoTime() < until; i++) {
+                        opt.nonFiniteGradients(i % 2 == 0 ? NonFiniteGradients.FAIL : NonFiniteGradients.UNCHECKED);
                         opt.step();
                     }
                     out.println("ready");
                     break;
-                case "sample":
-                    int n = Integer.parseInt(w[1]);
+                }
+                case "setup-plain": {
+                    if (plain != null) {
+                        plain.close();
+                    }
+                    plain = null;
+                    System.gc();
+                    plain = new PlainAdamLoop((long) Double.parseDouble(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                    long until = System.nanoTime() + 1_000_000_000L;
+                    while (System.nanoTime() < until) {
+                        plain.step();
+                    }
+                    out.println("ready");
+                    break;
+                }
+                case "sample": {
+                    int n = Integer.parseInt(w[2]);
+                    Runnable step;
+                    if (w[1].equals("plain")) {
+                        step = plain::step;
+                    } else {
+                        opt.nonFiniteGradients(w[1].equals("checked") ? NonFiniteGradients.FAIL : NonFiniteGradients.UNCHECKED);
+                        step = opt::step;
+                    }
                     StringBuilder sb = new StringBuilder();
                     for (int i = 0; i < n; i++) {
                         long t0 = System.nanoTime();
-                        opt.step();
+                        step.run();
                         long t1 = System.nanoTime();
                         sb.append(i == 0 ? "" : " ").append((t1 - t0) / 1e6);
                     }
                     out.println(sb);
                     break;
+                }
                 case "quit":
                     return;
                 default:

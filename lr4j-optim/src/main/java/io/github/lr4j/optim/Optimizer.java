@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An optimizer over {@code float[]} parameters, organised in param groups with their own
@@ -193,38 +194,28 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
                 pool = new WorkerPool(plan.length);
             }
         }
-        if (nonFinite != NonFiniteGradients.UNCHECKED) {
-            job.scan = true;
-            job.bad = false;
-            run();
-            if (job.bad) {
-                if (nonFinite == NonFiniteGradients.SKIP) {
-                    return false;
-                }
-                throw new IllegalArgumentException("gradient of " + describe(firstNonFinite())
-                        + " is not finite (NaN or infinite); the step was not taken and nothing changed");
-            }
-        }
-        startStep();
-        for (int i = 0; i < params.length; i++) {
-            prepare(groups.get(groupOf[i]), params[i], states[i]);
-        }
-        job.scan = false;
-        run();
-        return true;
-    }
-
-    private void run() {
+        job.check = nonFinite != NonFiniteGradients.UNCHECKED;
+        job.bad = false;
+        job.scanned.set(0);
+        job.verdict = Job.WAIT;
         if (plan.length == 1) {
             job.run(0);
         } else {
             pool.runAll(job);
         }
+        if (job.bad) {
+            if (nonFinite == NonFiniteGradients.SKIP) {
+                return false;
+            }
+            throw new IllegalArgumentException("gradient of " + describe(firstNonFinite())
+                    + " is not finite (NaN or infinite); the step was not taken and nothing changed");
+        }
+        return true;
     }
 
     private int firstNonFinite() {
         for (int i = 0; i < params.length; i++) {
-            if (!(Kernels.maxAbs(params[i].grad(), 0, params[i].size()) < Float.POSITIVE_INFINITY)) {
+            if (!Kernels.allFinite(params[i].grad(), 0, params[i].size())) {
                 return i;
             }
         }
@@ -281,25 +272,64 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
         return result;
     }
 
-    /** The split job: either the finiteness scan or the update, over one part's ranges. */
+    /**
+     * The step split into parts, in one hand-off to the workers: every part checks its gradients and
+     * waits until all parts have; then, if all are finite, part 0 prepares the step (scalars, new
+     * buffers) and every part updates its ranges. Nothing is written before every gradient is known finite.
+     */
     private final class Job implements WorkerPool.Job {
-        volatile boolean scan;
+        static final int WAIT = 0;
+        static final int UPDATE = 1;
+        static final int STOP = 2;
+
+        boolean check;
         volatile boolean bad;
+        final AtomicInteger scanned = new AtomicInteger();
+        /** Written by part 0 once every part has scanned; the volatile write publishes what prepare() did. */
+        volatile int verdict;
 
         @Override
         public void run(int part) {
             int[] ranges = plan[part];
-            boolean found = false;
-            for (int k = 0; k < ranges.length; k += 3) {
-                int i = ranges[k];
-                if (scan) {
-                    found |= !(Kernels.maxAbs(params[i].grad(), ranges[k + 1], ranges[k + 2]) < Float.POSITIVE_INFINITY);
-                } else {
-                    update(groups.get(groupOf[i]), params[i], states[i], ranges[k + 1], ranges[k + 2]);
+            if (check) {
+                for (int k = 0; k < ranges.length && !bad; k += 3) {
+                    if (!Kernels.allFinite(params[ranges[k]].grad(), ranges[k + 1], ranges[k + 2])) {
+                        bad = true;
+                    }
                 }
             }
-            if (found) {
-                bad = true;
+            if (part == 0) {
+                int go = STOP;
+                try {
+                    while (scanned.get() != plan.length - 1) {
+                        Thread.onSpinWait();
+                    }
+                    if (!bad) {
+                        startStep();
+                        for (int i = 0; i < params.length; i++) {
+                            prepare(groups.get(groupOf[i]), params[i], states[i]);
+                        }
+                        go = UPDATE;
+                    }
+                } finally {
+                    verdict = go; // also when prepare() threw, so that no worker waits forever
+                }
+                if (go == STOP) {
+                    return;
+                }
+            } else {
+                scanned.incrementAndGet();
+                int go;
+                while ((go = verdict) == WAIT) {
+                    Thread.onSpinWait();
+                }
+                if (go == STOP) {
+                    return;
+                }
+            }
+            for (int k = 0; k < ranges.length; k += 3) {
+                int i = ranges[k];
+                update(groups.get(groupOf[i]), params[i], states[i], ranges[k + 1], ranges[k + 2]);
             }
         }
     }
