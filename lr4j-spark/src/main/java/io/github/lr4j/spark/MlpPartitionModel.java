@@ -7,7 +7,7 @@ import io.github.lr4j.train.Model;
 import java.util.List;
 
 /** lr4j's {@link Mlp} over {@link Sample}s, as a {@link PartitionModel}. */
-final class MlpPartitionModel implements PartitionModel<Sample> {
+public final class MlpPartitionModel implements PartitionModel<Sample> {
     private final Mlp mlp;
     private final int classes;
 
@@ -16,13 +16,14 @@ final class MlpPartitionModel implements PartitionModel<Sample> {
         this.classes = classes;
     }
 
-    /** A factory for the tasks: only the shape and the seed are serialized. */
-    static ModelFactory<Sample> factory(int inputs, int[] hidden, int classes, long seed) {
+    /** The MLP {@code inputs - hidden... - classes}, weights seeded as {@link Mlp}'s; only the shape and the seed are serialized. */
+    public static ModelFactory<Sample> factory(int inputs, int[] hidden, int classes, long seed) {
         int[] h = hidden.clone();
         return () -> new MlpPartitionModel(inputs, h, classes, seed);
     }
 
-    Mlp mlp() {
+    /** The model itself (its parameters are this object's). */
+    public Mlp mlp() {
         return mlp;
     }
 

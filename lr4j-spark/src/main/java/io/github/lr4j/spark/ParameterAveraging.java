@@ -171,13 +171,19 @@ public final class ParameterAveraging<T> {
         return this;
     }
 
-    /** Checkpoints every {@code everyRounds} rounds into {@code directory} (any Hadoop path), keeping the newest {@code keep}. */
+    /**
+     * Checkpoints every {@code everyRounds} rounds (0: after the last round of every epoch) into
+     * {@code directory} (any Hadoop path), keeping the newest {@code keep}.
+     */
     public ParameterAveraging<T> checkpoints(String directory, int everyRounds, int keep) {
         if (directory == null || directory.isBlank()) {
             throw new IllegalArgumentException("checkpoint directory must not be empty");
         }
+        if (everyRounds < 0) {
+            throw new IllegalArgumentException("everyRounds must be >= 0, got " + everyRounds);
+        }
         this.checkpointDirectory = directory;
-        this.checkpointEveryRounds = positive("everyRounds", everyRounds);
+        this.checkpointEveryRounds = everyRounds;
         this.keep = positive("keep", keep);
         return this;
     }
@@ -330,7 +336,8 @@ public final class ParameterAveraging<T> {
             while (epoch < epochs && !stopped) {
                 while (nextStep < stepsPerEpoch) {
                     round(Math.min(localSteps, stepsPerEpoch - nextStep));
-                    if (checkpoints != null && rounds % checkpointEveryRounds == 0) {
+                    boolean due = checkpointEveryRounds > 0 ? rounds % checkpointEveryRounds == 0 : nextStep == stepsPerEpoch;
+                    if (checkpoints != null && due) {
                         checkpoints.write(rounds, header(), flatten(), save(optimizer), bestWeights);
                     }
                     if (rounds >= stopAfterRounds) {
