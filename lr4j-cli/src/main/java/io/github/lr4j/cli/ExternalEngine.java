@@ -22,8 +22,11 @@ final class ExternalEngine {
             throw new IllegalArgumentException("--accumulate is an lr4j-engine option; on --engine " + c.engine
                     + " use --local-steps and --batch-size");
         }
-        if (c.options.epochs < 1 || c.options.batchSize < 1 || c.localSteps < 1 || c.partitions < 0) {
-            throw new IllegalArgumentException("--epochs, --batch-size and --local-steps must be >= 1 and --partitions >= 0, got "
+        int partitions = c.partitions == null ? 0 : c.partitions;
+        int localSteps = c.localSteps == null ? 0 : c.localSteps;
+        if (c.options.epochs < 1 || c.options.batchSize < 1 || (c.localSteps != null && localSteps < 1)
+                || (c.partitions != null && partitions < 1)) {
+            throw new IllegalArgumentException("--epochs, --batch-size, --local-steps and --partitions must be >= 1, got "
                     + c.options.epochs + ", " + c.options.batchSize + ", " + c.localSteps + ", " + c.partitions);
         }
         long t0 = System.nanoTime();
@@ -38,7 +41,7 @@ final class ExternalEngine {
                 c.scheduler == null || c.scheduler.equalsIgnoreCase("none") ? null : c.scheduler, c.options.interval, hidden,
                 c.options.epochs, c.options.batchSize, c.options.seed, !c.options.noAugment, c.monitor, c.patience, c.minDelta,
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
-                c.partitions, c.localSteps);
+                partitions, localSteps);
         TrainEngine.Outcome o = engine.train(request, new ProgressBar(err, c.options.epochs, c.quiet));
         Trainer.Result result = o.result();
         Model.Evaluation test = o.test();

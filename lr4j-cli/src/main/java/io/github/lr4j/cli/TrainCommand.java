@@ -78,12 +78,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--master", description = "spark: the Spark master (default: spark-submit's, else embedded local[*])")
     String master;
 
-    @Option(names = "--partitions", defaultValue = "0", description = "spark: shards trained in parallel (0: Spark's default parallelism)")
-    int partitions;
+    @Option(names = "--partitions", description = "spark: shards trained in parallel (default: Spark's default parallelism)")
+    Integer partitions;
 
-    @Option(names = "--local-steps", paramLabel = "K", defaultValue = "1",
-            description = "spark: optimizer steps each partition takes between two averages (default: ${DEFAULT-VALUE})")
-    int localSteps;
+    @Option(names = "--local-steps", paramLabel = "K",
+            description = "spark: optimizer steps each partition takes between two averages (default: 8; 1 is synchronous SGD)")
+    Integer localSteps;
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         if (engine.equals("spark")) {
             return ExternalEngine.run(this);
         }
-        if (master != null || partitions != 0 || localSteps != 1) {
+        if (master != null || partitions != null || localSteps != null) {
             throw new IllegalArgumentException("--master, --partitions and --local-steps are options of --engine spark");
         }
         if (!engine.equals("lr4j")) {

@@ -19,7 +19,7 @@ public interface TrainEngine {
     /** Trains the digits MLP as asked, writing lr4j-train's metrics log into {@code request.logs()}. */
     Outcome train(Request request, TrainListener listener) throws Exception;
 
-    /** The train command's options, as given. */
+    /** The train command's options, as given; 0 for partitions and localSteps: the engine's default. */
     record Request(String optimizer, String scheduler, String interval, int[] hidden, int epochs, int batchSize, long seed,
                    boolean augment, String monitor, int patience, double minDelta, String checkpointDir, long checkpointEvery,
                    int keep, String resume, Path logs, String master, int partitions, int localSteps) { }

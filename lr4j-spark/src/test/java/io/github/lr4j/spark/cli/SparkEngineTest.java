@@ -28,11 +28,11 @@ class SparkEngineTest {
                 "--hidden", "16", "--no-augment", "--batch-size", "64", "--report", dir.toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("engine spark 4.0.1 (local[2], 2 partitions, K=4, 6 rounds in ").contains(" s) | test accuracy ");
-        assertThat(out.toString()).contains("| 2 epochs, 20 steps, 0 skipped |");
+        assertThat(out.toString()).startsWith("engine spark 4.0.1 (local[2], 2 partitions, K=4, 10 rounds in ").contains(" s) | test accuracy ");
+        assertThat(out.toString()).contains("| 2 epochs, 40 steps, 0 skipped |");
         assertThat(err.toString()).contains("epoch 2/2  train loss");
         List<String> steps = Files.readAllLines(dir.resolve("logs/steps.jsonl"), StandardCharsets.UTF_8);
-        assertThat(steps).hasSize(20);
+        assertThat(steps).hasSize(40); // 628 samples a shard, 32 a local batch: 20 steps an epoch, 5 rounds of K = 4
         assertThat(Files.readAllLines(dir.resolve("logs/epochs.jsonl"), StandardCharsets.UTF_8)).hasSize(2);
         assertThat(dir.resolve("index.html")).exists();
         assertThat(dir.resolve("lr.png")).exists();
