@@ -83,8 +83,19 @@ final class TrainCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--engine", defaultValue = "lr4j",
-            description = "lr4j (pure Java, the default) or djl (DJL with the PyTorch engine on CPU, through lr4j-djl)")
+            description = "lr4j (pure Java, the default), djl (DJL with the PyTorch engine on CPU, through lr4j-djl) or spark"
+                    + " (data-parallel on Apache Spark through lr4j-spark; a step is one local optimizer step)")
     String engine;
+
+    @Option(names = "--master", description = "spark: the Spark master (default: spark-submit's, else embedded local[*])")
+    String master;
+
+    @Option(names = "--partitions", description = "spark: shards trained in parallel (default: Spark's default parallelism)")
+    Integer partitions;
+
+    @Option(names = "--local-steps", paramLabel = "K",
+            description = "spark: optimizer steps each partition takes between two averages (default: 8; 1 is synchronous SGD)")
+    Integer localSteps;
 
     @Override
     public Integer call() throws Exception {
@@ -95,8 +106,14 @@ final class TrainCommand implements Callable<Integer> {
         if (engine.equals("djl")) {
             return djl();
         }
+        if (engine.equals("spark")) {
+            return ExternalEngine.run(this);
+        }
+        if (master != null || partitions != null || localSteps != null) {
+            throw new IllegalArgumentException("--master, --partitions and --local-steps are options of --engine spark");
+        }
         if (!engine.equals("lr4j")) {
-            throw new IllegalArgumentException("--engine must be lr4j or djl, got " + engine);
+            throw new IllegalArgumentException("--engine must be lr4j, djl or spark, got " + engine);
         }
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();

@@ -1,0 +1,690 @@
+package io.github.lr4j.spark;
+
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.optim.Optimizer;
+import io.github.lr4j.optim.Optimizers;
+import io.github.lr4j.optim.Parameter;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.scheduler.SchedulerState;
+import io.github.lr4j.spec.ScheduleSpec;
+import io.github.lr4j.train.EarlyStopping;
+import io.github.lr4j.train.Interval;
+import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.Model;
+import io.github.lr4j.train.TrainListener;
+import io.github.lr4j.train.Trainer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Data-parallel training on Spark by parameter averaging (the scheme of DL4J's and BigDL's Spark
+ * trainers), for any model given as a {@link ModelFactory}.
+ *
+ * <p>The training RDD is cut into equal shards, one per partition ({@link #partitions}). A
+ * <em>round</em>: the driver broadcasts the weights and the optimizer's state; every partition
+ * runs K ({@link #localSteps}) optimizer steps on its own mini-batches, local step {@code k} with the
+ * lr of the <em>global</em> step {@code globalStep + k} (no communication needed); the driver
+ * averages weights and optimizer buffers with {@code treeAggregate}, weighted by the samples each
+ * partition trained on, and advances the global step by K. At each epoch end a distributed
+ * validation pass feeds plateau schedules, early stopping and the best-weights record.
+ *
+ * <p>What counts: a <em>step</em> is one local optimizer step, taken by every partition at once on
+ * its slice of one global mini-batch of {@link #batchSize} samples (each partition takes
+ * {@code ceil(batchSize / partitions)}). An epoch has {@link #stepsPerEpoch()} steps (one pass of
+ * each shard), so a schedule's {@code total_steps} is {@code epochs * stepsPerEpoch()}, exactly as
+ * on one machine with the same global batch. With K = 1 this is synchronous data-parallel SGD (the
+ * average of the partitions' updates is the update of the whole batch); a larger K sends weights
+ * over the network K times less often, but the partitions drift apart between averages, so the
+ * model learns less per step (and the optimizer's buffers are averages of diverged runs).
+ *
+ * <p>Faults: a lost task is Spark's to retry (a task depends only on the seed, the round's
+ * broadcast and its shard). With {@link #checkpoints} the driver writes its whole state every N
+ * rounds through Hadoop's FileSystem; {@link #resume} continues from the newest checkpoint to the
+ * same final weights as an uninterrupted run. A non-finite gradient fails the round (and the job);
+ * the driver's state is as before the round.
+ */
+public final class ParameterAveraging<T> {
+    private final JavaRDD<T> train;
+    private final ModelFactory<T> factory;
+    private JavaRDD<T> validation;
+    private String optimizerExpression = "SGD(lr=0.01)";
+    private String schedulerExpression;
+    private Interval interval;
+    private int epochs = 10;
+    private int batchSize = 32;
+    private int localSteps = 1;
+    private int partitions;
+    private long seed;
+    private String monitor = "val_loss";
+    private Mode mode = Mode.MIN;
+    private EarlyStopping earlyStopping;
+    private String checkpointDirectory;
+    private int checkpointEveryRounds;
+    private int keep = 3;
+    private boolean resume;
+    private TrainListener listener = new TrainListener() { };
+    private java.nio.file.Path logDirectory;
+    private long stopAfterRounds = Long.MAX_VALUE;
+
+    // Set up by fit().
+    private PartitionModel<T> driverModel;
+    private Optimizer optimizer;
+    private ScheduleClock clock;
+    private int stepsPerEpoch;
+    private int localBatch;
+    private long rounds;
+
+    private ParameterAveraging(JavaRDD<T> train, ModelFactory<T> factory) {
+        this.train = train;
+        this.factory = factory;
+        this.partitions = train.context().defaultParallelism();
+    }
+
+    /** Trains the model {@code factory} makes on {@code train}; the driver's instance gives the initial weights. */
+    public static <T> ParameterAveraging<T> of(JavaRDD<T> train, ModelFactory<T> factory) {
+        if (train == null || factory == null) {
+            throw new IllegalArgumentException("train and factory must not be null");
+        }
+        return new ParameterAveraging<>(train, factory);
+    }
+
+    /** Validated at every epoch end (mean loss and accuracy, weighted by the samples of each partition). */
+    public ParameterAveraging<T> validation(JavaRDD<T> validation) {
+        this.validation = validation;
+        return this;
+    }
+
+    /** An optimizer in PyTorch syntax, e.g. {@code "AdamW(lr=1e-3, weight_decay=0.01)"} (one param group). */
+    public ParameterAveraging<T> optimizer(String expression) {
+        Optimizers.parse(expression);
+        this.optimizerExpression = expression;
+        return this;
+    }
+
+    /**
+     * A schedule in the schedule language; it may use {@code total_steps}, {@code steps_per_epoch} and
+     * {@code epochs}. Stepped per step for OneCycleLR and CyclicLR, per epoch for the others.
+     */
+    public ParameterAveraging<T> scheduler(String expression) {
+        return scheduler(expression, null);
+    }
+
+    /** A schedule stepped at {@code interval} (null: the scheduler's default). */
+    public ParameterAveraging<T> scheduler(String expression, Interval interval) {
+        this.schedulerExpression = expression;
+        this.interval = interval;
+        return this;
+    }
+
+    public ParameterAveraging<T> epochs(int epochs) {
+        this.epochs = positive("epochs", epochs);
+        return this;
+    }
+
+    /** The global mini-batch, split evenly over the partitions (rounded up to a multiple of them). */
+    public ParameterAveraging<T> batchSize(int batchSize) {
+        this.batchSize = positive("batchSize", batchSize);
+        return this;
+    }
+
+    /** K: local optimizer steps per round, between two averages (default 1). */
+    public ParameterAveraging<T> localSteps(int k) {
+        this.localSteps = positive("localSteps", k);
+        return this;
+    }
+
+    /** Shards, one per partition (default: Spark's default parallelism). */
+    public ParameterAveraging<T> partitions(int partitions) {
+        this.partitions = positive("partitions", partitions);
+        return this;
+    }
+
+    /** Seed of each shard's per-epoch order. */
+    public ParameterAveraging<T> seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** {@code val_loss} (MIN, the default) or {@code val_accuracy} (MAX): for plateau schedules, early stopping and the best epoch. */
+    public ParameterAveraging<T> monitor(String metric, Mode mode) {
+        if (!metric.equals("val_loss") && !metric.equals("val_accuracy")) {
+            throw new IllegalArgumentException("monitor must be val_loss or val_accuracy, got " + metric);
+        }
+        this.monitor = metric;
+        this.mode = mode;
+        return this;
+    }
+
+    public ParameterAveraging<T> earlyStopping(EarlyStopping earlyStopping) {
+        this.earlyStopping = earlyStopping;
+        return this;
+    }
+
+    /**
+     * Checkpoints every {@code everyRounds} rounds (0: after the last round of every epoch) into
+     * {@code directory} (any Hadoop path), keeping the newest {@code keep}.
+     */
+    public ParameterAveraging<T> checkpoints(String directory, int everyRounds, int keep) {
+        if (directory == null || directory.isBlank()) {
+            throw new IllegalArgumentException("checkpoint directory must not be empty");
+        }
+        if (everyRounds < 0) {
+            throw new IllegalArgumentException("everyRounds must be >= 0, got " + everyRounds);
+        }
+        this.checkpointDirectory = directory;
+        this.checkpointEveryRounds = everyRounds;
+        this.keep = positive("keep", keep);
+        return this;
+    }
+
+    /** Continue from the newest checkpoint in the checkpoint directory, if there is one. */
+    public ParameterAveraging<T> resume(boolean resume) {
+        this.resume = resume;
+        return this;
+    }
+
+    public ParameterAveraging<T> listener(TrainListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Writes the metrics log (lr4j-train's files and columns) into {@code directory} on the driver. */
+    public ParameterAveraging<T> log(java.nio.file.Path directory) {
+        this.logDirectory = directory;
+        return this;
+    }
+
+    /** Stops (as a killed driver would) once this many rounds are done: for resume tests. */
+    ParameterAveraging<T> stopAfterRounds(long rounds) {
+        this.stopAfterRounds = rounds;
+        return this;
+    }
+
+    private static int positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+
+    /** The driver's parameters: the trained weights after {@link #fit()}. */
+    public List<Parameter> parameters() {
+        requireFitted();
+        return driverModel.parameters();
+    }
+
+    /** The driver's optimizer (its state is the average of the partitions' after each round). */
+    public Optimizer optimizer() {
+        requireFitted();
+        return optimizer;
+    }
+
+    /** The scheduler driving the driver's optimizer, or null for a constant lr. */
+    public Scheduler scheduler() {
+        requireFitted();
+        return clock.scheduler();
+    }
+
+    /** Optimizer steps (each partition's) in one epoch. */
+    public int stepsPerEpoch() {
+        requireFitted();
+        return stepsPerEpoch;
+    }
+
+    /** Rounds (of up to K steps) done so far. */
+    public long rounds() {
+        return rounds;
+    }
+
+    private void requireFitted() {
+        if (driverModel == null) {
+            throw new IllegalStateException("call fit() first");
+        }
+    }
+
+    /** What every task needs besides the round's broadcast. */
+    private record TaskSetup<T>(ModelFactory<T> factory, String optimizer, int localBatch, long seed) implements Serializable { }
+
+    /** The round's broadcast: weights, optimizer state, and the lr (and momentum) of each local step. */
+    private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, int epoch, int firstStep)
+            implements Serializable { }
+
+    /** Trains to the end (or early stopping); returns the same summary as lr4j's {@link Trainer}. */
+    public Trainer.Result fit() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
+        long count = train.count();
+        if (count < partitions) {
+            throw new IllegalArgumentException("the training set has " + count + " samples, fewer than the " + partitions
+                    + " partitions");
+        }
+        JavaRDD<Shards.Shard<T>> shards = Shards.of(train, partitions, count).persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<List<T>> validationChunks = validation == null ? null
+                : validation.glom().persist(StorageLevel.MEMORY_ONLY());
+        try {
+            int shardSize = (int) (count / partitions);
+            localBatch = (batchSize + partitions - 1) / partitions;
+            stepsPerEpoch = (shardSize + localBatch - 1) / localBatch;
+
+            driverModel = factory.create();
+            optimizer = Optimizers.parse(optimizerExpression);
+            optimizer.addParamGroup(driverModel.parameters());
+            Scheduler scheduler = null;
+            if (schedulerExpression != null && !schedulerExpression.isBlank()) {
+                scheduler = ScheduleSpec.build(schedulerExpression, optimizer, Map.of("total_steps", (long) stepsPerEpoch * epochs,
+                        "steps_per_epoch", (long) stepsPerEpoch, "epochs", (long) epochs));
+            }
+            clock = new ScheduleClock(optimizer, scheduler,
+                    scheduler == null ? Interval.EPOCH : interval == null ? Interval.defaultFor(scheduler) : interval);
+            return new Run(sc, shards, validationChunks).go();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            shards.unpersist(false);
+            if (validationChunks != null) {
+                validationChunks.unpersist(false);
+            }
+        }
+    }
+
+    /** The loop's counters and the driver's view of the run. */
+    private final class Run {
+        private final JavaSparkContext sc;
+        private final JavaRDD<Shards.Shard<T>> shards;
+        private final JavaRDD<List<T>> validationChunks;
+        private final TaskSetup<T> setup;
+        private final List<Parameter> params = driverModel.parameters();
+        private final MetricsFiles log = logDirectory == null ? null : new MetricsFiles(logDirectory);
+        private DriverCheckpoints checkpoints;
+        private int epoch;
+        private int nextStep;
+        private long globalStep;
+        private double epochLossSum;
+        private long epochSteps;
+        private int bestEpoch = -1;
+        private double bestMetric = Double.NaN;
+        private int wait;
+        private boolean stopped;
+        private float[] bestWeights;
+        private final List<Trainer.EpochInfo> history = new ArrayList<>();
+
+        Run(JavaSparkContext sc, JavaRDD<Shards.Shard<T>> shards, JavaRDD<List<T>> validationChunks) {
+            this.sc = sc;
+            this.shards = shards;
+            this.validationChunks = validationChunks;
+            this.setup = new TaskSetup<>(factory, optimizerExpression, localBatch, seed);
+        }
+
+        Trainer.Result go() throws IOException {
+            rounds = 0;
+            if (checkpointDirectory != null) {
+                checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
+                if (resume && checkpoints.latest() != null) {
+                    restore(checkpoints.latest());
+                }
+            }
+            while (epoch < epochs && !stopped) {
+                while (nextStep < stepsPerEpoch) {
+                    round(Math.min(localSteps, stepsPerEpoch - nextStep));
+                    boolean due = checkpointEveryRounds > 0 ? rounds % checkpointEveryRounds == 0 : nextStep == stepsPerEpoch;
+                    if (checkpoints != null && due) {
+                        checkpoints.write(rounds, header(), flatten(), save(optimizer), bestWeights);
+                    }
+                    if (rounds >= stopAfterRounds) {
+                        return result();
+                    }
+                }
+                validate();
+                epoch++;
+                nextStep = 0;
+                epochLossSum = 0;
+                epochSteps = 0;
+            }
+            if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
+                unflatten(bestWeights);
+            }
+            return result();
+        }
+
+        private Trainer.Result result() {
+            return new Trainer.Result(epoch, globalStep, 0, stopped, bestEpoch, bestMetric, List.copyOf(history));
+        }
+
+        /** One round: broadcast, K local steps in every partition, average. */
+        private void round(int steps) {
+            double[][] lrs = clock.lrs(globalStep, steps);
+            double[][] momenta = clock.momenta(globalStep, steps);
+            Broadcast<RoundInput> input = sc.broadcast(new RoundInput(flatten(), save(optimizer), lrs, momenta, epoch, nextStep));
+            TaskSetup<T> task = setup;
+            RoundPartial total;
+            try {
+                total = shards.treeAggregate(RoundPartial.empty(), (acc, shard) -> acc.merge(local(task, input.value(), shard)),
+                        RoundPartial::merge, 2);
+            } finally {
+                input.destroy();
+            }
+            float[] averaged = new float[total.params.length];
+            for (int i = 0; i < averaged.length; i++) {
+                averaged[i] = (float) (total.params[i] / total.samples);
+            }
+            float[] buffers = new float[total.buffers.length];
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = (float) (total.buffers[i] / total.samples);
+            }
+            // The partitions' checkpoint holds the lr of their last step; the driver's groups keep the schedule's.
+            double[] lr = new double[optimizer.size()];
+            double[] momentum = new double[optimizer.size()];
+            for (int g = 0; g < lr.length; g++) {
+                lr[g] = optimizer.lr(g);
+                momentum[g] = optimizer.momentum(g);
+            }
+            load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, buffers));
+            for (int g = 0; g < lr.length; g++) {
+                optimizer.setLr(g, lr[g]);
+                if (optimizer.momentumKind() != MomentumKind.NONE) {
+                    optimizer.setMomentum(g, momentum[g]);
+                }
+            }
+            unflatten(averaged);
+            for (int k = 0; k < steps; k++) {
+                double loss = total.lossSums[k] / total.counts[k];
+                globalStep++;
+                nextStep++;
+                epochLossSum += loss;
+                epochSteps++;
+                double[] m = momenta != null ? momenta[k] : momentum;
+                listener.onStep(new Trainer.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lrs[k], m, false));
+                if (log != null) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", globalStep);
+                    row.put("epoch", epoch);
+                    row.put("batch", nextStep - 1);
+                    row.put("loss", loss);
+                    row.put("skipped", false);
+                    for (int g = 0; g < lrs[k].length; g++) {
+                        row.put("lr" + g, lrs[k][g]);
+                    }
+                    if (optimizer.momentumKind() != MomentumKind.NONE) {
+                        for (int g = 0; g < m.length; g++) {
+                            row.put("momentum" + g, m[g]);
+                        }
+                    }
+                    log.step(row);
+                }
+            }
+            clock.afterSteps(steps);
+            rounds++;
+        }
+
+        /** The distributed validation pass at an epoch end, then plateau control, early stopping and the best epoch. */
+        private void validate() {
+            double trainLoss = epochSteps == 0 ? Double.NaN : epochLossSum / epochSteps;
+            Model.Evaluation v = evaluate();
+            double metric = monitor.equals("val_loss") ? v.loss() : v.accuracy();
+            clock.afterEpoch(metric);
+            boolean best = false;
+            double minDelta = earlyStopping == null ? 0 : earlyStopping.minDelta();
+            if (bestEpoch < 0 ? !Double.isNaN(metric) : improves(metric, minDelta)) {
+                bestMetric = metric;
+                bestEpoch = epoch;
+                wait = 0;
+                best = true;
+                if (earlyStopping != null && earlyStopping.restoreBestWeights()) {
+                    bestWeights = flatten();
+                }
+            } else {
+                wait++;
+                if (earlyStopping != null && wait >= earlyStopping.patience()) {
+                    stopped = true;
+                    listener.onWarning("early stopping after epoch " + epoch + ": " + monitor + " has not improved for "
+                            + wait + " epochs (best " + bestMetric + " at epoch " + bestEpoch + ")");
+                }
+            }
+            double[] lr = new double[optimizer.size()];
+            for (int g = 0; g < lr.length; g++) {
+                lr[g] = optimizer.lr(g);
+            }
+            Trainer.EpochInfo info = new Trainer.EpochInfo(epoch, globalStep, trainLoss, v.loss(), v.accuracy(), lr, best);
+            history.add(info);
+            listener.onValidation(info);
+            if (log != null) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", epoch);
+                row.put("step", globalStep);
+                row.put("epoch_end", true);
+                row.put("train_loss", trainLoss);
+                row.put("val_loss", v.loss());
+                row.put("val_accuracy", v.accuracy());
+                for (int g = 0; g < lr.length; g++) {
+                    row.put("lr" + g, lr[g]);
+                }
+                row.put("best", best);
+                log.epoch(row);
+            }
+        }
+
+        private boolean improves(double metric, double minDelta) {
+            if (Double.isNaN(metric)) {
+                return false;
+            }
+            return mode == Mode.MIN ? metric < bestMetric - minDelta : metric > bestMetric + minDelta;
+        }
+
+        /** Mean validation loss and accuracy over all partitions, weighted by their sizes. */
+        private Model.Evaluation evaluate() {
+            if (validationChunks == null) {
+                return new Model.Evaluation(Double.NaN, Double.NaN);
+            }
+            Broadcast<float[]> weights = sc.broadcast(flatten());
+            ModelFactory<T> f = factory;
+            double[] sums;
+            try {
+                sums = validationChunks.treeAggregate(new double[3], (acc, chunk) -> {
+                    if (chunk.isEmpty()) {
+                        return acc;
+                    }
+                    PartitionModel<T> model = f.create();
+                    copyInto(weights.value(), model.parameters());
+                    Model.Evaluation e = model.evaluate(chunk);
+                    return new double[] {acc[0] + e.loss() * chunk.size(), acc[1] + e.accuracy() * chunk.size(), acc[2] + chunk.size()};
+                }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}, 2);
+            } finally {
+                weights.destroy();
+            }
+            return sums[2] == 0 ? new Model.Evaluation(Double.NaN, Double.NaN)
+                    : new Model.Evaluation(sums[0] / sums[2], sums[1] / sums[2]);
+        }
+
+        private float[] flatten() {
+            int n = 0;
+            for (Parameter p : params) {
+                n += p.size();
+            }
+            float[] out = new float[n];
+            int at = 0;
+            for (Parameter p : params) {
+                System.arraycopy(p.data(), 0, out, at, p.size());
+                at += p.size();
+            }
+            return out;
+        }
+
+        private void unflatten(float[] values) {
+            copyInto(values, params);
+        }
+
+        private Map<String, Object> header() {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("config", config());
+            h.put("epoch", epoch);
+            h.put("next_step", nextStep);
+            h.put("global_step", globalStep);
+            h.put("rounds", rounds);
+            h.put("epoch_loss_sum", SchedulerState.jsonNumber(epochLossSum));
+            h.put("epoch_steps", epochSteps);
+            h.put("best_epoch", bestEpoch);
+            h.put("best_metric", SchedulerState.jsonNumber(bestMetric));
+            h.put("wait", wait);
+            h.put("stopped", stopped);
+            SchedulerState s = clock.state();
+            h.put("scheduler", s == null ? null : s.toMap());
+            List<Object> hist = new ArrayList<>();
+            for (Trainer.EpochInfo e : history) {
+                hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
+                        SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
+            }
+            h.put("history", hist);
+            h.put("log_step_rows", log == null ? 0 : log.stepRows);
+            h.put("log_epoch_rows", log == null ? 0 : log.epochRows);
+            return h;
+        }
+
+        /** What must not change between a run and its resumption. */
+        private Map<String, Object> config() {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("optimizer", optimizerExpression);
+            c.put("scheduler", schedulerExpression == null ? "none" : schedulerExpression);
+            c.put("epochs", epochs);
+            c.put("batch_size", batchSize);
+            c.put("local_steps", localSteps);
+            c.put("partitions", partitions);
+            c.put("seed", seed);
+            c.put("steps_per_epoch", stepsPerEpoch);
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void restore(org.apache.hadoop.fs.Path file) throws IOException {
+            DriverCheckpoints.Contents c = checkpoints.read(file);
+            Map<String, Object> h = c.header();
+            Map<String, Object> saved = (Map<String, Object>) h.get("config");
+            Map<String, Object> now = config();
+            for (Map.Entry<String, Object> e : now.entrySet()) {
+                Object was = saved == null ? null : saved.get(e.getKey());
+                if (was == null || !String.valueOf(was).equals(String.valueOf(e.getValue()))) {
+                    throw new IllegalArgumentException("cannot resume from " + file + ": it was written with " + e.getKey() + " = "
+                            + was + ", this run has " + e.getValue());
+                }
+            }
+            if (c.params().length != flatten().length) {
+                throw new IllegalArgumentException("cannot resume from " + file + ": it holds " + c.params().length
+                        + " parameter values, the model has " + flatten().length);
+            }
+            Map<String, Object> schedulerState = (Map<String, Object>) h.get("scheduler");
+            // Optimizer and scheduler check everything before they change; the counters below cannot fail.
+            load(optimizer, c.optimizer());
+            if (schedulerState != null) {
+                clock.loadState(SchedulerState.of(schedulerState));
+            }
+            unflatten(c.params());
+            bestWeights = c.best();
+            epoch = ((Number) h.get("epoch")).intValue();
+            nextStep = ((Number) h.get("next_step")).intValue();
+            globalStep = ((Number) h.get("global_step")).longValue();
+            rounds = ((Number) h.get("rounds")).longValue();
+            epochLossSum = SchedulerState.fromJson(h.get("epoch_loss_sum"));
+            epochSteps = ((Number) h.get("epoch_steps")).longValue();
+            bestEpoch = ((Number) h.get("best_epoch")).intValue();
+            bestMetric = SchedulerState.fromJson(h.get("best_metric"));
+            wait = ((Number) h.get("wait")).intValue();
+            stopped = (Boolean) h.get("stopped");
+            history.clear();
+            for (Object o : (List<Object>) h.get("history")) {
+                List<Object> e = (List<Object>) o;
+                double[] lr = ((List<Object>) e.get(5)).stream().mapToDouble(SchedulerState::fromJson).toArray();
+                history.add(new Trainer.EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
+                        SchedulerState.fromJson(e.get(2)), SchedulerState.fromJson(e.get(3)), SchedulerState.fromJson(e.get(4)),
+                        lr, (Boolean) e.get(6)));
+            }
+            if (log != null) {
+                log.truncate(((Number) h.get("log_step_rows")).longValue(), ((Number) h.get("log_epoch_rows")).longValue());
+            }
+        }
+    }
+
+    /** One partition's part of a round: K local steps from the broadcast weights, weighted for the average. */
+    private static <T> RoundPartial local(TaskSetup<T> setup, RoundInput in, Shards.Shard<T> shard) {
+        PartitionModel<T> model = setup.factory().create();
+        List<Parameter> params = model.parameters();
+        copyInto(in.params(), params);
+        Optimizer opt = Optimizers.parse(setup.optimizer());
+        opt.addParamGroup(params);
+        load(opt, in.optimizer());
+        List<T> samples = shard.samples();
+        int[] order = Shards.localOrder(samples.size(), setup.seed(), in.epoch(), shard.index());
+        int steps = in.lrs().length;
+        RoundPartial out = new RoundPartial();
+        out.lossSums = new double[steps];
+        out.counts = new long[steps];
+        for (int k = 0; k < steps; k++) {
+            int from = (in.firstStep() + k) * setup.localBatch();
+            int to = Math.min(samples.size(), from + setup.localBatch());
+            List<T> batch = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                batch.add(samples.get(order[i]));
+            }
+            for (int g = 0; g < opt.size(); g++) {
+                opt.setLr(g, in.lrs()[k][g]);
+                if (in.momenta() != null) {
+                    opt.setMomentum(g, in.momenta()[k][g]);
+                }
+            }
+            opt.zeroGrad();
+            double loss = model.lossAndGradient(batch);
+            opt.step();
+            out.lossSums[k] = loss * batch.size();
+            out.counts[k] = batch.size();
+            out.samples += batch.size();
+        }
+        double weight = out.samples;
+        out.params = new double[in.params().length];
+        int at = 0;
+        for (Parameter p : params) {
+            float[] d = p.data();
+            for (int i = 0; i < d.length; i++) {
+                out.params[at++] = weight * d[i];
+            }
+        }
+        out.template = save(opt);
+        out.layout = OptimizerStates.layout(out.template);
+        out.buffers = new double[OptimizerStates.size(out.layout)];
+        OptimizerStates.addWeighted(out.template, out.layout, weight, out.buffers);
+        return out;
+    }
+
+    static void copyInto(float[] values, List<Parameter> params) {
+        int at = 0;
+        for (Parameter p : params) {
+            System.arraycopy(values, at, p.data(), 0, p.size());
+            at += p.size();
+        }
+    }
+
+    private static byte[] save(Optimizer opt) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            opt.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void load(Optimizer opt, byte[] state) {
+        try {
+            opt.load(new ByteArrayInputStream(state));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
