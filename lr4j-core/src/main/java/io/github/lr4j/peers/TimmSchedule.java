@@ -40,7 +40,11 @@ import java.util.Arrays;
  * of milestones {@code <= t + 1} ({@code bisect_right(decay_t, t + 1)}: one step earlier than torch's MultiStepLR).
  *
  * <p>Arithmetic follows timm's order, so values agree to the last bit or within an ulp of {@code cos}/{@code tanh}/
- * {@code pow}/{@code log}. Bad arguments fail with an {@link IllegalArgumentException} naming timm's parameter.
+ * {@code pow}/{@code log}. Two departures, both where timm itself breaks: with {@code cycle_mul < 1} the cycles
+ * shrink and all fit before {@code t_initial / (1 - cycle_mul)}; past that timm raises a math domain error and
+ * lr4j gives {@code lr_min}. And {@code t_curr} is kept inside {@code [0, t_i]}, which rounding can leave by an
+ * ulp when {@code cycle_mul != 1} (timm's poly then produces a complex number). Bad arguments fail with an
+ * {@link IllegalArgumentException} naming timm's parameter.
  */
 public final class TimmSchedule {
     /** timm's time-based scheduler classes. */
@@ -218,9 +222,16 @@ public final class TimmSchedule {
         double tI;
         double tCurr;
         if (cycleMul != 1) {
-            i = (long) Math.floor(Math.log(1 - (double) t / tInitial * (1 - cycleMul)) / Math.log(cycleMul));
+            double x = 1 - (double) t / tInitial * (1 - cycleMul);
+            if (!(x > 0)) {
+                // cycle_mul < 1: the shrinking cycles all end before t (timm fails here: log of a number <= 0).
+                return lrMin;
+            }
+            i = (long) Math.floor(Math.log(x) / Math.log(cycleMul));
             tI = Math.pow(cycleMul, i) * tInitial;
-            tCurr = t - (1 - Math.pow(cycleMul, i)) / (1 - cycleMul) * tInitial;
+            // Rounding can put t_curr a hair outside [0, t_i], where timm's poly takes a fractional power of a
+            // negative number (a complex lr in Python).
+            tCurr = Math.min(Math.max(t - (1 - Math.pow(cycleMul, i)) / (1 - cycleMul) * tInitial, 0), tI);
         } else {
             i = t / tInitial;
             tI = tInitial;
