@@ -153,6 +153,8 @@ CASES = [
     ("timm_cosine_updates_ignores_step", SGD2, "timm.CosineLRScheduler(optimizer, t_initial=10, lr_min=0.001, t_in_epochs=False)", "step(epoch)", 8, None, None),
     ("timm_cosine_lr_scale_resume", SCALED, "timm.CosineLRScheduler(optimizer, t_initial=12, lr_min=0.0002, cycle_limit=2, warmup_t=2, warmup_lr_init=0.002)", "step(epoch)", 30, None, 9),
     ("timm_cosine_cycle_limit0", SGD2, "timm.CosineLRScheduler(optimizer, t_initial=5, lr_min=0.003, cycle_limit=0, warmup_t=2, warmup_lr_init=0.0001)", "step(epoch)", 8, None, None),
+    ("timm_cosine_shrinking_cycles", SGD2, "timm.CosineLRScheduler(optimizer, t_initial=20, lr_min=0.0005, cycle_mul=0.5, cycle_limit=3)", "step(epoch)", 39, None, None),
+    ("timm_poly_shrinking_cycles_updates", SGD2, "timm.PolyLRScheduler(optimizer, t_initial=16, power=1.0, cycle_mul=0.75, cycle_limit=4, t_in_epochs=False)", "step_update(num_updates)", 60, None, None),
     ("timm_tanh_warmup_prefix_mul2", SGD2, "timm.TanhLRScheduler(optimizer, t_initial=6, lr_min=0.0001, cycle_mul=2.0, cycle_decay=0.7, cycle_limit=3, warmup_t=3, warmup_lr_init=0.0005, warmup_prefix=True)", "step(epoch)", 50, None, None),
     ("timm_tanh_updates_lr_scale", SCALED, "timm.TanhLRScheduler(optimizer, t_initial=20, lb=-5.0, ub=5.0, warmup_t=4, warmup_lr_init=0.001, t_in_epochs=False)", "step_update(num_updates)", 28, None, None),
     ("timm_step_no_prefix_fractional", SGD2, "timm.StepLRScheduler(optimizer, decay_t=2.5, decay_rate=0.7, warmup_t=3, warmup_lr_init=0.001, warmup_prefix=False)", "step(epoch)", 16, None, None),

@@ -33,7 +33,7 @@ class PeerCaseTest {
     void everyFolder_holdsTheExpectedNumberOfCases() {
         assertThat(GoldenCases.files("peers")).hasSize(29);
         assertThat(GoldenCases.files("peers/non-portable")).hasSize(1);
-        assertThat(GoldenCases.files("peers-extra")).hasSize(61);
+        assertThat(GoldenCases.files("peers-extra")).hasSize(63);
         assertThat(GoldenCases.files("peers-extra/non-portable")).hasSize(4);
     }
 
