@@ -132,7 +132,7 @@ final class OptimizerCheckpoint {
                     }
                     values[g][i] = in.readDouble();
                     try {
-                        opt.options.check(i, values[g][i]);
+                        opt.options.checkRestored(i, values[g][i]);
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("group " + g + " of the checkpoint: " + e.getMessage()
                                 + "; nothing was restored");

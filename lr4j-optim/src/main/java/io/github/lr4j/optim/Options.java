@@ -70,6 +70,18 @@ final class Options {
                 + String.join(", ", hyperParameters()));
     }
 
+    /**
+     * A value read back from a checkpoint: a hyper-parameter must be one a user could set; a running
+     * scalar ({@link Kind#STATE}), which nobody sets, must at least be finite.
+     */
+    void checkRestored(int i, double v) {
+        if (!isState(i)) {
+            check(i, v);
+        } else if (!Double.isFinite(v)) {
+            throw Checks.invalid(names[i], "finite (it is " + optimizer + "'s running state)", v);
+        }
+    }
+
     void check(int i, double v) {
         String name = names[i];
         switch (kinds[i]) {

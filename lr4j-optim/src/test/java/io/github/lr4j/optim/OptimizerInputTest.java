@@ -82,7 +82,8 @@ class OptimizerInputTest {
         assertThatThrownBy(() -> Optimizers.create("SGD", null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SGD needs its hyper-parameters (at least lr), got null");
         assertThatThrownBy(() -> Optimizers.create(null, Map.of("lr", 0.1))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the optimizer name must be one of SGD, Adam, AdamW, RMSprop, Adagrad, got null");
+                .hasMessage("the optimizer name must be one of SGD, Adam, AdamW, RMSprop, Adagrad, SGDScheduleFree, AdamWScheduleFree,"
+                        + " RAdamScheduleFree, got null");
     }
 
     /** A checkpoint with a valid checksum whose group holds {@code lr}: SGD's first value, right after its name. */

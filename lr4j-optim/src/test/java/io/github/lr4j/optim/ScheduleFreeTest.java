@@ -200,8 +200,9 @@ class ScheduleFreeTest {
         assertThat(adamw.defaultValue("warmup_steps")).isEqualTo(100);
         assertThat(adamw.defaultValue("beta1")).isEqualTo(0.9);
         assertThat(adamw.defaultValue("weight_lr_power")).isEqualTo(2);
-        assertThat(adamw.toString()).isEqualTo("AdamWScheduleFree(lr=0.0025, beta1=0.9, beta2=0.999, eps=1.0E-8,"
-                + " weight_decay=0.0, warmup_steps=100.0, r=0.0, weight_lr_power=2.0, inner_momentum=0.0)");
+        assertThat(adamw.toString()).isEqualTo("AdamWScheduleFree(lr=0.0025, betas=(0.9, 0.999), eps=1.0E-8,"
+                + " weight_decay=0, warmup_steps=100, r=0, weight_lr_power=2, inner_momentum=0)");
+        assertThat(Optimizers.parse(adamw.toString()).toString()).isEqualTo(adamw.toString()); // parses back
         assertThat(Optimizers.parse("SGDScheduleFree(params)").defaultValue("lr")).isEqualTo(1.0);
         assertThat(Optimizers.parse("RAdamScheduleFree(silent_sgd_phase=False)").defaultValue("silent_sgd_phase")).isZero();
         assertThat(Optimizers.isScheduleFree("RAdamScheduleFree")).isTrue();
