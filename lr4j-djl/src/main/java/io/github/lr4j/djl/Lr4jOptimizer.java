@@ -2,6 +2,7 @@ package io.github.lr4j.djl;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
@@ -144,6 +145,11 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
     /** The per-parameter buffers, by name (PyTorch's state keys). */
     abstract Map<String, Map<String, Map<Device, NDArray>>> buffers();
 
+    /** The shape a saved buffer must have: the parameter's, unless the buffer holds per-tensor scalars. */
+    Shape bufferShape(String tag, Shape weight) {
+        return weight;
+    }
+
     private static final byte[] MAGIC = "LR4JDJLO".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -268,11 +274,12 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
                     throw new IllegalArgumentException("buffer " + b[0] + " of parameter " + p.getName()
                             + " in the DJL optimizer state cannot be decoded");
                 }
-                if (!array.getShape().equals(weight.getShape())) {
+                Shape expected = bufferShape((String) b[0], weight.getShape());
+                if (!array.getShape().equals(expected)) {
                     decoded.forEach(NDArray::close);
                     array.close();
                     throw new IllegalArgumentException("buffer " + b[0] + " of parameter " + p.getName() + " has shape "
-                            + array.getShape() + " in the DJL optimizer state, the parameter has " + weight.getShape());
+                            + array.getShape() + " in the DJL optimizer state, it must have " + expected);
                 }
                 decoded.add(array);
             }
@@ -415,6 +422,12 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
         private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
         /** Per parameter: a float64 array {lr_max, weight_sum}. */
         private final Map<String, Map<Device, NDArray>> averaging = new ConcurrentHashMap<>();
+
+        /** lr_max and weight_sum: two scalars per tensor. */
+        @Override
+        Shape bufferShape(String tag, Shape weight) {
+            return tag.equals("lr_max_weight_sum") ? new Shape(2) : weight;
+        }
         /** The parameters' arrays by id, for the mode switches. */
         private final Map<String, NDArray> weights = new ConcurrentHashMap<>();
         private volatile OptimizerMode mode = OptimizerMode.TRAIN;
