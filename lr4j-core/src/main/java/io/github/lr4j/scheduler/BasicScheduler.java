@@ -20,6 +20,11 @@ abstract class BasicScheduler extends LrScheduler {
     /** Scratch for the values of the step being taken (no allocation per step). */
     private final double[] pendingLr;
     private final double[] pendingMomentum;
+    private long markedEpoch;
+    private long markedCount;
+    private final double[] markedLastLr;
+    private final double[] markedGroupLr;
+    private final double[] markedMomentum;
 
     BasicScheduler(ParamGroups groups) {
         super(groups);
@@ -27,6 +32,9 @@ abstract class BasicScheduler extends LrScheduler {
         this.attachLrs = new double[n];
         this.pendingLr = new double[n];
         this.pendingMomentum = new double[n];
+        this.markedLastLr = new double[n];
+        this.markedGroupLr = new double[n];
+        this.markedMomentum = new double[n];
     }
 
     /** PyTorch's {@code group.setdefault('initial_lr', group['lr'])}; then base lrs are the initial lrs. */
@@ -124,6 +132,7 @@ abstract class BasicScheduler extends LrScheduler {
                 pendingMomentum[g] = momentumAt(g, t);
             }
         }
+        checkWritable(t, pendingLr, cyclesMomentum() ? pendingMomentum : null);
         stepCount++;
         lastEpoch = t;
         for (int g = 0; g < n; g++) {
@@ -133,6 +142,32 @@ abstract class BasicScheduler extends LrScheduler {
             }
         }
         captureLastLr();
+    }
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        markedCount = stepCount;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int g = 0; g < n; g++) {
+            markedGroupLr[g] = groups.lr(g);
+            if (cyclesMomentum()) {
+                markedMomentum[g] = groups.momentum(g);
+            }
+        }
+    }
+
+    @Override
+    void rollback() {
+        lastEpoch = markedEpoch;
+        stepCount = markedCount;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, markedGroupLr[g]);
+            if (cyclesMomentum()) {
+                groups.setMomentum(g, markedMomentum[g]);
+            }
+        }
     }
 
     @Override

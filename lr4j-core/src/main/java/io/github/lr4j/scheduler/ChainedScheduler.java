@@ -30,11 +30,54 @@ final class ChainedScheduler extends LrScheduler {
 
     @Override
     public void step() {
-        for (int i = 0; i < schedulers.size(); i++) { // indexed: no iterator on the hot path
-            schedulers.get(i).step();
-        }
+        stepAll(false);
         lastEpoch++;
         captureLastLr();
+    }
+
+    /**
+     * Steps (or restarts) every member in order; if one fails, the members before it are rolled
+     * back, so the failed step changes nothing.
+     */
+    private void stepAll(boolean restart) {
+        for (int i = 0; i < schedulers.size(); i++) { // indexed: no iterator on the hot path
+            schedulers.get(i).mark();
+        }
+        try {
+            for (int i = 0; i < schedulers.size(); i++) {
+                if (restart) {
+                    schedulers.get(i).restartAtZero();
+                } else {
+                    schedulers.get(i).step();
+                }
+            }
+        } catch (RuntimeException e) {
+            for (int i = schedulers.size() - 1; i >= 0; i--) {
+                schedulers.get(i).rollback();
+            }
+            throw e;
+        }
+    }
+
+    private long markedEpoch;
+    private final double[] markedLastLr = new double[n];
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).mark();
+        }
+    }
+
+    @Override
+    void rollback() {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            schedulers.get(i).rollback();
+        }
+        lastEpoch = markedEpoch;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
     }
 
     @Override
@@ -114,9 +157,7 @@ final class ChainedScheduler extends LrScheduler {
 
     @Override
     void restartAtZero() {
-        for (LrScheduler s : schedulers) {
-            s.restartAtZero();
-        }
+        stepAll(true);
         lastEpoch = 0;
         captureLastLr();
     }

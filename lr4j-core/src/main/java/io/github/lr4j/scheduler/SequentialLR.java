@@ -102,6 +102,27 @@ final class SequentialLR extends LrScheduler {
         captureLastLr();
     }
 
+    private long markedEpoch;
+    private final double[] markedLastLr = new double[n];
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).mark();
+        }
+    }
+
+    @Override
+    void rollback() {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            schedulers.get(i).rollback();
+        }
+        lastEpoch = markedEpoch;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
+    }
+
     @Override
     void writeState(Map<String, Object> out) {
         List<Object> ms = new ArrayList<>();

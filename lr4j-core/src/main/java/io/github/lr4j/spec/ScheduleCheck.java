@@ -80,6 +80,7 @@ public final class ScheduleCheck {
         }
         lint(s.spec(), 0, steps, warnings, description);
         warnings.addAll(jumps(s.spec(), lrs));
+        warnings.addAll(ValueLints.lint(lrs, ms, groups.momentumKind() != MomentumKind.NONE, steps));
         for (int g = 0; g < n; g++) {
             describeGroup(g, lrs[g], description);
             if (lrs[g][0] == 0 && !(s instanceof MetricScheduler)) {
