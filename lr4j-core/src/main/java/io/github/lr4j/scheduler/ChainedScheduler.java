@@ -175,7 +175,7 @@ final class ChainedScheduler extends LrScheduler {
 
     @Override
     Runnable readState(StateReader in) {
-        double[] last = in.numbers("_last_lr", n, false);
+        double[] last = in.numbers("_last_lr", n, true);
         long epoch = in.integer("last_epoch", 0);
         Runnable children = SequentialLR.readChildren(in, schedulers);
         return () -> {

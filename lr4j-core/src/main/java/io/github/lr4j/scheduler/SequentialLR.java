@@ -148,7 +148,7 @@ final class SequentialLR extends LrScheduler {
             }
         }
         long epoch = in.integer("last_epoch", -1);
-        double[] last = in.numbers("_last_lr", n, false);
+        double[] last = in.numbers("_last_lr", n, true);
         Runnable children = readChildren(in, schedulers);
         return () -> {
             children.run();
