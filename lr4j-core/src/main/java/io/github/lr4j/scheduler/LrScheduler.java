@@ -150,6 +150,15 @@ public abstract class LrScheduler implements Scheduler {
      */
     abstract double growth(int g, long a, long b);
 
+    /**
+     * Remembers what one step changes (no allocation), so that a ChainedScheduler whose later
+     * member fails can undo the members that already stepped: a failed step changes nothing.
+     */
+    abstract void mark();
+
+    /** Puts back what {@link #mark} remembered, groups included. */
+    abstract void rollback();
+
     // --- state ---
 
     @Override
@@ -178,6 +187,27 @@ public abstract class LrScheduler implements Scheduler {
     void writeGroups() {
         for (int g = 0; g < n; g++) {
             groups.setLr(g, lastLr[g]);
+        }
+    }
+
+    /**
+     * The one check before values reach the groups: lr4j never writes a non-finite or negative lr,
+     * or a non-finite momentum (PyTorch would, e.g. StepLR with gamma=1e308, or a lambda returning
+     * -1). Callers check every group before writing any, so a step that fails here changes nothing.
+     *
+     * @param momenta the momenta about to be written, or null when this step writes none
+     * @throws IllegalStateException naming the scheduler, the group, the step and the value
+     */
+    final void checkWritable(long step, double[] lrs, double[] momenta) {
+        for (int g = 0; g < n; g++) {
+            if (!(lrs[g] >= 0) || lrs[g] == Double.POSITIVE_INFINITY) {
+                throw new IllegalStateException(name() + " would set group " + g + "'s lr to " + lrs[g] + " at step " + step
+                        + "; lr4j never writes a non-finite or negative lr, so the step fails and nothing was changed");
+            }
+            if (momenta != null && !Double.isFinite(momenta[g])) {
+                throw new IllegalStateException(name() + " would set group " + g + "'s momentum to " + momenta[g] + " at step "
+                        + step + "; lr4j never writes a non-finite momentum, so the step fails and nothing was changed");
+            }
         }
     }
 

@@ -50,10 +50,17 @@ final class SequentialLR extends LrScheduler {
     @Override
     void stepAt(long t) {
         if (t == 0) {
-            for (int g = 0; g < n; g++) {
-                groups.setLr(g, groups.initialLr(g));
+            // The reset to the initial lrs is undone if the first scheduler's step 0 fails.
+            mark();
+            try {
+                for (int g = 0; g < n; g++) {
+                    groups.setLr(g, groups.initialLr(g));
+                }
+                schedulers.get(0).stepAt(0);
+            } catch (RuntimeException e) {
+                rollback();
+                throw e;
             }
-            schedulers.get(0).stepAt(0);
         } else {
             int idx = piece(t);
             long local = local(idx, t);
@@ -223,6 +230,27 @@ final class SequentialLR extends LrScheduler {
         super.writeGroups();
     }
 
+    private long markedEpoch;
+    private final double[] markedLastLr = new double[n];
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).mark();
+        }
+    }
+
+    @Override
+    void rollback() {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            schedulers.get(i).rollback();
+        }
+        lastEpoch = markedEpoch;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
+    }
+
     @Override
     void writeState(Map<String, Object> out) {
         List<Object> ms = new ArrayList<>();
@@ -248,7 +276,7 @@ final class SequentialLR extends LrScheduler {
             }
         }
         long epoch = in.integer("last_epoch", -1);
-        double[] last = in.numbers("_last_lr", n, false);
+        double[] last = in.numbers("_last_lr", n, true);
         Runnable children = readChildren(in, schedulers);
         return () -> {
             children.run();
