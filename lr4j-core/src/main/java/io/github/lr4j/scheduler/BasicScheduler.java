@@ -161,6 +161,20 @@ abstract class BasicScheduler extends LrScheduler {
         return curve(group).withBase(curveBase(group));
     }
 
+    /**
+     * An absolute scheduler ignores the lr it is given; a chainable one rescales it, so its curve
+     * starts from {@code lr} where its recursion is a product (elsewhere it is replayed).
+     */
+    @Override
+    final Curve scheduleFrom(int g, double lr) {
+        if (!chainable() || lr == curveBase(g)) {
+            return schedule(g);
+        }
+        Curve fromLr = curve(g).withBase(lr);
+        Curve replayed = super.scheduleFrom(g, lr);
+        return Curve.of((t, base) -> productUpTo((long) Math.floor(t)) ? fromLr.at(t) : replayed.at(t), toString());
+    }
+
     @Override
     final void checkReachable(long t) {
         checkLrAt(t);

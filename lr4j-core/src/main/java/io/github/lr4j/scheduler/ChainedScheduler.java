@@ -130,6 +130,12 @@ final class ChainedScheduler extends LrScheduler {
         return Curve.of((t, base) -> ownValueAt(group, (long) Math.floor(t)), toString());
     }
 
+    /** From another lr than the first member's attach lr: a replay (see {@link LrScheduler#scheduleFrom}). */
+    @Override
+    Curve scheduleFrom(int g, double lr) {
+        return lr == attachLr(g) ? schedule(g) : super.scheduleFrom(g, lr);
+    }
+
     /** The members, with nested ChainedSchedulers spliced in (a chain of chains steps the same way). */
     private List<LrScheduler> members() {
         List<LrScheduler> out = new ArrayList<>();

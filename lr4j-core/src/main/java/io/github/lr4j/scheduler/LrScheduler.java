@@ -120,6 +120,21 @@ public abstract class LrScheduler implements Scheduler {
     /** What SequentialLR does at a milestone: PyTorch's {@code scheduler.step(0)}. */
     abstract void restart();
 
+    /**
+     * The schedule of group {@code g} when the group holds {@code lr} just before this scheduler's
+     * first step: SequentialLR resets the groups to their initial lrs, which a OneCycleLR or CyclicLR
+     * built later has rewritten. By default a replay of the steps from {@code lr}, O(t).
+     */
+    Curve scheduleFrom(int g, double lr) {
+        return Curve.of((t, base) -> {
+            double v = lr;
+            for (long step = 0; step <= (long) Math.floor(t); step++) {
+                v = stepFrom(g, step, v);
+            }
+            return v;
+        }, toString());
+    }
+
     /** Throws {@link IllegalArgumentException} if {@link #lrAt} may not answer for {@code t}. */
     abstract void checkReachable(long t);
 

@@ -106,7 +106,13 @@ final class SequentialLR extends LrScheduler {
     @Override
     void checkReachable(long t) {
         int idx = piece(t);
-        schedulers.get(idx).checkReachable(local(idx, t));
+        long local = local(idx, t);
+        try {
+            schedulers.get(idx).checkReachable(local);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SequentialLR cannot go to step " + t + ": it is step " + local + " of schedulers["
+                    + idx + "], and " + e.getMessage(), e);
+        }
     }
 
     /** The join of the pieces' schedules at the milestones. */
@@ -114,10 +120,18 @@ final class SequentialLR extends LrScheduler {
     public Curve schedule(int group) {
         checkGroup(group, n);
         List<Curve> pieces = new ArrayList<>();
-        for (LrScheduler s : schedulers) {
-            pieces.add(s.schedule(group));
+        // Step 0 starts from the initial lrs (a later OneCycleLR or CyclicLR may have rewritten them).
+        pieces.add(schedulers.get(0).scheduleFrom(group, groups.initialLr(group)));
+        for (int i = 1; i < schedulers.size(); i++) {
+            pieces.add(schedulers.get(i).schedule(group));
         }
         return Curve.join(pieces, milestones);
+    }
+
+    /** Step 0 resets the groups to their initial lrs, whatever they held. */
+    @Override
+    Curve scheduleFrom(int g, double lr) {
+        return schedule(g);
     }
 
     @Override
