@@ -117,7 +117,7 @@ public final class OptimTraceRunner {
                 evalTrace.add(evalWithoutSwitching(opt, tensors));
             }
             if (scheduler != null) {
-                ((LrScheduler) scheduler).step();
+                scheduler.step(OptionalDouble.empty());
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
