@@ -6,6 +6,7 @@ CI never runs this: its output is committed under lr4j-core/src/test/resources/g
 
     /usr/bin/python3 tools/golden/generate.py --check-public ../shared/golden/public   # reproduce the shared cases
     /usr/bin/python3 tools/golden/generate.py --out lr4j-core/src/test/resources/golden/extra
+    /usr/bin/python3 tools/golden/generate.py --torch-tests --out lr4j-core/src/test/resources/golden/pytorch-tests
 
 The cases below extend the shared ones: every scheduler, two or three groups, and the edge cases
 (stepping past T_max, OneCycle's last allowed step, duplicate milestones, plateau cooldown, ...).
@@ -99,6 +100,144 @@ CASES = [
     ("x_epochs_multiplicative", SGD2, "MultiplicativeLR(optimizer, lambda e: 0.9)", 5, None, [3, 1, 4, 0, 2], None),
     ("x_chained_onecycle_then_exp", SGD2, "ChainedScheduler([OneCycleLR(optimizer, max_lr=0.1, total_steps=20), ExponentialLR(optimizer, gamma=0.95)])", 19, None, None, None),
 ]
+
+
+# PyTorch 1.13's own scheduler tests (test/test_optim.py, class TestLRScheduler), as golden cases.
+# Its setUp: SGD with groups lr 0.05 and 0.5 (momentum 0); tests that stepped several schedulers on
+# one optimizer ("compound") are a ChainedScheduler of them in the same order (the same numbers).
+T_SGD = ("SGD", [{"lr": 0.05, "momentum": 0.0}, {"lr": 0.5, "momentum": 0.0}])
+T_SGD_PLATEAU = ("SGD", [{"lr": 0.5, "momentum": 0.0}, {"lr": 0.5, "momentum": 0.0}])
+T_SGD_LAMBDA = ("SGD", [{"lr": 0.05, "momentum": 0.0}, {"lr": 0.4, "momentum": 0.0}])
+T_SGD_ONE = ("SGD", [{"lr": 0.1, "momentum": 0.0}])
+T_ADAM = ("Adam", [{"lr": 0.05}, {"lr": 0.5}])
+T_COSINE = "CosineAnnealingLR(optimizer, T_max=10, eta_min=1e-10)"
+EPOCHS_20 = list(range(20))
+
+
+def cawr_fractional_epochs():
+    return [round(e.item(), 1) for e in torch.arange(0, 30, 0.1)]
+
+
+CAWR_INTERLEAVED = [
+    (1, [0, 1, 2, 3, 4, 5, 12, 27, 3, 4, 5, 6, 13]),
+    (2, [0, 1, 2, 3, 4, 5, 25, 32, 33, 34, 80, 81, 3]),
+    (3, [0, 0.1, 0.2, 0.3, 1.3, 2.3, 17.5, 18.5, 19.5, 29.5, 30.5, 31.5, 50]),
+]
+
+
+def torch_test_cases():
+    """(name, (optimizer, groups), expression, steps, metrics, epochs, resume_at), named after the PyTorch test."""
+    c = []
+
+    def add(name, groups, expr, steps, metrics=None, epochs=None, resume_at=None):
+        c.append(("t_" + name, groups, expr, steps, metrics, epochs, resume_at))
+
+    add("step_lr", T_SGD, "StepLR(optimizer, gamma=0.1, step_size=3)", 10)
+    add("get_last_lr_step_lr", T_SGD_ONE, "StepLR(optimizer, 3, gamma=0.1)", 10)
+    add("multi_step_lr", T_SGD, "MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9])", 10)
+    add("multi_step_lr_with_epoch", T_SGD, "MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9])", 10, epochs=list(range(10)))
+    add("constantlr", T_SGD, "ConstantLR(optimizer, factor=1.0 / 2, total_iters=5)", 10)
+    add("constantlr_with_epoch", T_SGD, "ConstantLR(optimizer, factor=1.0 / 2, total_iters=5)", 10, epochs=list(range(10)))
+    add("get_last_lr_linearlr", T_SGD, "LinearLR(optimizer, start_factor=1.0 / 4, end_factor=3. / 5, total_iters=4)", 10)
+    add("linearlr", T_SGD, "LinearLR(optimizer, start_factor=1.0 / 2, total_iters=4)", 10)
+    add("linearlr_with_epoch", T_SGD, "LinearLR(optimizer, start_factor=1.0 / 2, total_iters=4)", 10, epochs=list(range(10)))
+    add("exp_lr", T_SGD, "ExponentialLR(optimizer, gamma=0.9)", 10)
+    add("poly_lr", T_SGD, "PolynomialLR(optimizer, power=0.9, total_iters=5)", 10)
+    add("cos_anneal_lr", T_SGD, T_COSINE, 10)
+    # The warning tests (old and new call order, overridden optimizer.step) all step this for 35 epochs.
+    add("new_pattern_no_warning", T_SGD, "StepLR(optimizer, gamma=0.1, step_size=3)", 35)
+    for name, expr in [("step_lr", "StepLR(optimizer, 2)"), ("exponential_lr", "ExponentialLR(optimizer, gamma=0.9)"),
+                       ("constantlr", "ConstantLR(optimizer)"), ("linear_linearlr", "LinearLR(optimizer)"),
+                       ("polynomial_lr", "PolynomialLR(optimizer, power=0.9)")]:
+        add(name + "_is_constant_for_constant_epoch", T_SGD, expr, 10, epochs=[2] * 10)
+    for name, expr in [("step_lr", "StepLR(optimizer, gamma=0.1, step_size=3)"),
+                       ("linearlr", "LinearLR(optimizer, start_factor=1.0 / 3, end_factor=0.7, total_iters=4)"),
+                       ("constantlr", "ConstantLR(optimizer, factor=1.0 / 3, total_iters=4)"),
+                       ("multi_step_lr", "MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9])"),
+                       ("exp_lr", "ExponentialLR(optimizer, gamma=0.9)"),
+                       ("poly_lr", "PolynomialLR(optimizer, power=0.9)"),
+                       ("cos_anneal_lr", "CosineAnnealingLR(optimizer, T_max=5, eta_min=1e-10)")]:
+        add("closed_form_" + name + "_stepped", T_SGD, expr, 20)
+        add("closed_form_" + name + "_epochs", T_SGD, expr, 20, epochs=EPOCHS_20)
+
+    plateau = [
+        (1, 10, "threshold_mode='abs', mode='min', threshold=0.01, patience=5, cooldown=5", [10 - i * 0.0167 for i in range(20)]),
+        (2, 22, "patience=5, cooldown=0, threshold_mode='abs', mode='min', threshold=0.1", [10 - i * 0.0165 for i in range(22)]),
+        (3, 22, "mode='max', patience=5, cooldown=5, threshold_mode='abs'", [-0.8] * 2 + [-0.234] * 20),
+        (4, 20, "mode='max', patience=3, threshold_mode='rel', threshold=0.1", [1.5 * (1.025 ** i) for i in range(20)]),
+        (5, 20, "mode='max', threshold_mode='rel', threshold=0.1, patience=5, cooldown=5", [1.5 * (1.005 ** i) for i in range(20)]),
+        (6, 20, "mode='min', threshold_mode='rel', threshold=0.1", [1.5 * (0.85 ** i) for i in range(20)]),
+        (7, 20, "mode='min', threshold_mode='rel', threshold=0.1, patience=5, cooldown=5", [1] * 7 + [0.6] + [0.5] * 12),
+        (8, 20, "mode='max', threshold_mode='rel', min_lr=[0.4, 0.3], threshold=0.1, patience=5, cooldown=5",
+         [1.5 * (1.005 ** i) for i in range(20)]),
+    ]
+    for k, epochs, args, metrics in plateau:
+        add("reduce_lr_on_plateau%d" % k, T_SGD_PLATEAU, "ReduceLROnPlateau(optimizer, %s)" % args, epochs,
+            metrics=[float(m) for m in metrics])
+
+    add("sequentiallr1", T_SGD, "SequentialLR(optimizer, schedulers=[ExponentialLR(optimizer, gamma=0.8), StepLR(optimizer, gamma=0.1, step_size=4)], milestones=[3])", 19)
+    add("sequentiallr2", T_SGD, "SequentialLR(optimizer, schedulers=[ConstantLR(optimizer, factor=0.1, total_iters=3), ExponentialLR(optimizer, gamma=0.9)], milestones=[3])", 13)
+    add("sequentiallr3", T_SGD, "SequentialLR(optimizer, schedulers=[ConstantLR(optimizer, factor=0.1, total_iters=3), ExponentialLR(optimizer, gamma=0.8), StepLR(optimizer, gamma=0.1, step_size=2)], milestones=[3, 6])", 12)
+    add("sequentiallr4", T_SGD_ONE, "SequentialLR(optimizer, [ConstantLR(optimizer, factor=1), ConstantLR(optimizer, factor=0.1)], milestones=[10])", 15)
+    add("chained_lr1", T_SGD, "ChainedScheduler([StepLR(optimizer, gamma=0.1, step_size=3)])", 10)
+    add("chained_lr2", T_SGD, "ChainedScheduler([LinearLR(optimizer, start_factor=0.4, total_iters=3)])", 10)
+    add("chained_lr3", T_SGD, "ChainedScheduler([LinearLR(optimizer, start_factor=0.4, total_iters=3), MultiStepLR(optimizer, milestones=[4, 8, 10], gamma=0.1)])", 10)
+    add("chained_lr4", T_SGD, "ChainedScheduler([ExponentialLR(optimizer, gamma=0.9), ConstantLR(optimizer, factor=0.2, total_iters=4), StepLR(optimizer, gamma=0.1, step_size=3)])", 9)
+    add("chained_lr5", T_SGD, "ChainedScheduler([PolynomialLR(optimizer, power=0.9, total_iters=5), ConstantLR(optimizer, factor=0.1)])", 10)
+    compound = [
+        ("step_and_multistep_lr", "StepLR(optimizer, gamma=0.1, step_size=3), MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9])"),
+        ("step_and_exp_lr", "StepLR(optimizer, gamma=0.1, step_size=3), ExponentialLR(optimizer, gamma=0.9)"),
+        ("exp_and_multistep_lr", "MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9]), ExponentialLR(optimizer, gamma=0.9)"),
+        ("exp_and_linearlr", "LinearLR(optimizer, start_factor=0.4, end_factor=0.9, total_iters=4), ExponentialLR(optimizer, gamma=0.9)"),
+        ("step_and_constantlr", "StepLR(optimizer, gamma=0.1, step_size=3), ConstantLR(optimizer, factor=0.4, total_iters=4)"),
+        ("linearlr_and_multistep_lr", "MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9]), LinearLR(optimizer, start_factor=0.4, total_iters=4)"),
+        ("cosanneal_and_step_lr", T_COSINE + ", StepLR(optimizer, gamma=0.1, step_size=3)"),
+        ("cosanneal_and_multistep_lr", T_COSINE + ", MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9])"),
+        ("cosanneal_and_linearlr", "LinearLR(optimizer, start_factor=0.4, total_iters=4), " + T_COSINE),
+        ("cosanneal_and_exp_lr", T_COSINE + ", ExponentialLR(optimizer, gamma=0.1)"),
+    ]
+    for name, members in compound:
+        add("compound_" + name, T_SGD, "ChainedScheduler([%s])" % members, 10)
+
+    cyc = "CyclicLR(optimizer, base_lr=%s, max_lr=%s, step_size_up=%s, %scycle_momentum=%s, %smode='%s'%s)"
+    add("cycle_lr_triangular_mode_one_lr", T_SGD, cyc % (1, 5, 4, "", True, "base_momentum=1, max_momentum=5, ", "triangular", ""), 11)
+    add("cycle_lr_triangular_mode_one_lr_no_momentum", T_SGD, cyc % (1, 5, 4, "", False, "", "triangular", ""), 11)
+    add("cycle_lr_triangular2_mode_one_lr", T_SGD, cyc % (1, 5, 4, "", True, "base_momentum=1, max_momentum=5, ", "triangular2", ""), 22)
+    add("cycle_lr_exp_range_mode_one_lr", T_SGD, cyc % (1, 5, 4, "", True, "base_momentum=1, max_momentum=5, ", "exp_range", ", gamma=0.9"), 13)
+    add("cycle_lr_triangular_mode", T_SGD, cyc % ("[1, 2]", "[5, 6]", 4, "", True, "base_momentum=[1, 2], max_momentum=[5, 6], ", "triangular", ""), 11)
+    add("cycle_lr_triangular2_mode", T_SGD, cyc % ("[1, 3]", "[5, 7]", 4, "", True, "base_momentum=[1, 3], max_momentum=[5, 7], ", "triangular2", ""), 22)
+    add("cycle_lr_exp_range_mode", T_SGD, cyc % ("[1, 5]", "[5, 12]", 4, "", True, "base_momentum=[1, 5], max_momentum=[5, 12], ", "exp_range", ", gamma=0.9"), 13)
+    add("cycle_lr_triangular_mode_step_size_up_down", T_SGD, cyc % (1, 5, 4, "step_size_down=6, ", True, "base_momentum=1, max_momentum=5, ", "triangular", ""), 11)
+    add("cycle_lr_triangular2_mode_step_size_up_down", T_SGD, cyc % ("[1, 3]", "[5, 7]", 2, "step_size_down=6, ", True, "base_momentum=[1, 3], max_momentum=[5, 7], ", "triangular2", ""), 24)
+    add("cycle_lr_exp_range_mode_step_size_up_down", T_SGD, cyc % (1, 5, 2, "step_size_down=6, ", True, "base_momentum=1, max_momentum=5, ", "exp_range", ", gamma=0.9"), 13)
+    add("cycle_lr_with_momentumless_optimizer", T_ADAM, cyc % (1, 5, 4, "", False, "", "triangular", ""), 11)
+    # The tests check 10 values (steps 0-9); PyTorch's linear anneal extrapolates below 0 at step 10 (lr4j gives 0).
+    add("onecycle_lr_linear_annealing", T_SGD, "OneCycleLR(optimizer, max_lr=25, final_div_factor=2, base_momentum=1, max_momentum=22, total_steps=10, anneal_strategy='linear')", 9)
+    add("onecycle_lr_linear_annealing_three_phases", T_SGD, "OneCycleLR(optimizer, max_lr=25, div_factor=25, base_momentum=1, max_momentum=22, total_steps=10, anneal_strategy='linear', pct_start=0.4, final_div_factor=4, three_phase=True)", 9)
+    add("onecycle_lr_cosine_annealing", T_SGD, "OneCycleLR(optimizer, max_lr=25, final_div_factor=2, base_momentum=1, max_momentum=22, total_steps=10)", 10)
+    add("cycle_lr_with_adam", T_ADAM, "OneCycleLR(optimizer, max_lr=25, final_div_factor=2, base_momentum=1, max_momentum=22, total_steps=10, anneal_strategy='linear')", 9)
+    add("lambda_lr", T_SGD_LAMBDA, "LambdaLR(optimizer, lr_lambda=[lambda x1: 0.9 ** x1, lambda x2: 0.8 ** x2])", 10)
+    add("multiplicative_lr", T_SGD_LAMBDA, "MultiplicativeLR(optimizer, lr_lambda=[lambda x1: 0.9, lambda x2: 0.8])", 10)
+    for t_mult in (1, 2, 4):
+        add("CosineAnnealingWarmRestarts_lr1_T_mult_%d" % t_mult, T_SGD,
+            "CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=%d, eta_min=1e-10)" % t_mult, 100)
+        epochs = cawr_fractional_epochs()
+        add("CosineAnnealingWarmRestarts_lr2_T_mult_%d" % t_mult, T_SGD,
+            "CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=%d, eta_min=1e-10)" % t_mult, len(epochs), epochs=epochs)
+    for t_mult, epochs in CAWR_INTERLEAVED:
+        add("CosineAnnealingWarmRestarts_lr3_T_mult_%d" % t_mult, T_SGD,
+            "CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=%d, eta_min=1e-10)" % t_mult, len(epochs), epochs=epochs)
+    # The state_dict tests, as a save/rebuild/restore half way (lr4j restores only into a scheduler built
+    # with the same arguments: the second constructor's arguments are not used).
+    add("step_lr_state_dict", T_SGD, "StepLR(optimizer, gamma=0.1, step_size=3)", 10, resume_at=5)
+    add("multi_step_lr_state_dict", T_SGD, "MultiStepLR(optimizer, gamma=0.1, milestones=[2, 5, 9])", 10, resume_at=5)
+    add("exp_step_lr_state_dict", T_SGD, "ExponentialLR(optimizer, gamma=0.1)", 10, resume_at=5)
+    add("cosine_lr_state_dict", T_SGD, T_COSINE, 10, resume_at=5)
+    add("CosineAnnealingWarmRestarts_lr_state_dict", T_SGD, "CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=2)", 10, resume_at=5)
+    add("reduce_lr_on_plateau_state_dict", T_SGD, "ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=2)", 10,
+        metrics=[1.0, 2.0, 3.0, 4.0, 3.0, 4.0, 5.0, 3.0, 2.0, 1.0], resume_at=5)
+    add("lambda_lr_state_dict_fn", T_SGD, "LambdaLR(optimizer, lr_lambda=lambda x: x)", 10, resume_at=5)
+    return c
 
 
 def momentum_of(group):
@@ -212,13 +351,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", help="folder to write the extra cases into")
     ap.add_argument("--check-public", help="folder of shared cases to reproduce")
+    ap.add_argument("--torch-tests", action="store_true",
+                    help="write PyTorch 1.13's own TestLRScheduler scenarios instead of the extra cases")
     args = ap.parse_args()
     if args.check_public:
         sys.exit(1 if check_public(args.check_public) else 0)
     if not args.out:
         ap.error("give --out or --check-public")
     os.makedirs(args.out, exist_ok=True)
-    for name, (opt, groups), expr, steps, metrics, epochs, resume_at in CASES:
+    for name, (opt, groups), expr, steps, metrics, epochs, resume_at in (torch_test_cases() if args.torch_tests else CASES):
         case = run(name, opt, groups, expr, steps, metrics, epochs, resume_at)
         with open(os.path.join(args.out, name + ".json"), "w") as fh:
             json.dump(case, fh, indent=1)

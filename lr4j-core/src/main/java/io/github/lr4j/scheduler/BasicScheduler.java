@@ -20,6 +20,11 @@ abstract class BasicScheduler extends LrScheduler {
     /** Scratch for the values of the step being taken (no allocation per step). */
     private final double[] pendingLr;
     private final double[] pendingMomentum;
+    private long markedEpoch;
+    private long markedCount;
+    private final double[] markedLastLr;
+    private final double[] markedGroupLr;
+    private final double[] markedMomentum;
 
     BasicScheduler(ParamGroups groups) {
         super(groups);
@@ -27,6 +32,9 @@ abstract class BasicScheduler extends LrScheduler {
         this.attachLrs = new double[n];
         this.pendingLr = new double[n];
         this.pendingMomentum = new double[n];
+        this.markedLastLr = new double[n];
+        this.markedGroupLr = new double[n];
+        this.markedMomentum = new double[n];
     }
 
     /** PyTorch's {@code group.setdefault('initial_lr', group['lr'])}; then base lrs are the initial lrs. */
@@ -153,6 +161,20 @@ abstract class BasicScheduler extends LrScheduler {
         return curve(group).withBase(curveBase(group));
     }
 
+    /**
+     * An absolute scheduler ignores the lr it is given; a chainable one rescales it, so its curve
+     * starts from {@code lr} where its recursion is a product (elsewhere it is replayed).
+     */
+    @Override
+    final Curve scheduleFrom(int g, double lr) {
+        if (!chainable() || lr == curveBase(g)) {
+            return schedule(g);
+        }
+        Curve fromLr = curve(g).withBase(lr);
+        Curve replayed = super.scheduleFrom(g, lr);
+        return Curve.of((t, base) -> productUpTo((long) Math.floor(t)) ? fromLr.at(t) : replayed.at(t), toString());
+    }
+
     @Override
     final void checkReachable(long t) {
         checkLrAt(t);
@@ -183,6 +205,7 @@ abstract class BasicScheduler extends LrScheduler {
                 pendingMomentum[g] = momentumAt(g, t);
             }
         }
+        checkWritable(t, pendingLr, cyclesMomentum() ? pendingMomentum : null);
         stepCount++;
         lastEpoch = t;
         for (int g = 0; g < n; g++) {
@@ -192,6 +215,32 @@ abstract class BasicScheduler extends LrScheduler {
             }
         }
         captureLastLr();
+    }
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        markedCount = stepCount;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int g = 0; g < n; g++) {
+            markedGroupLr[g] = groups.lr(g);
+            if (cyclesMomentum()) {
+                markedMomentum[g] = groups.momentum(g);
+            }
+        }
+    }
+
+    @Override
+    void rollback() {
+        lastEpoch = markedEpoch;
+        stepCount = markedCount;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, markedGroupLr[g]);
+            if (cyclesMomentum()) {
+                groups.setMomentum(g, markedMomentum[g]);
+            }
+        }
     }
 
     @Override
@@ -291,9 +340,13 @@ abstract class BasicScheduler extends LrScheduler {
         Runnable extra = readExtraState(in);
         double[] base = in.numbers("base_lrs", n, true);
         long epoch = in.integer("last_epoch", -1);
+        if (epoch > lastReachableEpoch()) {
+            throw in.bad("last_epoch", "an integer from -1 to " + lastReachableEpoch() + " (the last step " + name()
+                    + " can take)", epoch);
+        }
         long count = in.integer("_step_count", 0);
-        double[] last = in.numbers("_last_lr", n, false);
-        double[] momentum = cyclesMomentum() ? in.numbers("_last_momentum", n, false) : null;
+        double[] last = in.numbers("_last_lr", n, true);
+        double[] momentum = cyclesMomentum() ? readMomentum(in, epoch) : null;
         return () -> {
             extra.run();
             System.arraycopy(base, 0, baseLrs, 0, n);
@@ -305,6 +358,36 @@ abstract class BasicScheduler extends LrScheduler {
     }
 
     private double[] savedMomentum;
+
+    /** The largest {@code last_epoch} this scheduler can reach (OneCycleLR: total_steps). */
+    long lastReachableEpoch() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * The saved momenta: finite, and for a scheduler restored on its own, what its hyper-parameters
+     * give at {@code last_epoch} (to rounding). Inside a composite another member may have written
+     * the groups' momentum last, so there only finiteness is checked.
+     */
+    private double[] readMomentum(StateReader in, long epoch) {
+        double[] saved = in.numbers("_last_momentum", n, false);
+        for (int g = 0; g < n; g++) {
+            if (!Double.isFinite(saved[g])) {
+                throw in.bad("_last_momentum", "a list of " + n + " finite numbers", in.raw("_last_momentum"));
+            }
+        }
+        if (!in.nested() && epoch >= 0) {
+            double[] expected = new double[n];
+            for (int g = 0; g < n; g++) {
+                expected[g] = momentumAt(g, epoch);
+                if (Math.abs(saved[g] - expected[g]) > 1e-9 * Math.max(1, Math.abs(expected[g]))) {
+                    throw in.bad("_last_momentum", "what the saved hyper-parameters give at last_epoch=" + epoch + " ("
+                            + java.util.Arrays.toString(expected) + ")", in.raw("_last_momentum"));
+                }
+            }
+        }
+        return saved;
+    }
 
     @Override
     void writeGroups() {

@@ -123,6 +123,8 @@ final class BuiltinTypes {
                 .example("SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=5), CosineAnnealingLR(T_max=20)], milestones=[5])", 40)
                 .example("SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), ExponentialLR(gamma=0.9), StepLR(step_size=2)], milestones=[3, 9])", 30)
                 .example("SequentialLR(schedulers=[StepLR(step_size=2, gamma=0.5), MultiplicativeLR(lr_lambda=lambda e: 0.9)], milestones=[5])", 20)
+                .example("SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=20), OneCycleLR(max_lr=0.1, total_steps=100)], milestones=[20])", 110)
+                .example("SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=3), CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=4)], milestones=[5])", 30)
                 .build(),
             SchedulerType.builder("ChainedScheduler", "steps every scheduler in order: their factors multiply")
                 .noOptimizer()

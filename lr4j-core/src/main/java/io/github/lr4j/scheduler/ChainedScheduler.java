@@ -33,11 +33,58 @@ final class ChainedScheduler extends LrScheduler {
 
     @Override
     public void step() {
-        for (int i = 0; i < schedulers.size(); i++) { // indexed: no iterator on the hot path
-            schedulers.get(i).step();
-        }
+        stepAll(Move.STEP, 0);
         lastEpoch++;
         captureLastLr();
+    }
+
+    /** How the members move: PyTorch's plain step, the step taken as step t, or SequentialLR's restart. */
+    private enum Move { STEP, STEP_AT, RESTART }
+
+    /**
+     * Moves every member in order; if one fails, the members before it are rolled back, so the
+     * failed step changes nothing.
+     */
+    private void stepAll(Move move, long t) {
+        for (int i = 0; i < schedulers.size(); i++) { // indexed: no iterator on the hot path
+            schedulers.get(i).mark();
+        }
+        try {
+            for (int i = 0; i < schedulers.size(); i++) {
+                LrScheduler s = schedulers.get(i);
+                switch (move) {
+                    case STEP -> s.step();
+                    case STEP_AT -> s.stepAt(t);
+                    case RESTART -> s.restart();
+                }
+            }
+        } catch (RuntimeException e) {
+            for (int i = schedulers.size() - 1; i >= 0; i--) {
+                schedulers.get(i).rollback();
+            }
+            throw e;
+        }
+    }
+
+    private long markedEpoch;
+    private final double[] markedLastLr = new double[n];
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).mark();
+        }
+    }
+
+    @Override
+    void rollback() {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            schedulers.get(i).rollback();
+        }
+        lastEpoch = markedEpoch;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
     }
 
     @Override
@@ -81,6 +128,12 @@ final class ChainedScheduler extends LrScheduler {
     public Curve schedule(int group) {
         checkGroup(group, n);
         return Curve.of((t, base) -> ownValueAt(group, (long) Math.floor(t)), toString());
+    }
+
+    /** From another lr than the first member's attach lr: a replay (see {@link LrScheduler#scheduleFrom}). */
+    @Override
+    Curve scheduleFrom(int g, double lr) {
+        return lr == attachLr(g) ? schedule(g) : super.scheduleFrom(g, lr);
     }
 
     /** The members, with nested ChainedSchedulers spliced in (a chain of chains steps the same way). */
@@ -145,18 +198,14 @@ final class ChainedScheduler extends LrScheduler {
 
     @Override
     void stepAt(long t) {
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.get(i).stepAt(t);
-        }
+        stepAll(Move.STEP_AT, t);
         lastEpoch = t;
         captureLastLr();
     }
 
     @Override
     void restart() {
-        for (LrScheduler s : schedulers) {
-            s.restart();
-        }
+        stepAll(Move.RESTART, 0);
         lastEpoch = 0;
         captureLastLr();
     }
@@ -233,7 +282,7 @@ final class ChainedScheduler extends LrScheduler {
 
     @Override
     Runnable readState(StateReader in) {
-        double[] last = in.numbers("_last_lr", n, false);
+        double[] last = in.numbers("_last_lr", n, true);
         long epoch = in.integer("last_epoch", 0);
         Runnable children = SequentialLR.readChildren(in, schedulers);
         return () -> {

@@ -19,6 +19,8 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     private double tCur;
     private final Curve firstCycle;
     private final Curve curve;
+    /** Scratch for the lrs of the step being taken (no allocation per step). */
+    private final double[] pending;
 
     CosineAnnealingWarmRestarts(ParamGroups groups, long t0, long tMult, double etaMin) {
         super(groups);
@@ -29,6 +31,7 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
         this.tCur = -1;
         this.firstCycle = Curve.cosine(t0, etaMin);
         this.curve = firstCycle.repeated(t0, tMult, 1);
+        this.pending = new double[n];
     }
 
     @Override
@@ -46,11 +49,21 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
         return curve;
     }
 
-    /** Writes the lrs at {@code T_cur} into a cycle of {@code T_i} steps (PyTorch's own bookkeeping of the two). */
-    private void writeGroups(double cur, double period) {
+    /**
+     * Moves to {@code T_cur = cur} of a cycle of {@code T_i = period} steps (PyTorch's own bookkeeping
+     * of the two); checks the lrs before changing anything.
+     */
+    private void commit(double cur, long period, long epoch) {
         Curve cycle = firstCycle.withHorizon(period);
         for (int g = 0; g < n; g++) {
-            groups.setLr(g, cycle.at(cur, baseLrs[g]));
+            pending[g] = cycle.at(cur, baseLrs[g]);
+        }
+        checkWritable(epoch, pending, null);
+        tCur = cur;
+        tI = period;
+        lastEpoch = epoch;
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, pending[g]);
         }
         captureLastLr();
     }
@@ -75,21 +88,22 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     }
 
     private void advanceTo(double epoch) {
+        double cur;
+        long period = tI;
         if (epoch >= t0) {
             if (tMult == 1) {
-                tCur = epoch % t0;
+                cur = epoch % t0;
             } else {
                 int k = (int) (Math.log(epoch / t0 * (tMult - 1) + 1) / Math.log(tMult));
                 double pow = Math.pow(tMult, k);
-                tCur = epoch - t0 * (pow - 1) / (tMult - 1);
-                tI = (long) (t0 * pow);
+                cur = epoch - t0 * (pow - 1) / (tMult - 1);
+                period = (long) (t0 * pow);
             }
         } else {
-            tI = t0;
-            tCur = epoch;
+            period = t0;
+            cur = epoch;
         }
-        lastEpoch = (long) Math.floor(epoch);
-        writeGroups(tCur, tI);
+        commit(cur, period, (long) Math.floor(epoch));
     }
 
     @Override
@@ -106,18 +120,35 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
             advanceTo(0);
             return;
         }
-        lastEpoch += 1;
-        tCur = tCur + 1;
-        if (tCur >= tI) {
-            tCur = tCur - tI;
-            tI = tI * tMult;
+        double cur = tCur + 1;
+        long period = tI;
+        if (cur >= period) {
+            cur = cur - period;
+            period = period * tMult;
         }
-        writeGroups(tCur, tI);
+        commit(cur, period, lastEpoch + 1);
     }
 
     @Override
     void restart() {
         advanceTo(0);
+    }
+
+    private long markedTI;
+    private double markedTCur;
+
+    @Override
+    void mark() {
+        super.mark();
+        markedTI = tI;
+        markedTCur = tCur;
+    }
+
+    @Override
+    void rollback() {
+        super.rollback();
+        tI = markedTI;
+        tCur = markedTCur;
     }
 
     @Override

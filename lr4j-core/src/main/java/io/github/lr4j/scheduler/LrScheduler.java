@@ -120,6 +120,21 @@ public abstract class LrScheduler implements Scheduler {
     /** What SequentialLR does at a milestone: PyTorch's {@code scheduler.step(0)}. */
     abstract void restart();
 
+    /**
+     * The schedule of group {@code g} when the group holds {@code lr} just before this scheduler's
+     * first step: SequentialLR resets the groups to their initial lrs, which a OneCycleLR or CyclicLR
+     * built later has rewritten. By default a replay of the steps from {@code lr}, O(t).
+     */
+    Curve scheduleFrom(int g, double lr) {
+        return Curve.of((t, base) -> {
+            double v = lr;
+            for (long step = 0; step <= (long) Math.floor(t); step++) {
+                v = stepFrom(g, step, v);
+            }
+            return v;
+        }, toString());
+    }
+
     /** Throws {@link IllegalArgumentException} if {@link #lrAt} may not answer for {@code t}. */
     abstract void checkReachable(long t);
 
@@ -150,6 +165,15 @@ public abstract class LrScheduler implements Scheduler {
      */
     abstract double growth(int g, long a, long b);
 
+    /**
+     * Remembers what one step changes (no allocation), so that a ChainedScheduler whose later
+     * member fails can undo the members that already stepped: a failed step changes nothing.
+     */
+    abstract void mark();
+
+    /** Puts back what {@link #mark} remembered, groups included. */
+    abstract void rollback();
+
     // --- state ---
 
     @Override
@@ -178,6 +202,27 @@ public abstract class LrScheduler implements Scheduler {
     void writeGroups() {
         for (int g = 0; g < n; g++) {
             groups.setLr(g, lastLr[g]);
+        }
+    }
+
+    /**
+     * The one check before values reach the groups: lr4j never writes a non-finite or negative lr,
+     * or a non-finite momentum (PyTorch would, e.g. StepLR with gamma=1e308, or a lambda returning
+     * -1). Callers check every group before writing any, so a step that fails here changes nothing.
+     *
+     * @param momenta the momenta about to be written, or null when this step writes none
+     * @throws IllegalStateException naming the scheduler, the group, the step and the value
+     */
+    final void checkWritable(long step, double[] lrs, double[] momenta) {
+        for (int g = 0; g < n; g++) {
+            if (!(lrs[g] >= 0) || lrs[g] == Double.POSITIVE_INFINITY) {
+                throw new IllegalStateException(name() + " would set group " + g + "'s lr to " + lrs[g] + " at step " + step
+                        + "; lr4j never writes a non-finite or negative lr, so the step fails and nothing was changed");
+            }
+            if (momenta != null && !Double.isFinite(momenta[g])) {
+                throw new IllegalStateException(name() + " would set group " + g + "'s momentum to " + momenta[g] + " at step "
+                        + step + "; lr4j never writes a non-finite momentum, so the step fails and nothing was changed");
+            }
         }
     }
 

@@ -127,6 +127,11 @@ final class OneCycleLR extends BasicScheduler {
         }
     }
 
+    @Override
+    long lastReachableEpoch() {
+        return totalSteps;
+    }
+
     private String tooFar(long t) {
         return "OneCycleLR cannot go to step " + t + ": totalSteps is " + totalSteps + " and step " + totalSteps
                 + " is the last one allowed (PyTorch raises \"Tried to step " + (t + 1) + " times\"); size the schedule"

@@ -1,6 +1,7 @@
 package io.github.lr4j.scheduler;
 
 import static io.github.lr4j.util.Checks.atLeast;
+import static io.github.lr4j.util.Checks.finite;
 import static io.github.lr4j.util.Checks.inClosed;
 import static io.github.lr4j.util.Checks.nonNegative;
 import static io.github.lr4j.util.Checks.perGroup;
@@ -209,9 +210,13 @@ public final class Schedulers {
         }
     }
 
+    /**
+     * Momentum bounds only need to be finite: PyTorch 1.13 accepts any value (its own tests cycle
+     * momentum between 1 and 22); values outside [0, 1] are a {@code check} warning, not an error.
+     */
     static void checkMomentum(String name, double[] values) {
         for (int i = 0; i < values.length; i++) {
-            inClosed(values.length == 1 ? name : name + "[" + i + "]", values[i], 0, 1);
+            finite(values.length == 1 ? name : name + "[" + i + "]", values[i]);
         }
     }
 

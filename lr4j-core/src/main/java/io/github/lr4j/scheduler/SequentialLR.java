@@ -50,10 +50,17 @@ final class SequentialLR extends LrScheduler {
     @Override
     void stepAt(long t) {
         if (t == 0) {
-            for (int g = 0; g < n; g++) {
-                groups.setLr(g, groups.initialLr(g));
+            // The reset to the initial lrs is undone if the first scheduler's step 0 fails.
+            mark();
+            try {
+                for (int g = 0; g < n; g++) {
+                    groups.setLr(g, groups.initialLr(g));
+                }
+                schedulers.get(0).stepAt(0);
+            } catch (RuntimeException e) {
+                rollback();
+                throw e;
             }
-            schedulers.get(0).stepAt(0);
         } else {
             int idx = piece(t);
             long local = local(idx, t);
@@ -99,7 +106,13 @@ final class SequentialLR extends LrScheduler {
     @Override
     void checkReachable(long t) {
         int idx = piece(t);
-        schedulers.get(idx).checkReachable(local(idx, t));
+        long local = local(idx, t);
+        try {
+            schedulers.get(idx).checkReachable(local);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SequentialLR cannot go to step " + t + ": it is step " + local + " of schedulers["
+                    + idx + "], and " + e.getMessage(), e);
+        }
     }
 
     /** The join of the pieces' schedules at the milestones. */
@@ -107,10 +120,18 @@ final class SequentialLR extends LrScheduler {
     public Curve schedule(int group) {
         checkGroup(group, n);
         List<Curve> pieces = new ArrayList<>();
-        for (LrScheduler s : schedulers) {
-            pieces.add(s.schedule(group));
+        // Step 0 starts from the initial lrs (a later OneCycleLR or CyclicLR may have rewritten them).
+        pieces.add(schedulers.get(0).scheduleFrom(group, groups.initialLr(group)));
+        for (int i = 1; i < schedulers.size(); i++) {
+            pieces.add(schedulers.get(i).schedule(group));
         }
         return Curve.join(pieces, milestones);
+    }
+
+    /** Step 0 resets the groups to their initial lrs, whatever they held. */
+    @Override
+    Curve scheduleFrom(int g, double lr) {
+        return schedule(g);
     }
 
     @Override
@@ -223,6 +244,27 @@ final class SequentialLR extends LrScheduler {
         super.writeGroups();
     }
 
+    private long markedEpoch;
+    private final double[] markedLastLr = new double[n];
+
+    @Override
+    void mark() {
+        markedEpoch = lastEpoch;
+        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).mark();
+        }
+    }
+
+    @Override
+    void rollback() {
+        for (int i = schedulers.size() - 1; i >= 0; i--) {
+            schedulers.get(i).rollback();
+        }
+        lastEpoch = markedEpoch;
+        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
+    }
+
     @Override
     void writeState(Map<String, Object> out) {
         List<Object> ms = new ArrayList<>();
@@ -248,7 +290,7 @@ final class SequentialLR extends LrScheduler {
             }
         }
         long epoch = in.integer("last_epoch", -1);
-        double[] last = in.numbers("_last_lr", n, false);
+        double[] last = in.numbers("_last_lr", n, true);
         Runnable children = readChildren(in, schedulers);
         return () -> {
             children.run();

@@ -12,10 +12,12 @@ import java.util.Objects;
 final class StateReader {
     private final String scheduler;
     private final Map<String, Object> map;
+    private final boolean nested;
 
-    private StateReader(String scheduler, Map<String, Object> map) {
+    private StateReader(String scheduler, Map<String, Object> map, boolean nested) {
         this.scheduler = scheduler;
         this.map = map;
+        this.nested = nested;
     }
 
     static StateReader of(String expectedType, SchedulerState state) {
@@ -38,7 +40,7 @@ final class StateReader {
             throw new IllegalArgumentException("Unknown version " + version + " of " + expectedType
                     + " state, this lr4j supports versions 1 to " + SchedulerState.VERSION);
         }
-        return new StateReader(expectedType, state.asMap());
+        return new StateReader(expectedType, state.asMap(), false);
     }
 
     static StateReader nested(String expectedType, Object value, String where) {
@@ -47,7 +49,13 @@ final class StateReader {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) value;
-        return of(expectedType, SchedulerState.of(m));
+        StateReader top = of(expectedType, SchedulerState.of(m));
+        return new StateReader(top.scheduler, top.map, true);
+    }
+
+    /** Whether this is a member's state inside a SequentialLR or ChainedScheduler. */
+    boolean nested() {
+        return nested;
     }
 
     IllegalArgumentException bad(String key, String expected, Object got) {

@@ -201,7 +201,7 @@ public final class Args {
 
     public LrLambda[] lambdas(String name) {
         Object v = get(name);
-        List<?> items = v instanceof List ? (List<?>) v : List.of(v);
+        List<?> items = v instanceof List ? (List<?>) v : java.util.Collections.singletonList(v);
         LrLambda[] out = new LrLambda[items.size()];
         for (int i = 0; i < out.length; i++) {
             if (!(items.get(i) instanceof LrLambda)) {

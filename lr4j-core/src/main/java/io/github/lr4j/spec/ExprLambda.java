@@ -2,6 +2,7 @@ package io.github.lr4j.spec;
 
 import io.github.lr4j.scheduler.LrLambda;
 import java.util.Map;
+import io.github.lr4j.util.Checks;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -25,9 +26,18 @@ final class ExprLambda implements LrLambda, DoubleUnaryOperator {
         return applyAsDouble(epoch);
     }
 
+    /**
+     * @throws IllegalStateException when the body cannot be evaluated at {@code x} (a division by
+     *     zero, a value that is not a number): the step that needed it fails, as in Python
+     */
     @Override
     public double applyAsDouble(double x) {
-        return Arithmetic.eval(lambda.body(), lambda.params().get(0), x);
+        try {
+            return Arithmetic.eval(lambda.body(), lambda.params().get(0), x);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            throw new IllegalStateException(lambda.source() + " fails at " + lambda.params().get(0) + "=" + Checks.fmt(x)
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -80,6 +80,7 @@ public final class ScheduleCheck {
         description.addAll(lints.description());
         warnings.addAll(lints.failures());
         warnings.addAll(lints.warnings());
+        warnings.addAll(ValueLints.lint(lrs, ms, groups.momentumKind() != MomentumKind.NONE, steps));
         for (int g = 0; g < n; g++) {
             describeGroup(g, lrs[g], description);
             if (lrs[g][0] == 0 && !s.drivenByMetric()) {

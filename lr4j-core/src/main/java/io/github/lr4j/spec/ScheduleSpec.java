@@ -99,13 +99,16 @@ public final class ScheduleSpec {
      * expression form; errors say where in the JSON.
      */
     public static Scheduler build(Map<String, ?> json, ParamGroups groups) {
-        Expr e = fromJson(json, "$");
+        Expr e = fromJson(json, "$", 0);
         Object v = new ScheduleSpecEvaluator(groups, Map.of()).value(e);
         return (Scheduler) v;
     }
 
     /** The JSON form as a syntax tree (columns are 0: errors name the JSON path instead). */
-    static Expr fromJson(Object value, String path) {
+    static Expr fromJson(Object value, String path, int depth) {
+        if (depth > Parser.MAX_DEPTH) { // as the text form: no stack overflow on deeply nested JSON
+            throw new SpecException(0, path + ": nested more than " + Parser.MAX_DEPTH + " levels deep");
+        }
         if (value instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) value;
             Object type = m.get("type");
@@ -116,7 +119,7 @@ public final class ScheduleSpec {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = String.valueOf(e.getKey());
                 if (!key.equals("type")) {
-                    keywords.add(new Expr.Keyword(0, key, fromJson(e.getValue(), path + "." + key)));
+                    keywords.add(new Expr.Keyword(0, key, fromJson(e.getValue(), path + "." + key, depth + 1)));
                 }
             }
             return new Expr.Call(0, new Expr.Name(0, (String) type), List.of(), keywords);
@@ -125,7 +128,7 @@ public final class ScheduleSpec {
             List<Expr> items = new ArrayList<>();
             int i = 0;
             for (Object o : (List<?>) value) {
-                items.add(fromJson(o, path + "[" + i++ + "]"));
+                items.add(fromJson(o, path + "[" + i++ + "]", depth + 1));
             }
             return new Expr.ListLit(0, items);
         }
@@ -154,7 +157,7 @@ public final class ScheduleSpec {
             return new Expr.Num(0, ((Number) value).doubleValue(), integer);
         }
         if (value != null && String.valueOf(value).strip().startsWith("lambda")) {
-            return fromJson(String.valueOf(value), path); // a lambda object from spec(): its text is its source
+            return fromJson(String.valueOf(value), path, depth); // a lambda object from spec(): its text is its source
         }
         throw new SpecException(0, path + ": expected a number, string, boolean, null, list or map, got " + value);
     }

@@ -135,18 +135,18 @@ class SchedulerContractTest {
     @MethodSource("schedulers")
     void randomAccess_isFiniteAndNonNegativeFarOut(String spec, int steps) {
         LrScheduler s = build(spec, groups());
-        if (spec.contains("Multiplicative") || spec.startsWith("ChainedScheduler([Cosine")) {
-            return; // documented O(t) random access: no closed form exists
-        }
         Random random = new Random(42);
-        long[] probes = {0, 1, 999, 1_000_000, 123_456_789, 1_000_000_000L, random.nextInt(1_000_000_000)};
+        // Random access replays these (documented O(t): no closed form exists), so they are probed less far.
+        boolean replays = spec.contains("Multiplicative") || spec.startsWith("ChainedScheduler([Cosine");
+        long[] probes = replays ? new long[] {0, 1, 999, 100_000, random.nextInt(100_000)}
+                : new long[] {0, 1, 999, 1_000_000, 123_456_789, 1_000_000_000L, random.nextInt(1_000_000_000)};
         for (long t : probes) {
             for (int g = 0; g < s.groups().size(); g++) {
                 if (spec.contains("OneCycleLR") && t > steps + 1) {
                     long step = t;
                     int group = g;
                     assertThatThrownBy(() -> s.lrAt(step, group)).isInstanceOf(IllegalArgumentException.class)
-                            .hasMessageContaining("OneCycleLR cannot go to step " + step);
+                            .hasMessageContaining("cannot go to step " + step).hasMessageContaining("OneCycleLR cannot go to step");
                     continue;
                 }
                 double v = s.lrAt(t, g);

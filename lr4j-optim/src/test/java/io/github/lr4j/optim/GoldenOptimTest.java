@@ -36,9 +36,11 @@ class GoldenOptimTest {
         List<List<List<List<Number>>>> want = (List<List<List<List<Number>>>>) testCase.get("trace");
         List<List<List<List<Number>>>> got = (List<List<List<List<Number>>>>) result.get("trace");
         assertThat(got).hasSameSizeAs(want);
-        double worst = 0;
         for (int s = 0; s < want.size(); s++) {
+            assertThat(got.get(s)).as("%s step %d: groups", testCase.get("name"), s).hasSameSizeAs(want.get(s));
             for (int g = 0; g < want.get(s).size(); g++) {
+                assertThat(got.get(s).get(g)).as("%s step %d group %d: tensors", testCase.get("name"), s, g)
+                        .hasSameSizeAs(want.get(s).get(g));
                 for (int t = 0; t < want.get(s).get(g).size(); t++) {
                     List<Number> w = want.get(s).get(g).get(t);
                     List<Number> v = got.get(s).get(g).get(t);
@@ -46,7 +48,6 @@ class GoldenOptimTest {
                     for (int i = 0; i < w.size(); i++) {
                         double e = w.get(i).doubleValue();
                         double a = v.get(i).doubleValue();
-                        worst = Math.max(worst, Math.abs(a - e) / (1e-6 + 1e-5 * Math.abs(e)));
                         assertThat(Math.abs(a - e)).as("%s step %d group %d tensor %d [%d]: got %s, torch %s",
                                 testCase.get("name"), s, g, t, i, a, e).isLessThanOrEqualTo(1e-6 + 1e-5 * Math.abs(e));
                     }
@@ -56,7 +57,9 @@ class GoldenOptimTest {
         List<List<Number>> lrUsed = (List<List<Number>>) testCase.get("lr_used");
         if (lrUsed != null) {
             List<List<Number>> ours = (List<List<Number>>) result.get("lr_used");
+            assertThat(ours).as("lr_used").isNotNull().hasSameSizeAs(lrUsed);
             for (int s = 0; s < lrUsed.size(); s++) {
+                assertThat(ours.get(s)).as("lr_used[%d]", s).hasSameSizeAs(lrUsed.get(s));
                 for (int g = 0; g < lrUsed.get(s).size(); g++) {
                     double e = lrUsed.get(s).get(g).doubleValue();
                     assertThat(ours.get(s).get(g).doubleValue()).as("lr_used[%d][%d]", s, g)
