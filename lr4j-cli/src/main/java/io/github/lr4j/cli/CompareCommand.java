@@ -2,7 +2,7 @@ package io.github.lr4j.cli;
 
 import io.github.lr4j.train.DigitsRecipe;
 import io.github.lr4j.train.Model;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
             DigitsRecipe.Run run = recipe.build();
             Path logs = report.resolve("run" + (i + 1)).resolve("logs");
             TrainCommand.deleteLogs(logs);
-            Trainer.Result result = run.trainer().log(logs).listener(new ProgressBar(err, options.epochs, true)).fit();
+            TrainingLoop.Result result = run.trainer().log(logs).listener(new ProgressBar(err, options.epochs, true)).fit();
             Model.Evaluation test = run.model().evaluate(run.data().test());
             double val = result.history().isEmpty() ? Double.NaN : result.history().get(result.history().size() - 1).valAccuracy();
             String name = (i + 1) + ": " + (runOptimizers == null ? "" : run.optimizer().name() + " + ")

@@ -1,7 +1,7 @@
 package io.github.lr4j.cli;
 
 import io.github.lr4j.train.Model;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +43,7 @@ final class ExternalEngine {
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
                 partitions, localSteps);
         TrainEngine.Outcome o = engine.train(request, new ProgressBar(err, c.options.epochs, c.quiet));
-        Trainer.Result result = o.result();
+        TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);

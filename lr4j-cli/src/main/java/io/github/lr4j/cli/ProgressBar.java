@@ -1,6 +1,6 @@
 package io.github.lr4j.cli;
 
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import io.github.lr4j.train.TrainListener;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -24,7 +24,7 @@ final class ProgressBar implements TrainListener {
     }
 
     @Override
-    public void onStep(Trainer.StepInfo s) {
+    public void onStep(TrainingLoop.StepInfo s) {
         if (quiet || !console) {
             return;
         }
@@ -41,7 +41,7 @@ final class ProgressBar implements TrainListener {
     }
 
     @Override
-    public void onValidation(Trainer.EpochInfo e) {
+    public void onValidation(TrainingLoop.EpochInfo e) {
         if (quiet) {
             return;
         }

@@ -5,7 +5,7 @@ import io.github.lr4j.train.DigitsRecipe;
 import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.Mode;
 import io.github.lr4j.train.Model;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         DigitsRecipe recipe = options.recipe(scheduler);
         DigitsRecipe.Run run = recipe.build();
-        Trainer trainer = run.trainer();
+        TrainingLoop trainer = run.trainer();
         trainer.runSettings(runSettings());
         if (overwrite) {
             trainer.overwriteCheckpoints();
@@ -146,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
             deleteLogs(logs);
         }
         trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet));
-        Trainer.Result result = trainer.fit();
+        TrainingLoop.Result result = trainer.fit();
         Model.Evaluation test = run.model().evaluate(run.data().test());
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
@@ -241,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir == null) {
             throw new IllegalArgumentException("--resume latest needs --checkpoint-dir");
         }
-        return Trainer.latestCheckpoint(checkpointDir, skipped -> {
+        return TrainingLoop.latestCheckpoint(checkpointDir, skipped -> {
             err.println("warning: " + skipped);
             err.flush();
         });
@@ -270,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void adoptSettings(Path checkpoint) throws Exception {
-        Map<String, String> saved = Trainer.runSettings(checkpoint);
+        Map<String, String> saved = TrainingLoop.runSettings(checkpoint);
         CommandLine.ParseResult typed = spec.commandLine().getParseResult();
         List<String> differences = new ArrayList<>();
         for (String name : RUN_OPTIONS) {

@@ -2,7 +2,7 @@ package io.github.lr4j.cli;
 
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.nio.file.Path;
 
 /**
@@ -25,5 +25,5 @@ public interface TrainEngine {
                    int keep, String resume, Path logs, String master, int partitions, int localSteps) { }
 
     /** How it went: the loop's result, the test set's evaluation, the scheduler as built, and what ran where. */
-    record Outcome(Trainer.Result result, Model.Evaluation test, String scheduler, String engine) { }
+    record Outcome(TrainingLoop.Result result, Model.Evaluation test, String scheduler, String engine) { }
 }

@@ -10,7 +10,7 @@ import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Mode;
-import io.github.lr4j.train.Trainer.Attached;
+import io.github.lr4j.train.TrainingLoop.Attached;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Mode;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -260,8 +260,8 @@ public final class ParameterAveraging<T> {
     private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, int epoch, int firstStep)
             implements Serializable { }
 
-    /** Trains to the end (or early stopping); returns the same summary as lr4j's {@link Trainer}. */
-    public Trainer.Result fit() {
+    /** Trains to the end (or early stopping); returns the same summary as lr4j's {@link TrainingLoop}. */
+    public TrainingLoop.Result fit() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
         long count = train.count();
         if (count < partitions) {
@@ -316,7 +316,7 @@ public final class ParameterAveraging<T> {
         private int wait;
         private boolean stopped;
         private float[] bestWeights;
-        private final List<Trainer.EpochInfo> history = new ArrayList<>();
+        private final List<TrainingLoop.EpochInfo> history = new ArrayList<>();
 
         Run(JavaSparkContext sc, JavaRDD<Shards.Shard<T>> shards, JavaRDD<List<T>> validationChunks) {
             this.sc = sc;
@@ -325,7 +325,7 @@ public final class ParameterAveraging<T> {
             this.setup = new TaskSetup<>(factory, optimizerExpression, localBatch, seed);
         }
 
-        Trainer.Result go() throws IOException {
+        TrainingLoop.Result go() throws IOException {
             rounds = 0;
             if (checkpointDirectory != null) {
                 checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
@@ -356,8 +356,8 @@ public final class ParameterAveraging<T> {
             return result();
         }
 
-        private Trainer.Result result() {
-            return new Trainer.Result(epoch, globalStep, 0, stopped, bestEpoch, bestMetric, List.copyOf(history));
+        private TrainingLoop.Result result() {
+            return new TrainingLoop.Result(epoch, globalStep, 0, stopped, bestEpoch, bestMetric, List.copyOf(history));
         }
 
         /** One round: broadcast, K local steps in every partition, average. */
@@ -403,7 +403,7 @@ public final class ParameterAveraging<T> {
                 epochLossSum += loss;
                 epochSteps++;
                 double[] m = momenta != null ? momenta[k] : momentum;
-                listener.onStep(new Trainer.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lrs[k], m, false));
+                listener.onStep(new TrainingLoop.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lrs[k], m, false));
                 if (log != null) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("step", globalStep);
@@ -454,7 +454,7 @@ public final class ParameterAveraging<T> {
             for (int g = 0; g < lr.length; g++) {
                 lr[g] = optimizer.lr(g);
             }
-            Trainer.EpochInfo info = new Trainer.EpochInfo(epoch, globalStep, trainLoss, v.loss(), v.accuracy(), lr, best);
+            TrainingLoop.EpochInfo info = new TrainingLoop.EpochInfo(epoch, globalStep, trainLoss, v.loss(), v.accuracy(), lr, best);
             history.add(info);
             listener.onValidation(info);
             if (log != null) {
@@ -539,7 +539,7 @@ public final class ParameterAveraging<T> {
             SchedulerState s = clock.state();
             h.put("scheduler", s == null ? null : s.toMap());
             List<Object> hist = new ArrayList<>();
-            for (Trainer.EpochInfo e : history) {
+            for (TrainingLoop.EpochInfo e : history) {
                 hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
                         SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
             }
@@ -602,7 +602,7 @@ public final class ParameterAveraging<T> {
             for (Object o : (List<Object>) h.get("history")) {
                 List<Object> e = (List<Object>) o;
                 double[] lr = ((List<Object>) e.get(5)).stream().mapToDouble(SchedulerState::fromJson).toArray();
-                history.add(new Trainer.EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
+                history.add(new TrainingLoop.EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
                         SchedulerState.fromJson(e.get(2)), SchedulerState.fromJson(e.get(3)), SchedulerState.fromJson(e.get(4)),
                         lr, (Boolean) e.get(6)));
             }

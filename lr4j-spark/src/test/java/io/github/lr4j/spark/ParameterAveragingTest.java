@@ -11,7 +11,7 @@ import io.github.lr4j.train.Dataset;
 import io.github.lr4j.train.Digits;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Mlp;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +41,7 @@ class ParameterAveragingTest {
                 MlpPartitionModel.factory(Digits.FEATURES, HIDDEN, Digits.CLASSES, seed))
                 .optimizer(optimizer).scheduler(schedule, Interval.STEP).epochs(1).batchSize(batchSize).localSteps(1)
                 .partitions(partitions).seed(seed);
-        Trainer.Result result = spark.fit();
+        TrainingLoop.Result result = spark.fit();
 
         Mlp single = new Mlp(Digits.FEATURES, HIDDEN, Digits.CLASSES, seed);
         Optimizer opt = Optimizers.parse(optimizer);

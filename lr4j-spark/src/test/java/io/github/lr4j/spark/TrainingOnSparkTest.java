@@ -13,7 +13,7 @@ import io.github.lr4j.train.Digits;
 import io.github.lr4j.train.Mlp;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ class TrainingOnSparkTest {
     void plateau_cutsTheLrAtTheEpochsTheValidationLossDictates() {
         int[] hidden = {16};
         String plateau = "ReduceLROnPlateau(factor=0.5, patience=0, threshold=0.05)";
-        List<Trainer.StepInfo> steps = new ArrayList<>();
+        List<TrainingLoop.StepInfo> steps = new ArrayList<>();
         ParameterAveraging<Sample> run = ParameterAveraging.of(LocalSpark.rdd(DIGITS.train(), 2),
                 MlpPartitionModel.factory(Digits.FEATURES, hidden, Digits.CLASSES, 3))
                 .validation(LocalSpark.rdd(DIGITS.validation(), 3))
@@ -61,28 +61,28 @@ class TrainingOnSparkTest {
                 .epochs(6).batchSize(64).localSteps(5).partitions(2).seed(3)
                 .listener(new TrainListener() {
                     @Override
-                    public void onStep(Trainer.StepInfo s) {
+                    public void onStep(TrainingLoop.StepInfo s) {
                         steps.add(s);
                     }
                 });
-        Trainer.Result result = run.fit();
+        TrainingLoop.Result result = run.fit();
 
         Optimizer reference = Optimizers.parse("SGD(lr=0.5)");
         reference.addParamGroup(List.of(Parameter.zeros("w", 1)));
         MetricScheduler expected = (MetricScheduler) ScheduleSpec.build(plateau, reference);
         List<Double> lrAfterEpoch = new ArrayList<>();
-        for (Trainer.EpochInfo e : result.history()) {
+        for (TrainingLoop.EpochInfo e : result.history()) {
             expected.step(e.valLoss());
             assertThat(e.lr()[0]).as("lr after epoch %d", e.epoch()).isEqualTo(reference.lr(0));
             lrAfterEpoch.add(reference.lr(0));
         }
         assertThat(lrAfterEpoch.stream().distinct().count()).as("the schedule cut the lr at least once").isGreaterThan(1);
-        for (Trainer.StepInfo s : steps) {
+        for (TrainingLoop.StepInfo s : steps) {
             double expectedLr = s.epoch() == 0 ? 0.5 : lrAfterEpoch.get(s.epoch() - 1);
             assertThat(s.lr()[0]).as("lr of step %d in epoch %d", s.step(), s.epoch()).isEqualTo(expectedLr);
         }
         // The distributed pass measures what one machine measures with the same weights.
-        Trainer.EpochInfo last = result.history().get(result.history().size() - 1);
+        TrainingLoop.EpochInfo last = result.history().get(result.history().size() - 1);
         Model.Evaluation local = withWeights(hidden, 3, run.parameters()).evaluate(DIGITS.validation());
         assertThat(last.valLoss()).isCloseTo(local.loss(), org.assertj.core.api.Assertions.within(1e-9));
         assertThat(last.valAccuracy()).isCloseTo(local.accuracy(), org.assertj.core.api.Assertions.within(1e-12));
@@ -101,7 +101,7 @@ class TrainingOnSparkTest {
     void killedAfterACheckpoint_resumesToIdenticalFinalWeights(@TempDir Path dir) throws Exception {
         Dataset data = DIGITS.train().subset(java.util.stream.IntStream.range(0, 600).toArray());
         ParameterAveraging<Sample> uninterrupted = resumable(data);
-        Trainer.Result full = uninterrupted.fit();
+        TrainingLoop.Result full = uninterrupted.fit();
 
         ParameterAveraging<Sample> killed = resumable(data).checkpoints(dir.toString(), 2, 2).stopAfterRounds(5);
         killed.fit();
@@ -111,7 +111,7 @@ class TrainingOnSparkTest {
                     .containsExactly("round-000000002.ckpt", "round-000000004.ckpt");
         }
         ParameterAveraging<Sample> resumed = resumable(data).checkpoints(dir.toString(), 2, 2).resume(true);
-        Trainer.Result after = resumed.fit();
+        TrainingLoop.Result after = resumed.fit();
 
         assertThat(uninterrupted.rounds()).isEqualTo(8);
         assertThat(after.optimizerSteps()).isEqualTo(full.optimizerSteps());

@@ -93,7 +93,7 @@ public final class DigitsRecipe {
     }
 
     /** The data, model, optimizer and a configured trainer (add logging, checkpoints, early stopping as needed). */
-    public record Run(Digits.Split data, Dataset train, Mlp model, Optimizer optimizer, Scheduler scheduler, Trainer trainer) { }
+    public record Run(Digits.Split data, Dataset train, Mlp model, Optimizer optimizer, Scheduler scheduler, TrainingLoop trainer) { }
 
     public Run build() {
         Digits.Split split = Digits.split();
@@ -101,7 +101,7 @@ public final class DigitsRecipe {
         Mlp model = new Mlp(Digits.FEATURES, hidden, Digits.CLASSES, seed);
         Optimizer opt = Optimizers.parse(optimizer);
         opt.addParamGroup(model.parameters());
-        Trainer trainer = Trainer.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
+        TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
                 .accumulate(accumulate).seed(seed);
         Scheduler s = null;
         if (scheduler != null && !scheduler.isBlank()) {

@@ -4,11 +4,11 @@ package io.github.lr4j.train;
 public interface TrainListener {
 
     /** After every optimizer step (or skipped step). */
-    default void onStep(Trainer.StepInfo step) {
+    default void onStep(TrainingLoop.StepInfo step) {
     }
 
     /** After every validation. */
-    default void onValidation(Trainer.EpochInfo epoch) {
+    default void onValidation(TrainingLoop.EpochInfo epoch) {
     }
 
     /** A classic mistake or an event worth knowing (a skipped step, early stopping). */

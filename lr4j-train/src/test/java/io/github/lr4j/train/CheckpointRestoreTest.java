@@ -82,7 +82,7 @@ class CheckpointRestoreTest {
     }
 
     private static void assertRefusedInOneLine(Path crafted, Path dir, String expected) throws Exception {
-        Trainer t = KillableRun.trainer(dir.resolve("out"), dir.resolve("out-logs"), 0).resume(crafted);
+        TrainingLoop t = KillableRun.trainer(dir.resolve("out"), dir.resolve("out-logs"), 0).resume(crafted);
         assertThatThrownBy(t::fit).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "java.", "Exception", "class ", "null"));
@@ -103,7 +103,7 @@ class CheckpointRestoreTest {
                 parts(ckpts.resolve("step-000000015.ckpt")).rest());
         List<String> before = listing(ckpts);
         byte[] best = Files.readAllBytes(ckpts.resolve("best.ckpt"));
-        Trainer t = KillableRun.trainer(ckpts, dir.resolve("logs"), 0).resume(crafted);
+        TrainingLoop t = KillableRun.trainer(ckpts, dir.resolve("logs"), 0).resume(crafted);
         assertThatThrownBy(t::fit).hasMessageContaining("epoch must be an integer >= 0, got -7");
         assertThat(listing(ckpts)).isEqualTo(before);
         assertThat(Files.readAllBytes(ckpts.resolve("best.ckpt"))).isEqualTo(best);
@@ -170,7 +170,7 @@ class CheckpointRestoreTest {
 
     @Test
     void failingRestore_leavesModelOptimizerAndSchedulersBitIdentical(@TempDir Path dir) throws Exception {
-        Trainer t = KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0);
+        TrainingLoop t = KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0);
         t.fit();
         List<float[]> weights = KillableRun.weights(t);
         byte[] optimizer = optimizerBytes(t);
@@ -205,7 +205,7 @@ class CheckpointRestoreTest {
         assertThat(Double.doubleToRawLongBits(t.optimizer().lr(1))).isEqualTo(Double.doubleToRawLongBits(lrs[1]));
     }
 
-    private static byte[] optimizerBytes(Trainer t) throws Exception {
+    private static byte[] optimizerBytes(TrainingLoop t) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         t.optimizer().save(out);
         return out.toByteArray();
@@ -220,7 +220,7 @@ class CheckpointRestoreTest {
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(ckpts.resolve("step-000000020.ckpt"), bytes);
         List<String> skipped = new ArrayList<>();
-        assertThat(Trainer.latestCheckpoint(ckpts, skipped::add)).isEqualTo(ckpts.resolve("step-000000015.ckpt"));
+        assertThat(TrainingLoop.latestCheckpoint(ckpts, skipped::add)).isEqualTo(ckpts.resolve("step-000000015.ckpt"));
         assertThat(skipped).singleElement().asString().startsWith("skipped step-000000020.ckpt: ")
                 .contains("is damaged (checksum mismatch)");
     }
@@ -238,7 +238,7 @@ class CheckpointRestoreTest {
 
         KillableRun.trainer(ckpts, dir.resolve("logs"), 0).overwriteCheckpoints().fit();
         assertThat(ckpts.resolve("step-000000999.ckpt")).doesNotExist();
-        assertThat(Trainer.latestCheckpoint(ckpts)).isNotEqualTo(ckpts.resolve("step-000000999.ckpt"));
+        assertThat(TrainingLoop.latestCheckpoint(ckpts)).isNotEqualTo(ckpts.resolve("step-000000999.ckpt"));
     }
 
     @Test
@@ -247,6 +247,6 @@ class CheckpointRestoreTest {
         run.put("--optimizer", "SGD(lr=0.1)");
         run.put("--interval", null);
         KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0).runSettings(run).fit();
-        assertThat(Trainer.runSettings(dir.resolve("ckpt").resolve("best.ckpt"))).isEqualTo(run);
+        assertThat(TrainingLoop.runSettings(dir.resolve("ckpt").resolve("best.ckpt"))).isEqualTo(run);
     }
 }

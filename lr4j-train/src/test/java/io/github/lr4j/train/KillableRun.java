@@ -17,13 +17,13 @@ public final class KillableRun {
     }
 
     /** The run's trainer; {@code sleepMs} per step makes a child slow enough to be killed mid-run. */
-    static Trainer trainer(Path checkpoints, Path logs, long sleepMs) {
+    static TrainingLoop trainer(Path checkpoints, Path logs, long sleepMs) {
         Digits.Split split = Digits.split();
         Mlp model = new Mlp(64, new int[] {16}, 10, 5);
         Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.05, "momentum", 0.9, "nesterov", true));
         opt.addParamGroup(model.parameters().subList(0, 2));
         opt.addParamGroup(model.parameters().subList(2, 4), Map.of("lr", 0.02));
-        Trainer t = Trainer.of(model, opt, split.train()).validation(split.validation()).epochs(4).batchSize(64).seed(9)
+        TrainingLoop t = TrainingLoop.of(model, opt, split.train()).validation(split.validation()).epochs(4).batchSize(64).seed(9)
                 .accumulate(2);
         Scheduler oneCycle = Schedulers.oneCycleLR(0.1, 0.05).totalSteps((long) t.optimizerStepsPerEpoch() * 4).attach(opt);
         t.scheduler(oneCycle);
@@ -34,7 +34,7 @@ public final class KillableRun {
         if (sleepMs > 0) {
             t.listener(new TrainListener() {
                 @Override
-                public void onStep(Trainer.StepInfo step) {
+                public void onStep(TrainingLoop.StepInfo step) {
                     try {
                         Thread.sleep(sleepMs);
                     } catch (InterruptedException e) {
@@ -46,7 +46,7 @@ public final class KillableRun {
         return t;
     }
 
-    static List<float[]> weights(Trainer t) {
+    static List<float[]> weights(TrainingLoop t) {
         return t.model().parameters().stream().map(p -> p.data().clone()).toList();
     }
 

@@ -79,9 +79,9 @@ class ScheduleFreeLoopTest {
         return new Dataset(new float[SAMPLES][1], new int[SAMPLES], 1);
     }
 
-    private static Trainer trainer(Recording model, Optimizer opt, Path dir) {
+    private static TrainingLoop trainer(Recording model, Optimizer opt, Path dir) {
         opt.addParamGroup(model.parameters());
-        return Trainer.of(model, opt, data()).validation(data()).epochs(4).batchSize(4).seed(2)
+        return TrainingLoop.of(model, opt, data()).validation(data()).epochs(4).batchSize(4).seed(2)
                 .earlyStopping(new EarlyStopping(10, 0, true)).checkpoints(new Checkpointing(dir, 0, true, true, 10));
     }
 

@@ -13,7 +13,7 @@ import io.github.lr4j.train.Mlp;
 import io.github.lr4j.train.Mode;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
-import io.github.lr4j.train.Trainer;
+import io.github.lr4j.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,7 +85,7 @@ public final class SparkEngine implements TrainEngine {
                 run.checkpoints(r.checkpointDir(), (int) r.checkpointEvery(), r.keep()).resume(r.resume() != null);
             }
             long t0 = System.nanoTime();
-            Trainer.Result result = run.fit();
+            TrainingLoop.Result result = run.fit();
             double seconds = (System.nanoTime() - t0) / 1e9;
             Mlp model = new Mlp(Digits.FEATURES, r.hidden(), Digits.CLASSES, r.seed());
             for (int i = 0; i < model.parameters().size(); i++) {

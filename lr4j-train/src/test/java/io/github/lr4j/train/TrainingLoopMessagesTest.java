@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a person reads from the loop: epochs from 1 everywhere, no Java array addresses, warnings for stacked schedules. */
-class TrainerMessagesTest {
+class TrainingLoopMessagesTest {
 
     @Test
     void plateauStackedOnOneCycle_warnsBeforeTraining(@TempDir Path dir) {
-        Trainer t = KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0);
+        TrainingLoop t = KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0);
         assertThat(t.preflight()).contains("ReduceLROnPlateau is stacked on OneCycleLR, which sets the lr from its own schedule"
                 + " at every step: every cut of ReduceLROnPlateau is overwritten");
     }
@@ -29,14 +29,14 @@ class TrainerMessagesTest {
         io.github.lr4j.optim.Optimizer opt = io.github.lr4j.optim.Optimizers.create("SGD", Map.of("lr", 3.0));
         opt.addParamGroup(model.parameters());
         List<String> warnings = new ArrayList<>();
-        Trainer t = Trainer.of(model, opt, split.train()).validation(split.validation()).epochs(30).batchSize(64)
+        TrainingLoop t = TrainingLoop.of(model, opt, split.train()).validation(split.validation()).epochs(30).batchSize(64)
                 .earlyStopping(new EarlyStopping(2, 0, true)).log(dir).listener(new TrainListener() {
                     @Override
                     public void onWarning(String message) {
                         warnings.add(message);
                     }
                 });
-        Trainer.Result r = t.fit();
+        TrainingLoop.Result r = t.fit();
         assertThat(r.stoppedEarly()).isTrue();
         ObjectMapper json = new ObjectMapper();
         List<String> epochRows = Files.readAllLines(dir.resolve("epochs.jsonl"));
@@ -49,10 +49,10 @@ class TrainerMessagesTest {
 
     @Test
     void result_printsLrsAsNumbers() {
-        Trainer.EpochInfo e = new Trainer.EpochInfo(0, 10, 0.5, 0.4, 0.9, new double[] {0.1, 0.01}, true);
-        Trainer.Result r = new Trainer.Result(1, 10, 0, false, 0, 0.4, List.of(e));
+        TrainingLoop.EpochInfo e = new TrainingLoop.EpochInfo(0, 10, 0.5, 0.4, 0.9, new double[] {0.1, 0.01}, true);
+        TrainingLoop.Result r = new TrainingLoop.Result(1, 10, 0, false, 0, 0.4, List.of(e));
         assertThat(r.toString()).contains("lr=[0.1, 0.01]").doesNotContain("[D@");
-        Trainer.StepInfo s = new Trainer.StepInfo(3, 0, 2, 4, 0.3, new double[] {0.1}, new double[] {0.9}, false);
+        TrainingLoop.StepInfo s = new TrainingLoop.StepInfo(3, 0, 2, 4, 0.3, new double[] {0.1}, new double[] {0.9}, false);
         assertThat(s.toString()).contains("lr=[0.1]").contains("momentum=[0.9]").doesNotContain("[D@");
     }
 }

@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * next step; step and epoch checkpoints are written in train mode. Each checkpoint records the mode,
  * and a resumed run steps from {@code y}. {@link #fit()} returns in eval mode, ready for testing.
  */
-public final class Trainer {
+public final class TrainingLoop {
     /** A scheduler and when to step it (shared with lr4j-djl's listener). */
     public record Attached(Scheduler scheduler, Interval interval, int frequency) {
         public Attached {
@@ -115,26 +115,26 @@ public final class Trainer {
     private Map<String, String> runSettings = Map.of();
     private MetricsLog log;
 
-    private Trainer(Model model, Optimizer optimizer, Dataset train) {
+    private TrainingLoop(Model model, Optimizer optimizer, Dataset train) {
         this.model = model;
         this.optimizer = optimizer;
         this.train = train;
     }
 
     /** A loop for {@code model} with {@code optimizer} (whose groups hold the model's parameters) on {@code train}. */
-    public static Trainer of(Model model, Optimizer optimizer, Dataset train) {
+    public static TrainingLoop of(Model model, Optimizer optimizer, Dataset train) {
         if (train.size() == 0) {
             throw new IllegalArgumentException("the training set is empty");
         }
-        return new Trainer(model, optimizer, train);
+        return new TrainingLoop(model, optimizer, train);
     }
 
-    public Trainer validation(Dataset validation) {
+    public TrainingLoop validation(Dataset validation) {
         this.validation = validation;
         return this;
     }
 
-    public Trainer epochs(int epochs) {
+    public TrainingLoop epochs(int epochs) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
@@ -142,7 +142,7 @@ public final class Trainer {
         return this;
     }
 
-    public Trainer batchSize(int batchSize) {
+    public TrainingLoop batchSize(int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
@@ -150,13 +150,13 @@ public final class Trainer {
         return this;
     }
 
-    public Trainer seed(long seed) {
+    public TrainingLoop seed(long seed) {
         this.seed = seed;
         return this;
     }
 
     /** Gradient accumulation: one optimizer step every {@code batches} batches. */
-    public Trainer accumulate(int batches) {
+    public TrainingLoop accumulate(int batches) {
         if (batches < 1) {
             throw new IllegalArgumentException("accumulate must be >= 1, got " + batches);
         }
@@ -165,11 +165,11 @@ public final class Trainer {
     }
 
     /** Steps {@code s} at its default interval ({@link Interval#defaultFor}). */
-    public Trainer scheduler(Scheduler s) {
+    public TrainingLoop scheduler(Scheduler s) {
         return scheduler(s, Interval.defaultFor(s), 1);
     }
 
-    public Trainer scheduler(Scheduler s, Interval interval, int frequency) {
+    public TrainingLoop scheduler(Scheduler s, Interval interval, int frequency) {
         if (s.groups() != optimizer) {
             throw new IllegalArgumentException(s.name() + " must be attached to this trainer's optimizer");
         }
@@ -178,7 +178,7 @@ public final class Trainer {
     }
 
     /** The metric that plateau control, early stopping and the best checkpoint watch: val_loss (default), val_accuracy or train_loss. */
-    public Trainer monitor(String metric, Mode mode) {
+    public TrainingLoop monitor(String metric, Mode mode) {
         if (!List.of("val_loss", "val_accuracy", "train_loss").contains(metric)) {
             throw new IllegalArgumentException("monitor must be val_loss, val_accuracy or train_loss, got " + metric);
         }
@@ -187,24 +187,24 @@ public final class Trainer {
         return this;
     }
 
-    public Trainer earlyStopping(EarlyStopping earlyStopping) {
+    public TrainingLoop earlyStopping(EarlyStopping earlyStopping) {
         this.earlyStopping = earlyStopping;
         return this;
     }
 
-    public Trainer checkpoints(Checkpointing checkpointing) {
+    public TrainingLoop checkpoints(Checkpointing checkpointing) {
         this.checkpointing = checkpointing;
         return this;
     }
 
     /** Writes the metrics log (JSON lines and CSV) into {@code directory}. */
-    public Trainer log(Path directory) {
+    public TrainingLoop log(Path directory) {
         this.logDirectory = directory;
         return this;
     }
 
     /** Validate every {@code steps} optimizer steps as well as at every epoch end (0: epoch ends only). */
-    public Trainer validateEverySteps(long steps) {
+    public TrainingLoop validateEverySteps(long steps) {
         if (steps < 0) {
             throw new IllegalArgumentException("validateEverySteps must be >= 0, got " + steps);
         }
@@ -212,13 +212,13 @@ public final class Trainer {
         return this;
     }
 
-    public Trainer listener(TrainListener listener) {
+    public TrainingLoop listener(TrainListener listener) {
         this.listener = listener;
         return this;
     }
 
     /** Continue from a checkpoint written by a run with the same settings. */
-    public Trainer resume(Path checkpoint) {
+    public TrainingLoop resume(Path checkpoint) {
         this.resumeFrom = checkpoint;
         return this;
     }
@@ -227,7 +227,7 @@ public final class Trainer {
      * A run that does not resume refuses a checkpoint directory holding another run's checkpoints
      * (it would replace best.ckpt and prune them); with this, they are deleted before training.
      */
-    public Trainer overwriteCheckpoints() {
+    public TrainingLoop overwriteCheckpoints() {
         this.overwriteCheckpoints = true;
         return this;
     }
@@ -236,7 +236,7 @@ public final class Trainer {
      * How the caller built this run (e.g. the command line's options), saved in every checkpoint
      * so that a resume can take them back or refuse different ones; see {@link #runSettings(Path)}.
      */
-    public Trainer runSettings(Map<String, String> settings) {
+    public TrainingLoop runSettings(Map<String, String> settings) {
         this.runSettings = new LinkedHashMap<>(settings);
         return this;
     }
@@ -637,7 +637,7 @@ public final class Trainer {
             throw new IllegalArgumentException("checkpoint directory " + dir + " holds " + found.size() + " checkpoint"
                     + (found.size() == 1 ? "" : "s") + " of another run (" + found.get(0).getFileName()
                     + (found.size() > 1 ? ", ..." : "") + "): resume that run, or start over and delete them"
-                    + " (--overwrite; Trainer.overwriteCheckpoints())");
+                    + " (--overwrite; TrainingLoop.overwriteCheckpoints())");
         }
         try {
             for (Path p : found) {

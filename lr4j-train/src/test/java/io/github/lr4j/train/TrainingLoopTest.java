@@ -22,11 +22,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrainerTest {
+class TrainingLoopTest {
     private final Digits.Split split = Digits.split();
 
-    private Trainer small(Optimizer opt, Mlp model, int epochs, int batch) {
-        return Trainer.of(model, opt, split.train()).validation(split.validation()).epochs(epochs).batchSize(batch).seed(1);
+    private TrainingLoop small(Optimizer opt, Mlp model, int epochs, int batch) {
+        return TrainingLoop.of(model, opt, split.train()).validation(split.validation()).epochs(epochs).batchSize(batch).seed(1);
     }
 
     private static Optimizer sgd(Mlp model, double lr) {
@@ -39,13 +39,13 @@ class TrainerTest {
     void perStepScheduler_countsOptimizerSteps_notBatches_withAccumulation() {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 0.1);
-        Trainer t = small(opt, model, 3, 64).accumulate(3);
+        TrainingLoop t = small(opt, model, 3, 64).accumulate(3);
         assertThat(t.batchesPerEpoch()).isEqualTo(20);
         assertThat(t.optimizerStepsPerEpoch()).isEqualTo(7);
         LrScheduler oneCycle = Schedulers.oneCycleLR(0.1).totalSteps(21).attach(opt);
         LrScheduler perEpochCosine = Schedulers.cosineAnnealingLR(opt, 3, 0);
         t.scheduler(oneCycle).scheduler(perEpochCosine, Interval.EPOCH, 1);
-        Trainer.Result r = t.fit();
+        TrainingLoop.Result r = t.fit();
         assertThat(r.optimizerSteps()).isEqualTo(21);
         assertThat(oneCycle.lastEpoch()).isEqualTo(21);
         assertThat(perEpochCosine.lastEpoch()).isEqualTo(3);
@@ -55,7 +55,7 @@ class TrainerTest {
     void frequency_stepsEveryKthTime() {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 0.1);
-        Trainer t = small(opt, model, 4, 128);
+        TrainingLoop t = small(opt, model, 4, 128);
         LrScheduler step = Schedulers.stepLR(opt, 1, 0.5);
         t.scheduler(step, Interval.EPOCH, 2);
         t.fit();
@@ -66,7 +66,7 @@ class TrainerTest {
     void oneCycleSizedShorterThanTheRun_isRefusedBeforeTraining() {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 0.1);
-        Trainer t = small(opt, model, 3, 64);
+        TrainingLoop t = small(opt, model, 3, 64);
         t.scheduler(Schedulers.oneCycleLR(0.1).totalSteps(50).attach(opt));
         assertThatThrownBy(t::fit).hasMessage("OneCycleLR has total_steps=50 but this run steps it 60 times (per optimizer step over 3"
                 + " epochs): it would fail mid-run; size it with total_steps=60");
@@ -78,7 +78,7 @@ class TrainerTest {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 0.1);
         List<String> warnings = new ArrayList<>();
-        Trainer t = small(opt, model, 2, 64).listener(new TrainListener() {
+        TrainingLoop t = small(opt, model, 2, 64).listener(new TrainListener() {
             @Override
             public void onWarning(String message) {
                 warnings.add(message);
@@ -103,14 +103,14 @@ class TrainerTest {
                 + " StepLR(step_size=3)], milestones=[2])", sgd(model, 0.1)))).isEqualTo(Interval.EPOCH);
 
         // 3 epochs of 20 steps: the nested OneCycleLR runs 55 steps but is sized for 50.
-        Trainer t = small(opt, model, 3, 64);
+        TrainingLoop t = small(opt, model, 3, 64);
         t.scheduler(warmupThenCycle);
         assertThatThrownBy(t::fit).hasMessage("OneCycleLR (in SequentialLR) has total_steps=50 but this run steps it 55 times"
                 + " (per optimizer step over 3 epochs): it would fail mid-run; size it with total_steps=55");
 
         Optimizer cyclic = sgd(model, 0.1);
         List<String> warnings = new ArrayList<>();
-        Trainer perEpoch = small(cyclic, model, 2, 64).listener(new TrainListener() {
+        TrainingLoop perEpoch = small(cyclic, model, 2, 64).listener(new TrainListener() {
             @Override
             public void onWarning(String message) {
                 warnings.add(message);
@@ -126,7 +126,7 @@ class TrainerTest {
     void plateauWithoutValidation_isRefused() {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 0.1);
-        Trainer t = Trainer.of(model, opt, split.train()).epochs(2);
+        TrainingLoop t = TrainingLoop.of(model, opt, split.train()).epochs(2);
         t.scheduler(Schedulers.reduceLROnPlateau().attach(opt));
         assertThatThrownBy(t::fit).hasMessage("ReduceLROnPlateau monitors val_loss but there is no validation set: give one,"
                 + " or monitor train_loss");
@@ -136,10 +136,10 @@ class TrainerTest {
     void plateau_isFedTheValidationLoss_andCutsAfterPatience() {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 0.0); // lr 0: the validation loss never moves after the first epoch
-        Trainer t = small(opt, model, 6, 256);
+        TrainingLoop t = small(opt, model, 6, 256);
         MetricScheduler plateau = Schedulers.reduceLROnPlateau().patience(1).factor(0.5).attach(opt);
         t.scheduler(plateau);
-        Trainer.Result r = t.fit();
+        TrainingLoop.Result r = t.fit();
         // One metric per epoch, and it is the validation loss the loop recorded for that epoch.
         assertThat(plateau.lastEpoch()).isEqualTo(6);
         assertThat(plateau.state().asMap().get("best")).isEqualTo(r.history().get(0).valLoss());
@@ -151,9 +151,9 @@ class TrainerTest {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         // A tiny lr: the validation loss keeps falling but by less than the 1% threshold after the first epochs.
         Optimizer opt = sgd(model, 1e-7);
-        Trainer t = small(opt, model, 7, 256);
+        TrainingLoop t = small(opt, model, 7, 256);
         t.scheduler(Schedulers.reduceLROnPlateau().patience(1).factor(0.5).threshold(0.01).attach(opt));
-        Trainer.Result r = t.fit();
+        TrainingLoop.Result r = t.fit();
         double[] lrs = r.history().stream().mapToDouble(e -> e.lr()[0]).toArray();
         // epoch 0 sets best; epochs 1, 2 are bad (2 > patience 1) -> cut after epoch 2; again after epoch 4 and 6.
         assertThat(lrs).containsExactly(1e-7, 1e-7, 5e-8, 5e-8, 2.5e-8, 2.5e-8, 1.25e-8);
@@ -163,18 +163,18 @@ class TrainerTest {
     void earlyStopping_stopsAfterPatience_andRestoresTheBestWeights() {
         Mlp model = Mlp.softmaxRegression(64, 10, 1);
         Optimizer opt = sgd(model, 3.0); // far too large: validation loss gets worse after the first epoch
-        Trainer t = small(opt, model, 20, 32).earlyStopping(new EarlyStopping(2, 0, true));
+        TrainingLoop t = small(opt, model, 20, 32).earlyStopping(new EarlyStopping(2, 0, true));
         List<float[]> afterFirst = new ArrayList<>();
         t.listener(new TrainListener() {
             @Override
-            public void onValidation(Trainer.EpochInfo e) {
+            public void onValidation(TrainingLoop.EpochInfo e) {
                 if (e.best()) {
                     afterFirst.clear();
                     model.parameters().forEach(p -> afterFirst.add(p.data().clone()));
                 }
             }
         });
-        Trainer.Result r = t.fit();
+        TrainingLoop.Result r = t.fit();
         assertThat(r.stoppedEarly()).isTrue();
         assertThat(r.epochsRun()).isEqualTo(r.bestEpoch() + 3);
         for (int i = 0; i < afterFirst.size(); i++) {
@@ -208,10 +208,10 @@ class TrainerTest {
         };
         Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1));
         opt.addParamGroup(inner.parameters());
-        Trainer t = Trainer.of(poisoned, opt, split.train()).epochs(1).batchSize(128);
+        TrainingLoop t = TrainingLoop.of(poisoned, opt, split.train()).epochs(1).batchSize(128);
         LrScheduler s = Schedulers.oneCycleLR(0.1).totalSteps(10).cycleMomentum(false).attach(opt);
         t.scheduler(s);
-        Trainer.Result r = t.fit();
+        TrainingLoop.Result r = t.fit();
         assertThat(r.skippedSteps()).isEqualTo(1);
         assertThat(r.optimizerSteps()).isEqualTo(9);
         assertThat(s.lastEpoch()).isEqualTo(9);
@@ -224,7 +224,7 @@ class TrainerTest {
 
     @Test
     void resumeFromAMidRunCheckpoint_continuesBitForBit_logsIncluded(@TempDir Path dir) throws Exception {
-        Trainer reference = KillableRun.trainer(dir.resolve("ref-ckpt"), dir.resolve("ref-logs"), 0);
+        TrainingLoop reference = KillableRun.trainer(dir.resolve("ref-ckpt"), dir.resolve("ref-logs"), 0);
         reference.fit();
         List<float[]> expected = KillableRun.weights(reference);
 
@@ -232,7 +232,7 @@ class TrainerTest {
         KillableRun.trainer(ckpts, dir.resolve("logs"), 0).fit();
         Path mid = ckpts.resolve("step-000000015.ckpt");
         assertThat(mid).exists();
-        Trainer resumed = KillableRun.trainer(dir.resolve("ckpt2"), dir.resolve("logs"), 0).resume(mid);
+        TrainingLoop resumed = KillableRun.trainer(dir.resolve("ckpt2"), dir.resolve("logs"), 0).resume(mid);
         resumed.fit();
         assertSameWeights(KillableRun.weights(resumed), expected);
         for (String f : List.of("steps.jsonl", "steps.csv", "epochs.jsonl", "epochs.csv")) {
@@ -242,7 +242,7 @@ class TrainerTest {
 
     @Test
     void killedWithSigkillMidRun_resumesToIdenticalFinalWeights(@TempDir Path dir) throws Exception {
-        Trainer reference = KillableRun.trainer(dir.resolve("ref-ckpt"), dir.resolve("ref-logs"), 0);
+        TrainingLoop reference = KillableRun.trainer(dir.resolve("ref-ckpt"), dir.resolve("ref-logs"), 0);
         reference.fit();
         List<float[]> expected = KillableRun.weights(reference);
 
@@ -261,8 +261,8 @@ class TrainerTest {
         child.waitFor(10, TimeUnit.SECONDS);
         assertThat(child.exitValue()).isEqualTo(137);
 
-        Path latest = Trainer.latestCheckpoint(ckpts);
-        Trainer resumed = KillableRun.trainer(ckpts, logs, 0).resume(latest);
+        Path latest = TrainingLoop.latestCheckpoint(ckpts);
+        TrainingLoop resumed = KillableRun.trainer(ckpts, logs, 0).resume(latest);
         resumed.fit();
         assertSameWeights(KillableRun.weights(resumed), expected);
         assertThat(logs.resolve("steps.jsonl")).hasSameTextualContentAs(dir.resolve("ref-logs").resolve("steps.jsonl"));
@@ -288,19 +288,19 @@ class TrainerTest {
     void damagedCheckpoint_isRejected_andSkippedWhenLookingForTheLatest(@TempDir Path dir) throws Exception {
         Path ckpts = dir.resolve("ckpt");
         KillableRun.trainer(ckpts, dir.resolve("logs"), 0).fit();
-        Path newest = Trainer.latestCheckpoint(ckpts);
+        Path newest = TrainingLoop.latestCheckpoint(ckpts);
         byte[] bytes = Files.readAllBytes(newest);
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(newest, bytes);
         assertThatThrownBy(() -> KillableRun.trainer(dir.resolve("x"), dir.resolve("l2"), 0).resume(newest).fit())
                 .hasMessageContaining("is damaged (checksum mismatch)");
-        assertThat(Trainer.latestCheckpoint(ckpts)).isNotEqualTo(newest);
+        assertThat(TrainingLoop.latestCheckpoint(ckpts)).isNotEqualTo(newest);
     }
 
     @Test
     void metricsLog_hasARowPerOptimizerStep_withEveryGroupsLrAndMomentum(@TempDir Path dir) throws Exception {
-        Trainer t = KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0);
-        Trainer.Result r = t.fit();
+        TrainingLoop t = KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0);
+        TrainingLoop.Result r = t.fit();
         List<String> csv = Files.readAllLines(dir.resolve("logs").resolve("steps.csv"));
         assertThat(csv.get(0)).isEqualTo("step,epoch,batch,loss,skipped,lr0,lr1,momentum0,momentum1");
         assertThat(csv).hasSize((int) (r.optimizerSteps() + r.skippedSteps()) + 1);
