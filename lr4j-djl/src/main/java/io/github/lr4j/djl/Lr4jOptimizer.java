@@ -532,7 +532,7 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
             if (adaptive) {
                 NDArray v = variances.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(device,
                         k -> weight.zerosLike());
-                NDArray g2 = grad.mul((float) (1 - beta2)).muli(grad);
+                NDArray g2 = grad.mul(1 - beta2).muli(grad);
                 v.muli(beta2).addi(g2);
                 g2.close();
                 NDArray corrected = v.div((float) (1 - Math.pow(beta2, t)));

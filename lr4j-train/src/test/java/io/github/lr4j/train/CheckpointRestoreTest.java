@@ -122,6 +122,7 @@ class CheckpointRestoreTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked") // a crafted header: its settings are known to be a map
     void wrongTypesAndRanges_eachOneLineNamingTheField(@TempDir Path dir) throws Exception {
         assertRefusedInOneLine(craftHeader(dir, h -> h.put("optimizer_steps", "many")), dir,
                 "optimizer_steps must be an integer >= 0, got \"many\"");

@@ -91,14 +91,14 @@ public final class Lr4jMlpModel extends Model<Lr4jMlpModel> implements MLWritabl
         transformSchema(dataset.schema());
         Predictor p = predictor;
         UserDefinedFunction predict = functions.udf((UDF1<Vector, Double>) v -> (double) p.predict(v), DataTypes.DoubleType);
-        String features = (String) getOrDefault(featuresCol);
-        return dataset.withColumn((String) getOrDefault(predictionCol), predict.apply(functions.col(features)));
+        String features = getOrDefault(featuresCol);
+        return dataset.withColumn(getOrDefault(predictionCol), predict.apply(functions.col(features)));
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        MlpParams.requireVector(schema, (String) getOrDefault(featuresCol));
-        return MlpParams.withPrediction(schema, (String) getOrDefault(predictionCol));
+        MlpParams.requireVector(schema, getOrDefault(featuresCol));
+        return MlpParams.withPrediction(schema, getOrDefault(predictionCol));
     }
 
     @Override

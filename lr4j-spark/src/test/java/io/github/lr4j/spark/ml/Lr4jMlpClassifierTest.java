@@ -73,7 +73,7 @@ class Lr4jMlpClassifierTest {
         c.write().save(path);
         Lr4jMlpClassifier back = Lr4jMlpClassifier.load(path);
         assertThat(back.getOrDefault(back.optimizer())).isEqualTo("AdamW(lr=3e-3)");
-        assertThat((int[]) back.getOrDefault(back.hiddenLayers())).containsExactly(32);
+        assertThat(back.getOrDefault(back.hiddenLayers())).containsExactly(32);
         assertThat(back.getOrDefault(back.predictionCol())).isEqualTo("digit");
 
         PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {c}).fit(frame(DIGITS.train()));
