@@ -66,25 +66,16 @@ final class ChainedScheduler extends LrScheduler {
         }
     }
 
-    private long markedEpoch;
-    private final double[] markedLastLr = new double[n];
+    private final CompositeMark marked = new CompositeMark(n);
 
     @Override
     void mark() {
-        markedEpoch = lastEpoch;
-        System.arraycopy(lastLr, 0, markedLastLr, 0, n);
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.get(i).mark();
-        }
+        marked.mark(lastEpoch, lastLr, schedulers);
     }
 
     @Override
     void rollback() {
-        for (int i = schedulers.size() - 1; i >= 0; i--) {
-            schedulers.get(i).rollback();
-        }
-        lastEpoch = markedEpoch;
-        System.arraycopy(markedLastLr, 0, lastLr, 0, n);
+        lastEpoch = marked.rollback(lastLr, schedulers);
     }
 
     @Override
