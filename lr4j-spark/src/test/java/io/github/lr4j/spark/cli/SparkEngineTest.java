@@ -39,17 +39,6 @@ class SparkEngineTest {
     }
 
     @Test
-    void sparkOnlyOptionsOnAnotherEngine_exitTwoWithOneLine() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute("train", "--local-steps", "4", "--epochs", "1");
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --master, --partitions and --local-steps are options of --engine spark"
-                + System.lineSeparator());
-    }
-
-    @Test
     void resumeFromAFile_onSpark_exitTwoSayingUseLatest(@TempDir Path dir) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
