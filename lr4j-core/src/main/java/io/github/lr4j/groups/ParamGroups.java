@@ -35,6 +35,14 @@ public interface ParamGroups {
     /** Sets the group's momentum (or beta1). */
     void setMomentum(int group, double momentum);
 
+    /**
+     * timm's per-group {@code lr_scale}: timm's schedulers write {@code value * lr_scale} into the
+     * group (layer-wise lr decay). 1 unless the groups say otherwise; PyTorch's schedulers ignore it.
+     */
+    default double lrScale(int group) {
+        return 1.0;
+    }
+
     /** Groups with these learning rates and no momentum. */
     static ParamGroups of(double... lrs) {
         return new SimpleParamGroups(lrs, null, MomentumKind.NONE);

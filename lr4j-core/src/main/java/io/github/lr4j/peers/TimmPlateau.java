@@ -103,6 +103,29 @@ public final class TimmPlateau {
         return lastEpoch;
     }
 
+    /** Everything a step changes, for lr4j's saved state (timm's own state_dict keeps less: see above). */
+    public record State(double[] lrs, double[] restoreLrs, double best, long lastEpoch, long numBadEpochs,
+                        long cooldownCounter) {
+    }
+
+    public State state() {
+        return new State(lrs.clone(), restoreLrs == null ? null : restoreLrs.clone(), best, lastEpoch, numBadEpochs,
+                cooldownCounter);
+    }
+
+    /** Puts back a {@link #state()}; the caller has checked it. */
+    public void restore(State s) {
+        if (s.lrs().length != lrs.length || (s.restoreLrs() != null && s.restoreLrs().length != lrs.length)) {
+            throw new IllegalArgumentException("lrs must hold " + lrs.length + " values, one per param group");
+        }
+        System.arraycopy(s.lrs(), 0, lrs, 0, lrs.length);
+        restoreLrs = s.restoreLrs() == null ? null : s.restoreLrs().clone();
+        best = s.best();
+        lastEpoch = s.lastEpoch();
+        numBadEpochs = s.numBadEpochs();
+        cooldownCounter = s.cooldownCounter();
+    }
+
     /** timm's {@code step(epoch, metric)}; {@code metric} may be null. */
     public void step(long epoch, Double metric) {
         if (epoch <= warmupT) {

@@ -46,7 +46,9 @@ public final class SchedulerType {
             /** One lambda of the step, or one per param group. */
             LAMBDAS,
             FUNCTION,
-            SCHEDULERS
+            SCHEDULERS,
+            /** A dict of keyword arguments passed on to another scheduler (Hugging Face's scheduler_specific_kwargs). */
+            KWARGS
         }
 
         public Param {
@@ -190,6 +192,7 @@ public final class SchedulerType {
     private final String name;
     private final String doc;
     private final boolean takesOptimizer;
+    private final int optimizerPosition;
     private final List<Param> params;
     private final Factory factory;
     private final Predicate<Map<String, Object>> perBatch;
@@ -201,6 +204,7 @@ public final class SchedulerType {
         this.name = b.name;
         this.doc = b.doc;
         this.takesOptimizer = b.takesOptimizer;
+        this.optimizerPosition = b.optimizerPosition;
         this.params = List.copyOf(b.params);
         this.factory = b.factory;
         this.perBatch = b.perBatch;
@@ -225,6 +229,11 @@ public final class SchedulerType {
     /** Whether the constructor takes PyTorch's {@code optimizer} first (ChainedScheduler does not). */
     public boolean takesOptimizer() {
         return takesOptimizer;
+    }
+
+    /** Where the positional {@code optimizer} goes: 0 (first, PyTorch's classes) or after that many parameters. */
+    public int optimizerPosition() {
+        return optimizerPosition;
     }
 
     /** The parameters in PyTorch's order. */
@@ -281,6 +290,7 @@ public final class SchedulerType {
         private final String name;
         private final String doc;
         private boolean takesOptimizer = true;
+        private int optimizerPosition;
         private final List<Param> params = new ArrayList<>();
         private Factory factory;
         private Predicate<Map<String, Object>> perBatch = spec -> false;
@@ -307,6 +317,12 @@ public final class SchedulerType {
         }
 
         /** For ChainedScheduler, whose constructor has no {@code optimizer} first. */
+        /** The optimizer comes after the first {@code n} parameters, e.g. transformers' get_scheduler(name, optimizer, ...). */
+        public Builder optimizerAfter(int n) {
+            this.optimizerPosition = n;
+            return this;
+        }
+
         public Builder noOptimizer() {
             this.takesOptimizer = false;
             return this;

@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * The open registry of scheduler types: PyTorch's fifteen (see {@link BuiltinTypes}), those of
+ * The open registry of scheduler types: PyTorch's fifteen (see {@link BuiltinTypes}), Hugging Face's and timm's
+ * ({@link PeerTypes}), those of
  * every {@link SchedulerTypeProvider} on the class path, and any registered in code. The schedule language, {@code check}, the training loop's default interval and
  * pre-flight, and the command line's {@code list} read it; nothing else names a scheduler type.
  */
@@ -16,7 +17,7 @@ public final class SchedulerTypes {
     private static final Map<String, SchedulerType> TYPES = new LinkedHashMap<>();
 
     static {
-        for (SchedulerType t : BuiltinTypes.all()) {
+        for (SchedulerType t : builtIn()) {
             TYPES.put(t.name(), t);
         }
         for (SchedulerTypeProvider provider : ServiceLoader.load(SchedulerTypeProvider.class)) {
@@ -30,6 +31,13 @@ public final class SchedulerTypes {
     }
 
     private SchedulerTypes() {
+    }
+
+    /** PyTorch's fifteen, then Hugging Face's and timm's. */
+    private static List<SchedulerType> builtIn() {
+        List<SchedulerType> all = new ArrayList<>(BuiltinTypes.all());
+        all.addAll(PeerTypes.all());
+        return all;
     }
 
     /**
@@ -46,7 +54,7 @@ public final class SchedulerTypes {
 
     /** Removes a type a user registered (the built-in ones stay). */
     public static synchronized void unregister(String name) {
-        for (SchedulerType t : BuiltinTypes.all()) {
+        for (SchedulerType t : builtIn()) {
             if (t.name().equals(name)) {
                 throw new IllegalArgumentException(name + " is built in and cannot be removed");
             }

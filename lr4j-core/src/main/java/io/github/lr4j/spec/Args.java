@@ -88,6 +88,11 @@ public final class Args {
         if (v instanceof Scheduler) {
             return ((Scheduler) v).name() + "(...)";
         }
+        if (v instanceof Map) {
+            StringBuilder sb = new StringBuilder("{");
+            ((Map<?, ?>) v).forEach((k, x) -> sb.append(sb.length() > 1 ? ", " : "").append('\'').append(k).append("': ").append(show(x)));
+            return sb.append('}').toString();
+        }
         return String.valueOf(v);
     }
 
@@ -210,6 +215,20 @@ public final class Args {
             out[i] = (LrLambda) items.get(i);
         }
         return out;
+    }
+
+    /** Keyword arguments given as a dict ({@code {'min_lr': 1e-5}}); None gives an empty map. */
+    public Map<String, Object> kwargs(String name) {
+        Object v = get(name);
+        if (v == null) {
+            return Map.of();
+        }
+        if (v instanceof Map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<?, ?>) v).forEach((k, x) -> out.put(String.valueOf(k), x));
+            return out;
+        }
+        throw bad(name, "a dict of keyword arguments such as {'min_lr': 1e-5}");
     }
 
     public DoubleUnaryOperator function(String name) {

@@ -21,6 +21,9 @@ public sealed interface Expr {
 
     record ListLit(int column, List<Expr> items) implements Expr { }
 
+    /** {@code {'name': value, ...}}: keyword arguments passed on as a whole (Hugging Face's scheduler_specific_kwargs). */
+    record DictLit(int column, List<Keyword> entries) implements Expr { }
+
     /** A keyword argument {@code name=value}. */
     record Keyword(int column, String name, Expr value) implements Expr { }
 

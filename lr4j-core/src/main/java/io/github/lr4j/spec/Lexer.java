@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Splits a schedule expression into tokens; rejects anything outside the language with its column. */
 final class Lexer {
-    private static final String[] OPS = {"**", "//", "<=", ">=", "==", "!=", "(", ")", "[", "]", ",", "=", ":", "+", "-",
+    private static final String[] OPS = {"**", "//", "<=", ">=", "==", "!=", "(", ")", "[", "]", "{", "}", ",", "=", ":", "+", "-",
         "*", "/", "%", "<", ">", "."};
 
     private Lexer() {

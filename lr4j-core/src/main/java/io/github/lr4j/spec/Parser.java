@@ -350,9 +350,40 @@ public final class Parser {
                         depth--;
                     }
                 }
+                if (t.is("{")) {
+                    return dict(t);
+                }
                 throw new SpecException(t.column(), "expected a value but found " + t.describe());
             default:
                 throw new SpecException(t.column(), "expected a value but found " + t.describe());
+        }
+    }
+
+    /** {@code {'key': value, ...}}, keys are strings (Python's dict literal as Hugging Face users write it). */
+    private Expr dict(Token open) {
+        enter();
+        try {
+            List<Expr.Keyword> entries = new ArrayList<>();
+            while (!peek().is("}") || peek().kind() == Token.Kind.STRING) {
+                Token key = next();
+                if (key.kind() != Token.Kind.STRING) {
+                    throw new SpecException(key.column(), "expected a string key such as 'min_lr' but found " + key.describe());
+                }
+                for (Expr.Keyword e : entries) {
+                    if (e.name().equals(key.text())) {
+                        throw new SpecException(key.column(), "key '" + key.text() + "' appears twice");
+                    }
+                }
+                expect(":");
+                entries.add(new Expr.Keyword(key.column(), key.text(), expression()));
+                if (!peek().is("}")) {
+                    expect(",");
+                }
+            }
+            expect("}");
+            return new Expr.DictLit(open.column(), entries);
+        } finally {
+            depth--;
         }
     }
 }

@@ -83,6 +83,8 @@ public final class ScheduleSpec {
             c.keywords().forEach(k -> collectNames(k.value(), out));
         } else if (e instanceof Expr.ListLit) {
             ((Expr.ListLit) e).items().forEach(i -> collectNames(i, out));
+        } else if (e instanceof Expr.DictLit) {
+            ((Expr.DictLit) e).entries().forEach(k -> collectNames(k.value(), out));
         } else if (e instanceof Expr.Binary) {
             collectNames(((Expr.Binary) e).left(), out);
             collectNames(((Expr.Binary) e).right(), out);
@@ -112,6 +114,14 @@ public final class ScheduleSpec {
         if (value instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) value;
             Object type = m.get("type");
+            if (!m.containsKey("type")) { // keyword arguments passed on as a whole, e.g. scheduler_specific_kwargs
+                List<Expr.Keyword> entries = new ArrayList<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    String key = String.valueOf(e.getKey());
+                    entries.add(new Expr.Keyword(0, key, fromJson(e.getValue(), path + "." + key, depth + 1)));
+                }
+                return new Expr.DictLit(0, entries);
+            }
             if (!(type instanceof String)) {
                 throw new SpecException(0, path + ": a scheduler needs \"type\" (a name such as \"StepLR\"), got " + type);
             }
@@ -213,6 +223,13 @@ public final class ScheduleSpec {
                 }
                 return out;
             }
+            if (e instanceof Expr.DictLit) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (Expr.Keyword k : ((Expr.DictLit) e).entries()) {
+                    out.put(k.name(), value(k.value()));
+                }
+                return out;
+            }
             if (e instanceof Expr.Lambda) {
                 return new ExprLambda((Expr.Lambda) e);
             }
@@ -274,20 +291,26 @@ public final class ScheduleSpec {
             for (Expr p : positional) {
                 positionalValues.add(value(p));
             }
-            int offset = 0;
-            if (sig.type().takesOptimizer() && !positionalValues.isEmpty() && positionalValues.get(0) == OPTIMIZER) {
-                offset = 1;
-            }
+            // PyTorch's classes take the optimizer first; transformers' get_scheduler(name, optimizer, ...) second.
+            int optimizerAt = sig.type().optimizerPosition();
+            int skip = sig.type().takesOptimizer() && positionalValues.size() > optimizerAt
+                    && positionalValues.get(optimizerAt) == OPTIMIZER ? optimizerAt : -1;
+            int offset = skip >= 0 ? 1 : 0;
             if (positionalValues.size() - offset > sig.params().size()) {
                 throw new SpecException(positional.get(sig.params().size() + offset).column(), name + "() takes at most "
                         + sig.params().size() + " arguments after the optimizer, got " + (positionalValues.size() - offset));
             }
-            for (int i = offset; i < positionalValues.size(); i++) {
+            int param = 0;
+            for (int i = 0; i < positionalValues.size(); i++) {
+                if (i == skip) {
+                    continue;
+                }
                 Object v = positionalValues.get(i);
                 if (v == OPTIMIZER) {
-                    throw new SpecException(positional.get(i).column(), name + ": optimizer must be the first argument");
+                    throw new SpecException(positional.get(i).column(), name + ": optimizer must be the "
+                            + (optimizerAt == 0 ? "first" : "second") + " argument");
                 }
-                args.put(sig.params().get(i - offset), v, positional.get(i).column());
+                args.put(sig.params().get(param++), v, positional.get(i).column());
             }
             for (Expr.Keyword k : c.keywords()) {
                 if (k.name().equals("optimizer") && sig.type().takesOptimizer()) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Replays a case in the golden-trace format ({@code shared/golden/FORMAT.md}): builds the param
@@ -31,6 +32,10 @@ public final class TraceRunner {
         List<?> metrics = listOr(testCase.get("metrics"), null);
         List<?> epochs = listOr(testCase.get("epochs"), null);
         long resumeAt = integer(testCase, "resume_at", -1, -1, steps);
+        String stepCall = testCase.get("step_call") == null ? "step()" : String.valueOf(testCase.get("step_call"));
+        if (!STEP_CALLS.contains(stepCall)) {
+            throw new IllegalArgumentException("the case's \"step_call\" must be one of " + STEP_CALLS + ", got " + stepCall);
+        }
         if (metrics != null && metrics.size() < steps) {
             throw new IllegalArgumentException("metrics must have at least " + steps + " values (one per step), got " + metrics.size());
         }
@@ -52,11 +57,16 @@ public final class TraceRunner {
                 scheduler.loadState(saved);
             }
             int k = (int) i;
+            if (!callApplies(stepCall, scheduler)) {
+                trace.add(snapshot(groups)); // timm's step(epoch) with t_in_epochs=False, or step_update with True: a no-op
+                continue;
+            }
             if (metrics != null) {
                 if (!(scheduler instanceof MetricScheduler)) {
                     throw new IllegalArgumentException("the case gives metrics but " + scheduler.name() + " takes none");
                 }
-                ((MetricScheduler) scheduler).step(toDouble(metrics.get(k)));
+                Object metric = metrics.get(k); // null: timm's step(epoch, metric=None)
+                scheduler.step(metric == null ? OptionalDouble.empty() : OptionalDouble.of(toDouble(metric)));
             } else if (scheduler instanceof MetricScheduler) {
                 throw new IllegalArgumentException(scheduler.name() + " needs \"metrics\" (one value per step)");
             } else if (epochs != null && epochs.get(k) != null) {
@@ -72,8 +82,68 @@ public final class TraceRunner {
         return out;
     }
 
-    /** Param groups as the case's optimizer would hold them (PyTorch 1.13 defaults). */
+    /**
+     * How the peer cases advance a scheduler (shared/golden/peers/README.md): call i is {@code step()},
+     * timm's {@code step(epoch=i + 1)} at an epoch end, its {@code step_update(num_updates=i + 1)} after an update, or a
+     * metric-driven {@code step(epoch, metric)} / {@code step(metric)}.
+     */
+    private static final List<String> STEP_CALLS = List.of("step()", "step(epoch)", "step_update(num_updates)",
+            "step(epoch, metric)", "step(metric)");
+
+    /**
+     * Whether a call changes the lr: timm's {@code step(epoch)} does only with {@code t_in_epochs=True} (its
+     * default), {@code step_update} only with {@code t_in_epochs=False}. lr4j steps a timm scheduler once per unit of
+     * the clock it counts, so the other call is skipped here.
+     */
+    private static boolean callApplies(String stepCall, Scheduler scheduler) {
+        Object inEpochs = scheduler.spec().get("t_in_epochs");
+        if (stepCall.equals("step(epoch)")) {
+            return !Boolean.FALSE.equals(inEpochs);
+        }
+        if (stepCall.equals("step_update(num_updates)")) {
+            return Boolean.FALSE.equals(inEpochs);
+        }
+        return true;
+    }
+
+    /** Param groups as the case's optimizer would hold them (PyTorch 1.13 defaults), with timm's lr_scale if given. */
     public static ParamGroups groups(String optimizer, List<?> specs) {
+        ParamGroups groups = torchGroups(optimizer, specs);
+        double[] scales = new double[specs.size()];
+        boolean scaled = false;
+        for (int i = 0; i < scales.length; i++) {
+            Object scale = ((Map<?, ?>) specs.get(i)).get("lr_scale");
+            scales[i] = scale == null ? 1.0 : toDouble(scale);
+            scaled |= scale != null;
+            if (!(scales[i] >= 0) || Double.isInfinite(scales[i])) {
+                throw new IllegalArgumentException("param_groups[" + i + "].lr_scale must be finite and >= 0, got " + scale);
+            }
+        }
+        return scaled ? new LrScaled(groups, scales) : groups;
+    }
+
+    /** Groups carrying timm's per-group lr_scale. */
+    private static final class LrScaled implements ParamGroups {
+        private final ParamGroups groups;
+        private final double[] scales;
+
+        LrScaled(ParamGroups groups, double[] scales) {
+            this.groups = groups;
+            this.scales = scales;
+        }
+
+        @Override public int size() { return groups.size(); }
+        @Override public double lr(int g) { return groups.lr(g); }
+        @Override public void setLr(int g, double lr) { groups.setLr(g, lr); }
+        @Override public double initialLr(int g) { return groups.initialLr(g); }
+        @Override public void setInitialLr(int g, double lr) { groups.setInitialLr(g, lr); }
+        @Override public MomentumKind momentumKind() { return groups.momentumKind(); }
+        @Override public double momentum(int g) { return groups.momentum(g); }
+        @Override public void setMomentum(int g, double m) { groups.setMomentum(g, m); }
+        @Override public double lrScale(int g) { return scales[g]; }
+    }
+
+    private static ParamGroups torchGroups(String optimizer, List<?> specs) {
         double defaultLr;
         MomentumKind kind;
         double defaultMomentum;
