@@ -472,8 +472,6 @@ final class PeerTypes {
                                 + " stepped " + c.runWords() + ": step it per epoch");
                     }
                 })
-                .example("PlateauLRScheduler(optimizer, decay_rate=0.5, patience_t=1, warmup_t=2, warmup_lr_init=0.001,"
-                        + " mode='min')", 12)
                 .build();
     }
 }
