@@ -27,7 +27,8 @@ class RegistryCliTest extends CliHarness {
     void help_namesEveryRegisteredType() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("Scheduler types (details: lr4j list): LambdaLR, MultiplicativeLR, StepLR,")
-                .contains("ChainedScheduler, WarmupInvSqrtLR");
+                .contains("ChainedScheduler, get_constant_schedule,").contains("get_scheduler, CosineLRScheduler,")
+                .contains("PlateauLRScheduler, WarmupInvSqrtLR");
     }
 
     @Test

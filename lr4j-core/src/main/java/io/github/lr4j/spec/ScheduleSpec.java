@@ -101,8 +101,15 @@ public final class ScheduleSpec {
      * expression form; errors say where in the JSON.
      */
     public static Scheduler build(Map<String, ?> json, ParamGroups groups) {
+        if (json == null || !json.containsKey("type")) {
+            throw new SpecException(0, "$: a scheduler needs \"type\" (a name such as \"StepLR\"), got "
+                    + (json == null ? null : json.get("type")));
+        }
         Expr e = fromJson(json, "$", 0);
         Object v = new ScheduleSpecEvaluator(groups, Map.of()).value(e);
+        if (!(v instanceof Scheduler)) {
+            throw new SpecException(0, "$: expected a scheduler but found " + Args.show(v));
+        }
         return (Scheduler) v;
     }
 
