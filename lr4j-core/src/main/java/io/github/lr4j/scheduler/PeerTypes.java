@@ -271,7 +271,7 @@ final class PeerTypes {
         }
         if (t instanceof Number && ((Number) t).longValue() < c.steps()) {
             c.warn(type + c.inside() + " num_training_steps=" + t + " is shorter than the run (" + c.steps()
-                    + " steps): past it the lr stays at the schedule's end value");
+                    + " steps): transformers' formula goes on past it (its cosine climbs back up, its linear stays at 0)");
         }
         if (c.perEpoch()) {
             c.warn(type + c.inside() + " counts optimizer steps (transformers calls it after every update) but is stepped"
