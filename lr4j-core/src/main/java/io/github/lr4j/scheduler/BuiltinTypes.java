@@ -126,6 +126,21 @@ final class BuiltinTypes {
                 .example("SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=20), OneCycleLR(max_lr=0.1, total_steps=100)], milestones=[20])", 110)
                 .example("SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=3), CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=4)], milestones=[5])", 30)
                 .build(),
+            SchedulerType.builder(PerGroupScheduler.NAME, "schedulers[i] drives param group i alone (lr4j; PyTorch's"
+                    + " unreleased ParamwiseScheduler)")
+                .param(required("schedulers", Kind.DEFERRED_SCHEDULERS, "one scheduler per param group, any type",
+                        "group i's scheduler, built on group i alone"))
+                .factory((a, g) -> PerGroupScheduler.build(g, a.deferred("schedulers")))
+                .perBatch(BuiltinTypes::anyChildPerBatch)
+                .lint((spec, c) -> {
+                    for (Map<String, Object> child : children(spec)) {
+                        c.child(child, c.steps(), c.offset(), PerGroupScheduler.NAME);
+                    }
+                })
+                .example("PerGroup(schedulers=[CosineAnnealingLR(T_max=20, eta_min=0.001), SequentialLR(schedulers=["
+                        + "LinearLR(start_factor=0.1, total_iters=5), ConstantLR(factor=1.0, total_iters=1)], milestones=[5]),"
+                        + " CyclicLR(base_lr=0.001, max_lr=0.01, step_size_up=4)])", 30)
+                .build(),
             SchedulerType.builder("ChainedScheduler", "steps every scheduler in order: their factors multiply")
                 .noOptimizer()
                 .param(required("schedulers", Kind.SCHEDULERS, "time-based schedulers on the same optimizer", "the factors"))

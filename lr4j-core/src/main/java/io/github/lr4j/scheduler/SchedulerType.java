@@ -48,7 +48,9 @@ public final class SchedulerType {
             FUNCTION,
             SCHEDULERS,
             /** A dict of keyword arguments passed on to another scheduler (Hugging Face's scheduler_specific_kwargs). */
-            KWARGS
+            KWARGS,
+            /** Schedulers the type builds itself, on groups it chooses ({@link Args#deferred}): e.g. one per group. */
+            DEFERRED_SCHEDULERS
         }
 
         public Param {

@@ -217,6 +217,23 @@ public final class Args {
         return out;
     }
 
+    /** Schedulers written in the spec but not built yet: {@link Deferred#build} builds one on the groups given. */
+    public List<Deferred> deferred(String name) {
+        Object v = get(name);
+        if (v instanceof List && ((List<?>) v).stream().allMatch(o -> o instanceof Deferred)) {
+            List<Deferred> out = new ArrayList<>();
+            ((List<?>) v).forEach(o -> out.add((Deferred) o));
+            return out;
+        }
+        throw bad(name, "a list of schedulers");
+    }
+
+    /** A scheduler of the spec, built when its groups are known. */
+    @FunctionalInterface
+    public interface Deferred {
+        Scheduler build(io.github.lr4j.groups.ParamGroups groups);
+    }
+
     /** Keyword arguments given as a dict ({@code {'min_lr': 1e-5}}); None gives an empty map. */
     public Map<String, Object> kwargs(String name) {
         Object v = get(name);

@@ -25,6 +25,9 @@ public final class ScheduleSpec {
     private ScheduleSpec() {
     }
 
+    /** Stands for a deferred parameter's value until {@link ScheduleSpecEvaluator#deferredOr} makes it. */
+    private static final Object DEFERRED = new Object();
+
     /** Marks the {@code optimizer} argument. */
     private static final Object OPTIMIZER = new Object() {
         @Override
@@ -265,6 +268,31 @@ public final class ScheduleSpec {
             return Arithmetic.eval(e, "", Double.NaN);
         }
 
+        /** The value of parameter {@code name}: its expression deferred if the type builds it itself, else {@code v} (or its value). */
+        private Object deferredOr(Signature sig, String name, Expr e, Object v) {
+            boolean deferred = sig.type().params().stream()
+                    .anyMatch(p -> p.name().equals(name) && p.kind() == SchedulerType.Param.Kind.DEFERRED_SCHEDULERS);
+            if (!deferred) {
+                return v == null || v == DEFERRED ? value(e) : v;
+            }
+            if (!(e instanceof Expr.ListLit)) {
+                throw new SpecException(e.column(), sig.type().name() + ": " + name + " must be a list of schedulers such as"
+                        + " [CosineAnnealingLR(T_max=100), ConstantLR(factor=1.0)]");
+            }
+            List<Args.Deferred> out = new ArrayList<>();
+            for (Expr item : ((Expr.ListLit) e).items()) {
+                out.add(g -> {
+                    Object built = new ScheduleSpecEvaluator(g, variables).value(item);
+                    if (!(built instanceof Scheduler)) {
+                        throw new SpecException(item.column(), sig.type().name() + ": " + name + " must hold schedulers, got "
+                                + Args.show(built));
+                    }
+                    return (Scheduler) built;
+                });
+            }
+            return out;
+        }
+
         private Object call(Expr.Call c) {
             String name = c.callee() instanceof Expr.Name ? ((Expr.Name) c.callee()).name()
                     : c.callee() instanceof Expr.Attr ? ((Expr.Attr) c.callee()).name() : null;
@@ -295,8 +323,16 @@ public final class ScheduleSpec {
             Args args = new Args(name, c.column());
             List<Expr> positional = new ArrayList<>(c.args());
             List<Object> positionalValues = new ArrayList<>();
-            for (Expr p : positional) {
-                positionalValues.add(value(p));
+            List<SchedulerType.Param> typeParams = sig.type().params();
+            int optimizerIndex = sig.type().optimizerPosition();
+            boolean optimizerGiven = sig.type().takesOptimizer() && positional.size() > optimizerIndex
+                    && positional.get(optimizerIndex) instanceof Expr.Name
+                    && List.of("optimizer", "opt").contains(((Expr.Name) positional.get(optimizerIndex)).name());
+            for (int i = 0; i < positional.size(); i++) {
+                // a deferred parameter (schedulers built later, on groups the type chooses) is not evaluated here
+                int at = i - (optimizerGiven && i > optimizerIndex ? 1 : 0);
+                boolean deferred = at < typeParams.size() && typeParams.get(at).kind() == SchedulerType.Param.Kind.DEFERRED_SCHEDULERS;
+                positionalValues.add(deferred ? DEFERRED : value(positional.get(i)));
             }
             // PyTorch's classes take the optimizer first; transformers' get_scheduler(name, optimizer, ...) second.
             int optimizerAt = sig.type().optimizerPosition();
@@ -317,7 +353,8 @@ public final class ScheduleSpec {
                     throw new SpecException(positional.get(i).column(), name + ": optimizer must be the "
                             + (optimizerAt == 0 ? "first" : "second") + " argument");
                 }
-                args.put(sig.params().get(param++), v, positional.get(i).column());
+                String paramName = sig.params().get(param++);
+                args.put(paramName, deferredOr(sig, paramName, positional.get(i), v), positional.get(i).column());
             }
             for (Expr.Keyword k : c.keywords()) {
                 if (k.name().equals("optimizer") && sig.type().takesOptimizer()) {
@@ -331,7 +368,7 @@ public final class ScheduleSpec {
                 if (args.given(k.name())) {
                     throw new SpecException(k.column(), name + "() got multiple values for argument '" + k.name() + "'");
                 }
-                args.put(k.name(), value(k.value()), k.value().column());
+                args.put(k.name(), deferredOr(sig, k.name(), k.value(), null), k.value().column());
             }
             for (Map.Entry<String, Object> d : sig.defaults().entrySet()) {
                 if (!args.given(d.getKey())) {
