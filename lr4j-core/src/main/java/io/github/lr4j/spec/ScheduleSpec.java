@@ -331,7 +331,7 @@ public final class ScheduleSpec {
             for (int i = 0; i < positional.size(); i++) {
                 // a deferred parameter (schedulers built later, on groups the type chooses) is not evaluated here
                 int at = i - (optimizerGiven && i > optimizerIndex ? 1 : 0);
-                boolean deferred = at < typeParams.size() && typeParams.get(at).kind() == SchedulerType.Param.Kind.DEFERRED_SCHEDULERS;
+                boolean deferred = !(optimizerGiven && i == optimizerIndex) && at < typeParams.size() && typeParams.get(at).kind() == SchedulerType.Param.Kind.DEFERRED_SCHEDULERS;
                 positionalValues.add(deferred ? DEFERRED : value(positional.get(i)));
             }
             // PyTorch's classes take the optimizer first; transformers' get_scheduler(name, optimizer, ...) second.

@@ -3,7 +3,6 @@ package io.github.lr4j.spec;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
 import io.github.lr4j.scheduler.LrScheduler;
-import io.github.lr4j.scheduler.MetricScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import java.util.ArrayList;
@@ -62,17 +61,20 @@ public final class TraceRunner {
                 continue;
             }
             if (metrics != null) {
-                if (!(scheduler instanceof MetricScheduler)) {
+                if (!scheduler.drivenByMetric()) {
                     throw new IllegalArgumentException("the case gives metrics but " + scheduler.name() + " takes none");
                 }
                 Object metric = metrics.get(k); // null: timm's step(epoch, metric=None)
                 scheduler.step(metric == null ? OptionalDouble.empty() : OptionalDouble.of(toDouble(metric)));
-            } else if (scheduler instanceof MetricScheduler) {
+            } else if (scheduler.drivenByMetric()) {
                 throw new IllegalArgumentException(scheduler.name() + " needs \"metrics\" (one value per step)");
             } else if (epochs != null && epochs.get(k) != null) {
+                if (!(scheduler instanceof LrScheduler)) {
+                    throw new IllegalArgumentException("the case gives epochs but " + scheduler.name() + " takes none");
+                }
                 ((LrScheduler) scheduler).step(toDouble(epochs.get(k)));
             } else {
-                ((LrScheduler) scheduler).step();
+                scheduler.step(OptionalDouble.empty());
             }
             trace.add(snapshot(groups));
         }
