@@ -114,10 +114,22 @@ final class BuiltinTypes {
             oneCycle(),
             plateau(),
             SchedulerType.builder("SequentialLR", "schedulers[i] from milestones[i-1] on, each restarted at its own step 0")
-                .param(required("schedulers", Kind.SCHEDULERS, "time-based schedulers on the same optimizer", "the phases"))
+                .param(required("schedulers", Kind.SCHEDULERS, "schedulers on the same optimizer; the last may be"
+                        + " metric-driven (e.g. ReduceLROnPlateau after a warm-up)", "the phases"))
                 .param(required("milestones", Kind.INTEGERS, "strictly increasing, >= 1, one fewer than schedulers",
                         "steps where the next scheduler takes over"))
-                .factory((a, g) -> Schedulers.sequentialLR(g, a.schedulers("schedulers"), a.ints("milestones")))
+                .factory((a, g) -> {
+                    List<Scheduler> phases = a.anySchedulers("schedulers");
+                    if (phases.stream().allMatch(p -> p instanceof LrScheduler)) {
+                        return Schedulers.sequentialLR(g, a.schedulers("schedulers"), a.ints("milestones"));
+                    }
+                    long[] milestones = a.ints("milestones");
+                    if (milestones.length != phases.size() - 1) {
+                        throw new IllegalArgumentException("milestones must have " + (phases.size() - 1) + " values (one"
+                                + " fewer than the " + phases.size() + " schedulers), got " + milestones.length);
+                    }
+                    return SequentialToMetric.build(g, phases, milestones);
+                })
                 .perBatch(BuiltinTypes::anyChildPerBatch)
                 .lint(BuiltinTypes::lintSequential)
                 .example("SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=5), CosineAnnealingLR(T_max=20)], milestones=[5])", 40)

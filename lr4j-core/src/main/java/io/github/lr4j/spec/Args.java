@@ -185,6 +185,17 @@ public final class Args {
         throw bad(name, "a list of integers");
     }
 
+    /** Schedulers of any kind, metric-driven ones included (a plateau after a warm-up in SequentialLR). */
+    public List<Scheduler> anySchedulers(String name) {
+        Object v = get(name);
+        if (v instanceof List && ((List<?>) v).stream().allMatch(o -> o instanceof Scheduler)) {
+            List<Scheduler> out = new ArrayList<>();
+            ((List<?>) v).forEach(o -> out.add((Scheduler) o));
+            return out;
+        }
+        throw bad(name, "a list of schedulers");
+    }
+
     public List<LrScheduler> schedulers(String name) {
         Object v = get(name);
         if (v instanceof List) {
