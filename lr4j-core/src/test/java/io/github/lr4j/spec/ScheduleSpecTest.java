@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
 import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.Scheduler;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -98,8 +99,29 @@ class ScheduleSpecTest {
     }
 
     @Test
-    void plateauInsideSequential_isRejectedWithReason() {
+    void plateauBeforeAnotherPhaseOfSequential_isRejectedWithReason() {
         assertThatThrownBy(() -> ScheduleSpec.build("SequentialLR(schedulers=[ReduceLROnPlateau(), StepLR(2)], milestones=[3])", sgd()))
+                .hasMessageContaining("schedulers[0] (ReduceLROnPlateau) is driven by a metric: only the last phase of"
+                        + " SequentialLR may be");
+        assertThatThrownBy(() -> ScheduleSpec.build("ChainedScheduler([ReduceLROnPlateau(), StepLR(2)])", sgd()))
                 .hasMessageContaining("cannot hold ReduceLROnPlateau, which is driven by a metric rather than by steps");
+    }
+
+    /** The warm-up ignores metrics; the plateau takes them from the step after the milestone; lrAt stops there. */
+    @Test
+    void plateauAfterAWarmUp_takesTheMetricOnlyAfterTheMilestone() {
+        ParamGroups g = sgd();
+        Scheduler s = ScheduleSpec.build("SequentialLR(schedulers=[LinearLR(start_factor=0.5, total_iters=2),"
+                + " ReduceLROnPlateau(patience=0, factor=0.1)], milestones=[2])", g);
+        assertThat(s.drivenByMetric()).isTrue();
+        double base = g.initialLr(0);
+        s.step(java.util.OptionalDouble.empty()); // warm-up: no metric needed, none used
+        s.step(java.util.OptionalDouble.of(9.0));
+        assertThat(g.lr(0)).isEqualTo(s.lrAt(2, 0)).isEqualTo(base);
+        assertThatThrownBy(() -> s.step(java.util.OptionalDouble.empty())).isInstanceOf(IllegalStateException.class);
+        s.step(java.util.OptionalDouble.of(1.0)); // the plateau's first metric: its best
+        s.step(java.util.OptionalDouble.of(2.0)); // worse, patience 0: cut
+        assertThat(g.lr(0)).isEqualTo(base * 0.1);
+        assertThatThrownBy(() -> s.lrAt(3, 0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("metrics");
     }
 }
