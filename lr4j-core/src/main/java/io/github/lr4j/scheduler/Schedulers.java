@@ -11,6 +11,7 @@ import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.groups.ParamGroups;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entry point: one factory per PyTorch scheduler, named after it. Each attaches to the groups at
@@ -186,6 +187,45 @@ public final class Schedulers {
         }
         sameGroups(groups, schedulers);
         return new SequentialLR(groups, schedulers, milestones).attachSequential();
+    }
+
+    /**
+     * {@code scheduler} with a new horizon from its current step on: the steps taken stay, the rest of the schedule
+     * (up to {@code oldTotalSteps}) is stretched to end at {@code newTotalSteps}, so the lr does not jump (see
+     * {@link Retargeted} for the rule). {@code oldTotalSteps} is the length the schedule was made for (e.g. the
+     * run's {@code total_steps}); for a schedule with no end (StepLR, ExponentialLR) use the scheduler as it is.
+     * The result is stepped, saved and queried ({@code lrAt}) like any scheduler.
+     *
+     * @throws IllegalArgumentException if {@code newTotalSteps} is not more than the steps already taken
+     */
+    public static Scheduler retarget(LrScheduler scheduler, long oldTotalSteps, long newTotalSteps) {
+        return new Retargeted(scheduler, oldTotalSteps, newTotalSteps);
+    }
+
+    /**
+     * Restores a retargeted run: {@code fresh} is the scheduler built as the original run built it (not stepped),
+     * {@code saved} the retargeted scheduler's state. Checks everything before it changes anything.
+     */
+    public static Scheduler restoreRetargeted(LrScheduler fresh, SchedulerState saved) {
+        StateReader in = StateReader.of(Retargeted.NAME, saved);
+        Object wrapped = in.raw("scheduler");
+        if (!(wrapped instanceof Map)) {
+            throw in.bad("scheduler", "the wrapped scheduler's state map", wrapped);
+        }
+        long oldEnd = in.integer("old_end", 1);
+        long newEnd = in.integer("new_end", 1);
+        @SuppressWarnings("unchecked")
+        SchedulerState innerState = SchedulerState.of((Map<String, ?>) wrapped);
+        SchedulerState before = fresh.state();
+        fresh.loadState(innerState);
+        try {
+            Scheduler out = new Retargeted(fresh, oldEnd, newEnd);
+            out.loadState(saved);
+            return out;
+        } catch (RuntimeException e) {
+            fresh.loadState(before);
+            throw e;
+        }
     }
 
     /** PyTorch's ChainedScheduler: steps every scheduler, in order, on their shared groups. */
