@@ -157,7 +157,7 @@ final class Retargeted implements Scheduler {
             throw in.bad("scheduler", "the wrapped scheduler's state map", wrapped);
         }
         @SuppressWarnings("unchecked")
-        boolean same = SchedulerState.of((Map<String, ?>) wrapped).equals(innerState);
+        boolean same = StateReader.sameValue(SchedulerState.of((Map<String, ?>) wrapped).toMap(), innerState.toMap());
         if (!same) {
             throw new IllegalArgumentException("cannot restore " + NAME + ": the wrapped " + inner.name() + " is not at the"
                     + " state the run was retargeted from (build and restore it as the original run did, then retarget)");

@@ -106,9 +106,10 @@ public final class DigitsRecipe {
         Scheduler s = null;
         if (scheduler != null && !scheduler.isBlank()) {
             long perEpoch = trainer.optimizerStepsPerEpoch();
-            s = ScheduleSpec.build(scheduler, opt, Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch,
-                    "epochs", (long) epochs));
-            trainer.scheduler(s, interval != null ? interval : defaultInterval(scheduler, s), 1);
+            TrainingLoop.ForRunLength build = runEpochs -> ScheduleSpec.build(scheduler, opt, Map.of("total_steps",
+                    perEpoch * runEpochs, "steps_per_epoch", perEpoch, "epochs", (long) runEpochs));
+            s = build.build(epochs);
+            trainer.scheduler(s, interval != null ? interval : defaultInterval(scheduler, s), 1, build);
         }
         return new Run(split, train, model, opt, s, trainer);
     }

@@ -4,8 +4,10 @@ import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Parameter;
+import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
+import io.github.lr4j.scheduler.Schedulers;
 import io.github.lr4j.scheduler.SchedulerType;
 import io.github.lr4j.scheduler.SchedulerTypes;
 import java.io.ByteArrayInputStream;
@@ -89,6 +91,8 @@ public final class TrainingLoop {
     private long seed = 0;
     private int accumulate = 1;
     private final List<Attached> schedulers = new ArrayList<>();
+    /** How to build each scheduler for another run length, or null (see {@link #scheduler(Scheduler, Interval, int, ForRunLength)}). */
+    private final List<ForRunLength> rebuilders = new ArrayList<>();
     private String monitor = "val_loss";
     private Mode mode = Mode.MIN;
     private EarlyStopping earlyStopping;
@@ -174,6 +178,25 @@ public final class TrainingLoop {
             throw new IllegalArgumentException(s.name() + " must be attached to this trainer's optimizer");
         }
         schedulers.add(new Attached(s, interval, frequency));
+        rebuilders.add(null);
+        return this;
+    }
+
+    /** Builds a scheduler on this loop's optimizer for a run of {@code epochs} epochs (its total_steps/epochs follow). */
+    @FunctionalInterface
+    public interface ForRunLength {
+        Scheduler build(int epochs);
+    }
+
+    /**
+     * {@code s}, and how to build it for another run length ({@code rebuild}), so that a resume with more (or fewer)
+     * {@link #epochs} gives it the new horizon: the checkpoint's scheduler is rebuilt for the length it was written with, restored,
+     * and the rest of its schedule stretched to the new end ({@link Schedulers#retarget}: the lr does not jump). A
+     * schedule whose spec does not depend on the run length is restored as it was.
+     */
+    public TrainingLoop scheduler(Scheduler s, Interval interval, int frequency, ForRunLength rebuild) {
+        scheduler(s, interval, frequency);
+        rebuilders.set(rebuilders.size() - 1, java.util.Objects.requireNonNull(rebuild, "rebuild"));
         return this;
     }
 
@@ -691,10 +714,52 @@ public final class TrainingLoop {
         return best;
     }
 
+    private static final String RETARGETED = "Retargeted";
+
+    /**
+     * Scheduler {@code i} for this run's length, restored from a checkpoint written by a run of {@code savedEpochs}
+     * epochs (or by a run already given a new length). Builds on the optimizer's groups; the caller's rollback and
+     * optimizer restore put the groups back if anything fails.
+     */
+    private Scheduler forNewLength(Path file, int i, SchedulerState state, int savedEpochs) {
+        Attached a = schedulers.get(i);
+        ForRunLength build = rebuilders.get(i);
+        long perEpoch = a.interval() == Interval.STEP ? optimizerStepsPerEpoch() : 1;
+        long newTotal = epochs * perEpoch / a.frequency();
+        if (RETARGETED.equals(state.type())) {
+            Object oldEnd = state.asMap().get("old_end");
+            Object newEnd = state.asMap().get("new_end");
+            if (!(oldEnd instanceof Number) || !(newEnd instanceof Number)) {
+                throw new IllegalArgumentException("checkpoint " + file + " holds a retargeted " + a.scheduler().name()
+                        + " state without its old_end/new_end");
+            }
+            if (((Number) newEnd).longValue() != newTotal) {
+                throw new IllegalArgumentException("checkpoint " + file + " comes from a run already given a new length ("
+                        + ((Number) newEnd).longValue() * a.frequency() / perEpoch + " epochs); resume it with that --epochs");
+            }
+            Scheduler fresh = build.build((int) (((Number) oldEnd).longValue() * a.frequency() / perEpoch));
+            if (!(fresh instanceof LrScheduler)) {
+                throw new IllegalArgumentException(fresh.name() + " cannot take a new length");
+            }
+            return Schedulers.restoreRetargeted((LrScheduler) fresh, state);
+        }
+        Scheduler old = build.build(savedEpochs);
+        old.loadState(state);
+        if (old.toString().equals(a.scheduler().toString())) {
+            return old; // a schedule whose spec does not mention the run length keeps its numbers
+        }
+        if (!(old instanceof LrScheduler)) {
+            throw new IllegalArgumentException(old.name() + " is driven by a metric: it cannot take a new length (resume"
+                    + " with --epochs " + savedEpochs + ")");
+        }
+        return Schedulers.retarget((LrScheduler) old, savedEpochs * perEpoch / a.frequency(), newTotal);
+    }
+
     /** A checkpoint's header, read and checked against this run before anything is changed. */
     private record Saved(int epoch, int nextBatch, long optimizerSteps, long skippedSteps, double epochLossSum,
                          int epochBatches, double bestMetric, int bestEpoch, int epochsWithoutImprovement, boolean stopped,
-                         List<SchedulerState> schedulerStates, List<EpochInfo> history, long logStepRows, long logEpochRows) { }
+                         List<SchedulerState> schedulerStates, List<EpochInfo> history, long logStepRows, long logEpochRows,
+                         int epochs) { }
 
     /** Reads and checks every field; throws an IllegalArgumentException naming the file, the field and the value. */
     private Saved check(Path file, CheckpointFile.Contents c) {
@@ -764,8 +829,9 @@ public final class TrainingLoop {
         // One step row per step taken or skipped; one epoch row per validation (at most one per step, plus epoch ends).
         long stepRows = h.integer("log_step_rows", 0, steps + skipped);
         long epochRows = h.integer("log_epoch_rows", 0, steps + epochSaved);
+        int epochsSaved = (int) settings.integer("epochs", 1, Integer.MAX_VALUE);
         return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
-                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows);
+                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved);
     }
 
     private static void checkShapes(Path file, String what, float[][] saved, List<Parameter> ps) {
@@ -798,9 +864,16 @@ public final class TrainingLoop {
         for (Attached a : schedulers) {
             schedulersBefore.add(a.scheduler().state());
         }
+        List<Attached> resumed = new ArrayList<>(schedulers);
         try {
             for (int i = 0; i < schedulers.size(); i++) {
-                schedulers.get(i).scheduler().loadState(saved.schedulerStates().get(i));
+                SchedulerState state = saved.schedulerStates().get(i);
+                if (rebuilders.get(i) != null && (saved.epochs() != epochs || RETARGETED.equals(state.type()))) {
+                    Attached a = schedulers.get(i);
+                    resumed.set(i, new Attached(forNewLength(file, i, state, saved.epochs()), a.interval(), a.frequency()));
+                } else {
+                    schedulers.get(i).scheduler().loadState(state);
+                }
             }
             // Last: each scheduler wrote its own last lr into the groups; the optimizer's saved lrs and
             // momenta are what the groups really held.
@@ -816,6 +889,9 @@ public final class TrainingLoop {
             }
             throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage()
                     + "; nothing was changed", e);
+        }
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.set(i, resumed.get(i));
         }
         List<Parameter> ps = model.parameters();
         for (int i = 0; i < ps.size(); i++) {
