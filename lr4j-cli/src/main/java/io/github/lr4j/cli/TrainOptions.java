@@ -10,6 +10,11 @@ final class TrainOptions {
             description = "optimizer, in PyTorch syntax (default: ${DEFAULT-VALUE})")
     String optimizer;
 
+    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "",
+            description = "also schedule hyper-parameter NAME (weight_decay, beta2, eps, momentum, ...) with SPEC, stepped"
+                    + " like the lr; repeatable, e.g. --schedule weight_decay='CosineAnnealingLR(T_max=total_steps, eta_min=0.01)'")
+    java.util.Map<String, String> schedules = new java.util.LinkedHashMap<>();
+
     @Option(names = "--epochs", defaultValue = "20", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
@@ -72,6 +77,7 @@ final class TrainOptions {
         DigitsRecipe r = new DigitsRecipe().optimizer(optimizer).epochs(epochs).batchSize(batchSize).accumulate(accumulate)
                 .seed(seed).hidden(widths).augment(!noAugment)
                 .scheduler(scheduler == null || scheduler.equalsIgnoreCase("none") ? null : scheduler);
+        schedules.forEach(r::schedule);
         if (interval != null) {
             switch (interval) {
                 case "step": r.interval(Interval.STEP); break;

@@ -55,11 +55,18 @@ public final class OptimTraceRunner {
             tensors.add(ps);
         }
         Scheduler scheduler = schedulerSpec == null ? null : ScheduleSpec.build(String.valueOf(schedulerSpec), opt);
+        // {"weight_decay": "CosineAnnealingLR(T_max=20, eta_min=0.001)", ...}: other hyper-parameters' schedules
+        List<HyperParameterSchedule> hyper = new ArrayList<>();
+        if (testCase.get("schedules") instanceof Map) {
+            ((Map<?, ?>) testCase.get("schedules")).forEach((k, v) ->
+                    hyper.add(HyperParameterSchedule.of(opt, String.valueOf(k), String.valueOf(v), Map.of())));
+        }
         if (Optimizers.isScheduleFree(name)) {
             return runScheduleFree(opt, scheduler, tensors, grads, testCase.get("switch_at"));
         }
         List<Object> trace = new ArrayList<>();
         List<Object> lrUsed = new ArrayList<>();
+        List<Object> hyperUsed = new ArrayList<>();
         for (Object stepGrads : grads) {
             List<?> perGroup = (List<?>) stepGrads;
             List<Object> lrs = new ArrayList<>();
@@ -71,15 +78,28 @@ public final class OptimTraceRunner {
                 lrs.add(opt.lr(g));
             }
             lrUsed.add(lrs);
+            List<Object> hyperValues = new ArrayList<>();
+            for (HyperParameterSchedule h : hyper) {
+                for (int g = 0; g < tensors.size(); g++) {
+                    hyperValues.add(opt.group(g).get(h.hyperParameter()));
+                }
+            }
+            hyperUsed.add(hyperValues);
             opt.step();
             if (scheduler != null) {
                 scheduler.step(OptionalDouble.empty());
+            }
+            for (HyperParameterSchedule h : hyper) {
+                h.step(OptionalDouble.empty());
             }
             trace.add(snapshot(tensors));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace", trace);
         out.put("lr_used", lrUsed);
+        if (!hyper.isEmpty()) {
+            out.put("hyper_used", hyperUsed);
+        }
         return out;
     }
 

@@ -15,7 +15,7 @@ final class Options {
      */
     enum Kind { REQUIRED_POSITIVE, NON_NEGATIVE, PROBABILITY, OPEN_PROBABILITY, UNIT_INTERVAL, COUNT, FLAG, STATE }
 
-    private final String optimizer;
+    final String optimizer;
     private final String[] names;
     private final double[] defaults;
     private final Kind[] kinds;
@@ -43,6 +43,10 @@ final class Options {
 
     List<String> names() {
         return List.of(names);
+    }
+
+    boolean isFlag(int i) {
+        return kinds[i] == Kind.FLAG;
     }
 
     boolean isState(int i) {

@@ -17,9 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every optimizer case run by real torch.optim (PyTorch 1.13, float32, foreach=False) is reproduced. */
 class GoldenOptimTest {
 
-    /** The shared cases (golden/) and ours from tools/golden/generate_optim.py (golden-extra/). */
+    /**
+     * The shared cases (golden/), ours from tools/golden/generate_optim.py (golden-extra/), and from
+     * tools/golden/generate_hyper.py (golden-hyper/: weight decay, beta2, eps, momentum scheduled by hand in torch).
+     */
     static Stream<Path> cases() throws IOException, URISyntaxException {
-        return Stream.concat(list("/golden"), list("/golden-extra"));
+        return Stream.of(list("/golden"), list("/golden-extra"), list("/golden-hyper")).flatMap(s -> s);
     }
 
     private static Stream<Path> list(String folder) throws IOException, URISyntaxException {
@@ -51,6 +54,19 @@ class GoldenOptimTest {
                         assertThat(Math.abs(a - e)).as("%s step %d group %d tensor %d [%d]: got %s, torch %s",
                                 testCase.get("name"), s, g, t, i, a, e).isLessThanOrEqualTo(1e-6 + 1e-5 * Math.abs(e));
                     }
+                }
+            }
+        }
+        // The scheduled hyper-parameters each step used (a test that would fail if the schedule were not applied).
+        List<List<Number>> hyperUsed = (List<List<Number>>) testCase.get("hyper_used");
+        if (hyperUsed != null) {
+            List<List<Number>> ours = (List<List<Number>>) result.get("hyper_used");
+            assertThat(ours).as("hyper_used").isNotNull().hasSameSizeAs(hyperUsed);
+            for (int s = 0; s < hyperUsed.size(); s++) {
+                for (int i = 0; i < hyperUsed.get(s).size(); i++) {
+                    double e = hyperUsed.get(s).get(i).doubleValue();
+                    assertThat(ours.get(s).get(i).doubleValue()).as("hyper_used[%d][%d]", s, i)
+                            .isCloseTo(e, org.assertj.core.data.Offset.offset(1e-12 * Math.abs(e) + 1e-18));
                 }
             }
         }

@@ -1,9 +1,11 @@
 package io.github.lr4j.train;
 
+import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,6 +28,7 @@ public final class DigitsRecipe {
     private long seed;
     private boolean augment = true;
     private Interval interval;
+    private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
 
     public DigitsRecipe optimizer(String expression) {
         this.optimizer = expression;
@@ -39,6 +42,15 @@ public final class DigitsRecipe {
     }
 
     /** Hidden layer widths; none gives softmax regression. */
+    /**
+     * Schedules hyper-parameter {@code name} of the optimizer (weight_decay, beta2, eps, momentum, ...) with
+     * {@code expression}, stepped like the lr scheduler; see {@link HyperParameterSchedule}.
+     */
+    public DigitsRecipe schedule(String name, String expression) {
+        hyperSchedules.put(name, expression);
+        return this;
+    }
+
     public DigitsRecipe hidden(int... hidden) {
         this.hidden = hidden.clone();
         return this;
@@ -110,6 +122,16 @@ public final class DigitsRecipe {
                     perEpoch * runEpochs, "steps_per_epoch", perEpoch, "epochs", (long) runEpochs));
             s = build.build(epochs);
             trainer.scheduler(s, interval != null ? interval : defaultInterval(scheduler, s), 1, build);
+        }
+        long perEpoch = trainer.optimizerStepsPerEpoch();
+        for (Map.Entry<String, String> e : hyperSchedules.entrySet()) {
+            HyperParameterSchedule h = HyperParameterSchedule.of(opt, e.getKey(), e.getValue(), Map.of("total_steps",
+                    perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs));
+            String conflict = h.conflictWith(s);
+            if (conflict != null) {
+                throw new IllegalArgumentException(conflict);
+            }
+            trainer.scheduler(h, interval != null ? interval : defaultInterval(e.getValue(), h), 1);
         }
         return new Run(split, train, model, opt, s, trainer);
     }
