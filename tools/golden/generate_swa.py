@@ -32,6 +32,14 @@ CASES = [
     ("swa_cos_resume", SGD3, "SWALR(optimizer, swa_lr=0.01, anneal_epochs=8)", 14, 3),
     ("swa_adam_linear_resume", ADAM2, "SWALR(optimizer, swa_lr=[0.0001, 0.0002], anneal_epochs=6, anneal_strategy='linear')", 12, 5),
     ("swa_cos_long", SGD2, "SWALR(optimizer, swa_lr=0.001, anneal_epochs=50)", 60, None),
+    # SWALR as a later phase: it anneals from the lr the cosine left, and its restart at the milestone
+    # (step(0): _step_count 2) already takes anneal step 1
+    ("swa_after_cosine", SGD2, "SequentialLR(optimizer, schedulers=[CosineAnnealingLR(optimizer, T_max=10), "
+     "SWALR(optimizer, swa_lr=0.02, anneal_epochs=5)], milestones=[8])", 20, None),
+    ("swa_after_cosine_resume", SGD3, "SequentialLR(optimizer, schedulers=[CosineAnnealingLR(optimizer, T_max=10), "
+     "SWALR(optimizer, swa_lr=[0.02, 0.01, 0.005], anneal_epochs=4, anneal_strategy='linear')], milestones=[6])", 14, 8),
+    ("swa_after_linear_zero", SGD2, "SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=0.1, total_iters=4), "
+     "SWALR(optimizer, swa_lr=0.03, anneal_epochs=0)], milestones=[5])", 10, None),
 ]
 
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GoldenTraceTest {
 
     static Stream<Path> pytorchCases() {
-        return Stream.of("pytorch", "extra", "pytorch-tests", "pergroup").flatMap(folder -> GoldenCases.files(folder).stream());
+        return Stream.of("pytorch", "extra", "pytorch-tests", "pergroup", "swa")
+                .flatMap(folder -> GoldenCases.files(folder).stream());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,14 +15,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every transformers and timm case made by the libraries' own code (the 29 shared ones, the extra ones of
  * tools/golden/generate_peers.py, and the noise cases) replays through the schedule language with the case's
  * {@code scheduler} expression exactly as written ({@code hf.}/{@code timm.} prefixes, {@code get_scheduler(...)},
- * dict literals) and its {@code step_call}: every lr within 1e-12 relative, momentum untouched. So do the SWALR cases
- * made by real PyTorch 1.13 (tools/golden/generate_swa.py), and a warm-up then ReduceLROnPlateau in one SequentialLR
- * against the loop PyTorch users write by hand for it (tools/golden/generate_warmup_plateau.py).
+ * dict literals) and its {@code step_call}: every lr within 1e-12 relative, momentum untouched. So does a warm-up
+ * then ReduceLROnPlateau in one SequentialLR, against the loop PyTorch users write by hand for it
+ * (tools/golden/generate_warmup_plateau.py).
  */
 class PeerTraceTest {
 
     static Stream<Path> cases() {
-        return Stream.of("peers", "peers/non-portable", "peers-extra", "peers-extra/non-portable", "swa",
+        return Stream.of("peers", "peers/non-portable", "peers-extra", "peers-extra/non-portable",
                 "warmup-plateau")
                 .flatMap(folder -> GoldenCases.files(folder).stream());
     }

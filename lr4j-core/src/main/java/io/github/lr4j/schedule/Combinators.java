@@ -137,7 +137,7 @@ final class Combinators {
         private double valueOfPiece(int i, double local, double base) {
             Curve piece = pieces.get(i);
             if (i > 0 && continues(piece)) {
-                // A running piece multiplies the value the previous piece reached just before the boundary.
+                // A running (continuing) piece multiplies (starts from) the value the previous piece reached just before the boundary.
                 long boundary = boundaries[i - 1];
                 double reached = valueOfPiece(i - 1, i == 1 ? boundary - 1 : boundary - 1 - boundaries[i - 2], base);
                 Curve running = piece instanceof Based b ? b.inner() : piece;
@@ -147,7 +147,8 @@ final class Combinators {
         }
 
         private static boolean continues(Curve piece) {
-            return piece instanceof Shapes.Running || piece instanceof Based b && b.inner() instanceof Shapes.Running;
+            Curve inner = piece instanceof Based b ? b.inner() : piece;
+            return inner instanceof Shapes.Running || inner instanceof Shapes.Continuing;
         }
 
         @Override

@@ -100,8 +100,8 @@ public interface Curve {
     /**
      * {@code pieces[0]} until {@code boundaries[0]}, then {@code pieces[1]} from its own step 0, and
      * so on: piece i sees {@code step - boundaries[i - 1]} (Optax's {@code join_schedules}; PyTorch's
-     * SequentialLR). A {@link #running} piece continues from the value the previous piece reached
-     * just before its boundary. O(log pieces).
+     * SequentialLR). A {@link #running} or {@link #continuing} piece continues from the value the previous
+     * piece reached just before its boundary. O(log pieces).
      *
      * @throws IllegalArgumentException unless there is exactly one boundary fewer than pieces and
      *     the boundaries are {@code >= 1} and increasing
@@ -264,6 +264,17 @@ public interface Curve {
             throw new IllegalArgumentException("factor must not be null");
         }
         return new Shapes.Running(factor, String.valueOf(description));
+    }
+
+    /**
+     * {@code function(step, start)}, where {@code start} is the base, or in a {@link #join} the value the previous
+     * piece reached just before the boundary (PyTorch's SWALR anneals from the lr the group holds).
+     */
+    static Curve continuing(Function function, String description) {
+        if (function == null) {
+            throw new IllegalArgumentException("function must not be null");
+        }
+        return new Shapes.Continuing(function, String.valueOf(description));
     }
 
     /** A user's function of the step and the base, printed as {@code description}. */

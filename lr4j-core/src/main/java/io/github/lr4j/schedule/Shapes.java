@@ -269,6 +269,19 @@ final class Shapes {
     }
 
     /** Equal when the function is the same object. */
+    record Continuing(Curve.Function function, String description) implements Curve {
+        @Override
+        public double at(double step, double start) {
+            return function.at(step, start);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** Equal when the function is the same object. */
     record Custom(Curve.Function function, String description) implements Curve {
         @Override
         public double at(double step, double base) {

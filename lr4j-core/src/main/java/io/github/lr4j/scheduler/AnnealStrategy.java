@@ -1,6 +1,6 @@
 package io.github.lr4j.scheduler;
 
-/** How OneCycleLR moves between its phases (PyTorch's {@code anneal_strategy}). */
+/** How OneCycleLR moves between its phases and SWALR anneals (PyTorch's {@code anneal_strategy}). */
 public enum AnnealStrategy implements PyTorchNamed {
     COS("cos"),
     LINEAR("linear");

@@ -112,6 +112,7 @@ final class BuiltinTypes {
                 .build(),
             cyclic(),
             oneCycle(),
+            swa(),
             plateau(),
             SchedulerType.builder("SequentialLR", "schedulers[i] from milestones[i-1] on, each restarted at its own step 0")
                 .param(required("schedulers", Kind.SCHEDULERS, "schedulers on the same optimizer; the last may be"
@@ -264,6 +265,26 @@ final class BuiltinTypes {
             })
             .example("OneCycleLR(max_lr=[0.3, 0.2, 0.1], total_steps=30)", 30)
             .example("OneCycleLR(max_lr=0.1, epochs=4, steps_per_epoch=6, anneal_strategy='linear', three_phase=True)", 23)
+            .build();
+    }
+
+    private static SchedulerType swa() {
+        return SchedulerType.builder("SWALR", "lr = swa_lr a + lr0 (1 - a), a = anneal(min(t / anneal_epochs, 1)), lr0 the lr it starts from")
+            .param(required("swa_lr", Kind.NUMBERS, ">= 0; " + PER_GROUP, "lr reached at the end of the anneal"))
+            .param(optional("anneal_epochs", Kind.INTEGER, 10L, ">= 0", "steps of the anneal (0: swa_lr at once)"))
+            .param(optional("anneal_strategy", Kind.STRING, "cos", "'cos' or 'linear'", "shape of the anneal"))
+            .factory((a, g) -> Schedulers.swaLR(g, a.nums("swa_lr"), a.integer("anneal_epochs"),
+                    a.choice("anneal_strategy", AnnealStrategy.class)))
+            .lint((spec, c) -> {
+                long anneal = integer(spec, "anneal_epochs");
+                if (anneal > c.steps()) {
+                    c.warn("SWALR" + c.inside() + " anneal_epochs=" + anneal + " is longer than the run (" + c.steps()
+                            + " steps): the lr never reaches swa_lr");
+                }
+            })
+            .example("SWALR(swa_lr=0.05)", 15)
+            .example("SWALR(swa_lr=[0.02, 0.005, 0.001], anneal_epochs=4, anneal_strategy='linear')", 10)
+            .example("SequentialLR(schedulers=[CosineAnnealingLR(T_max=10), SWALR(swa_lr=0.02, anneal_epochs=5)], milestones=[8])", 20)
             .build();
     }
 

@@ -112,6 +112,11 @@ public abstract class LrScheduler implements Scheduler {
      */
     public abstract Curve schedule(int group);
 
+    /** The schedule of group {@code g} from a restart on, as a later phase of SequentialLR (by default {@link #schedule}). */
+    Curve scheduleAfterRestart(int g) {
+        return schedule(g);
+    }
+
     // --- what SequentialLR and ChainedScheduler need from their members (PyTorch 1.13's observable behaviour) ---
 
     /** PyTorch's plain {@code step()} taken as step {@code t} (step 0 is the one taken on construction). */

@@ -5,7 +5,6 @@ import static io.github.lr4j.scheduler.SchedulerType.Param.required;
 
 import io.github.lr4j.groups.ParamGroups;
 import io.github.lr4j.peers.HfSchedules;
-import io.github.lr4j.peers.SwaLr;
 import io.github.lr4j.peers.TimmPlateau;
 import io.github.lr4j.peers.TimmSchedule;
 import io.github.lr4j.scheduler.SchedulerType.LintContext;
@@ -151,51 +150,7 @@ final class PeerTypes {
         out.add(timm(TimmSchedule.Kind.MULTISTEP));
         out.add(timm(TimmSchedule.Kind.POLY));
         out.add(timmPlateau());
-        out.add(swalr());
         return out;
-    }
-
-    /**
-     * PyTorch's {@code torch.optim.swa_utils.SWALR}: anneals each group from the lr it has when SWALR is built to
-     * {@code swa_lr} over {@code anneal_epochs} steps, then holds it. PyTorch gets there recursively from the group's
-     * lr at each step; the two agree (to the last bits, see {@link SwaLr}) unless something else changes the lr
-     * between steps.
-     */
-    private static SchedulerType swalr() {
-        List<Param> params = List.of(
-                required("swa_lr", Kind.NUMBERS, ">= 0; one value, or one per param group", "the lr SWA trains at"),
-                optional("anneal_epochs", Kind.INTEGER, 10L, ">= 0", "steps of the anneal (0: swa_lr at once)"),
-                optional("anneal_strategy", Kind.STRING, "cos", "'cos' or 'linear'", "shape of the anneal"));
-        SchedulerType.Builder b = SchedulerType.builder("SWALR", "PyTorch's swa_utils.SWALR: anneal from the group's lr"
-                + " to swa_lr over anneal_epochs, then hold");
-        params.forEach(b::param);
-        return b.factory((a, groups) -> {
-                    String strategy = a.str("anneal_strategy");
-                    if (!strategy.equals("cos") && !strategy.equals("linear")) {
-                        throw new IllegalArgumentException("anneal_strategy must be 'cos' or 'linear', got '" + strategy + "'");
-                    }
-                    double[] swaLr = a.nums("swa_lr");
-                    if (swaLr.length != 1 && swaLr.length != groups.size()) {
-                        throw new IllegalArgumentException("swa_lr must be one value or one per param group (" + groups.size()
-                                + "), got " + swaLr.length);
-                    }
-                    SwaLr[] anneal = new SwaLr[groups.size()];
-                    double[] lr0 = new double[groups.size()];
-                    for (int g = 0; g < anneal.length; g++) {
-                        anneal[g] = SwaLr.of(swaLr[swaLr.length == 1 ? 0 : g], a.integer("anneal_epochs"),
-                                strategy.equals("cos") ? SwaLr.Anneal.COS : SwaLr.Anneal.LINEAR);
-                        lr0[g] = groups.lr(g);
-                    }
-                    Map<String, Object> given = new LinkedHashMap<>();
-                    for (Param p : params) {
-                        given.put(p.name(), a.value(p.name()));
-                    }
-                    return new CustomScheduler(groups, (step, group, base) -> anneal[group].lr(step, lr0[group]), "SWALR", given)
-                            .attach();
-                })
-                .example("SWALR(optimizer, swa_lr=[0.02, 0.005, 0.001], anneal_epochs=4)", 10)
-                .example("SWALR(optimizer, swa_lr=0.05, anneal_epochs=6, anneal_strategy='linear')", 10)
-                .build();
     }
 
     // ---- transformers ----

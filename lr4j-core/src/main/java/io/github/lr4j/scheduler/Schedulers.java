@@ -153,6 +153,20 @@ public final class Schedulers {
         return new CosineAnnealingWarmRestarts(groups, t0, tMult, etaMin).attach();
     }
 
+    /**
+     * PyTorch's {@code torch.optim.swa_utils.SWALR}: anneals each group from the lr it holds to {@code swaLr} (one
+     * value, or one per group) over {@code annealEpochs} steps, then stays there.
+     */
+    public static LrScheduler swaLR(ParamGroups groups, double[] swaLr, long annealEpochs, AnnealStrategy anneal) {
+        double[] swa = perGroup("swa_lr", swaLr, groups.size());
+        checkLrs("swa_lr", swa, false);
+        atLeast("anneal_epochs", annealEpochs, 0);
+        if (anneal == null) {
+            throw new IllegalArgumentException("anneal_strategy must be 'cos' or 'linear', got null");
+        }
+        return new SWALR(groups, swa, annealEpochs, anneal).attach();
+    }
+
     /** PyTorch's CyclicLR; see {@link CyclicBuilder} for the options and their defaults. */
     public static CyclicBuilder cyclicLR(double[] baseLr, double[] maxLr) {
         return new CyclicBuilder(baseLr, maxLr);

@@ -123,7 +123,7 @@ final class SequentialLR extends LrScheduler {
         // Step 0 starts from the initial lrs (a later OneCycleLR or CyclicLR may have rewritten them).
         pieces.add(schedulers.get(0).scheduleFrom(group, groups.initialLr(group)));
         for (int i = 1; i < schedulers.size(); i++) {
-            pieces.add(schedulers.get(i).schedule(group));
+            pieces.add(schedulers.get(i).scheduleAfterRestart(group));
         }
         return Curve.join(pieces, milestones);
     }
