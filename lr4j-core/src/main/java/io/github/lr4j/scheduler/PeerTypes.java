@@ -174,12 +174,18 @@ final class PeerTypes {
         params.forEach(b::param);
         return b.factory((a, groups) -> {
             LongToDoubleFunction f = factory.build(a, groups.initialLr(0) >= 0 ? groups.initialLr(0) : groups.lr(0));
-            Map<String, Object> given = new LinkedHashMap<>();
-            for (Param p : params) {
-                given.put(p.name(), a.value(p.name()));
-            }
+            Map<String, Object> given = given(params, a);
             return new CustomScheduler(groups, (step, group, base) -> base * f.applyAsDouble(step), name, given).attach();
         }).lint(PeerTypes::lintHf);
+    }
+
+    /** The arguments as given, by parameter, for the scheduler to print and save under its type. */
+    private static Map<String, Object> given(List<Param> params, Args a) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        for (Param p : params) {
+            given.put(p.name(), a.value(p.name()));
+        }
+        return given;
     }
 
     private static double minLrRate(Args a, double lrInit) {
@@ -327,10 +333,7 @@ final class PeerTypes {
         params.forEach(b::param);
         return b.factory((a, groups) -> {
                     TimmSchedule schedule = timmSchedule(kind, a);
-                    Map<String, Object> given = new LinkedHashMap<>();
-                    for (Param p : params) {
-                        given.put(p.name(), a.value(p.name()));
-                    }
+                    Map<String, Object> given = given(params, a);
                     return new CustomScheduler(groups, (step, group, base) -> {
                         double[] one = {base};
                         double[] scale = {groups.lrScale(group)};
@@ -459,10 +462,7 @@ final class PeerTypes {
                     if (!a.isNone("noise_seed")) { // None: timm's default 42
                         b.noiseSeed(a.integer("noise_seed"));
                     }
-                    Map<String, Object> given = new LinkedHashMap<>();
-                    for (Param p : params) {
-                        given.put(p.name(), a.value(p.name()));
-                    }
+                    Map<String, Object> given = given(params, a);
                     return new TimmPlateauLR(groups, b, given);
                 })
                 .overwritesLr()

@@ -23,11 +23,14 @@ final class PerGroupScheduler implements Scheduler {
 
     private final ParamGroups groups;
     private final List<Scheduler> members;
+    /** The metric-driven members' states before the current step (time-based ones are marked instead). */
+    private final SchedulerState[] before;
     private long steps;
 
     private PerGroupScheduler(ParamGroups groups, List<Scheduler> members) {
         this.groups = groups;
         this.members = members;
+        this.before = new SchedulerState[members.size()];
     }
 
     static PerGroupScheduler build(ParamGroups groups, List<Args.Deferred> specs) {
@@ -57,21 +60,33 @@ final class PerGroupScheduler implements Scheduler {
         return members.get(group).lastLr(0);
     }
 
+    /**
+     * Time-based members are marked (allocation-free) so they can be rolled back; only a metric-driven member's state
+     * is taken as a copy before the step.
+     */
     @Override
     public void step(OptionalDouble metric) {
-        List<SchedulerState> before = new ArrayList<>(members.size());
-        for (Scheduler m : members) {
-            before.add(m.state());
+        for (int i = 0; i < before.length; i++) { // indexed: no iterator on the hot path
+            Scheduler m = members.get(i);
+            if (m instanceof LrScheduler) {
+                ((LrScheduler) m).mark();
+            } else {
+                before[i] = m.state();
+            }
         }
         int stepped = 0;
         try {
-            for (Scheduler m : members) {
-                m.step(metric);
-                stepped++;
+            for (; stepped < members.size(); stepped++) {
+                members.get(stepped).step(metric);
             }
         } catch (RuntimeException e) {
             for (int i = stepped - 1; i >= 0; i--) {
-                members.get(i).loadState(before.get(i));
+                Scheduler m = members.get(i);
+                if (m instanceof LrScheduler) {
+                    ((LrScheduler) m).rollback();
+                } else {
+                    m.loadState(before[i]);
+                }
             }
             throw e;
         }
@@ -130,9 +145,9 @@ final class PerGroupScheduler implements Scheduler {
         long savedSteps = in.integer("last_epoch", 0);
         in.numbers("_last_lr", members.size(), true); // checked here; the members' own states put the lrs back
         List<?> saved = in.list("_schedulers", members.size());
-        List<SchedulerState> before = new ArrayList<>();
+        List<SchedulerState> current = new ArrayList<>();
         for (Scheduler m : members) {
-            before.add(m.state());
+            current.add(m.state());
         }
         int loaded = 0;
         try {
@@ -148,7 +163,7 @@ final class PerGroupScheduler implements Scheduler {
             }
         } catch (RuntimeException e) {
             for (int i = loaded - 1; i >= 0; i--) {
-                members.get(i).loadState(before.get(i));
+                members.get(i).loadState(current.get(i));
             }
             throw e;
         }

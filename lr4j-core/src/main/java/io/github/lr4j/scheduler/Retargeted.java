@@ -33,6 +33,8 @@ final class Retargeted implements Scheduler {
     private final double[] lastLr;
     /** The wrapped scheduler's state at {@code from}, taken once: some states read the groups, which this one now writes. */
     private final SchedulerState innerState;
+    /** The old schedule of each group, as a value: built once, read at fractional steps on every step. */
+    private final Curve[] curves;
     private long steps;
 
     Retargeted(LrScheduler inner, long oldEnd, long newEnd) {
@@ -51,6 +53,10 @@ final class Retargeted implements Scheduler {
         this.newEnd = newEnd;
         this.lastLr = inner.lastLrs();
         this.innerState = inner.state();
+        this.curves = new Curve[n];
+        for (int g = 0; g < n; g++) {
+            curves[g] = inner.schedule(g);
+        }
         this.steps = from;
     }
 
@@ -106,8 +112,7 @@ final class Retargeted implements Scheduler {
         if (step <= from) {
             return inner.lrAt(step, group);
         }
-        Curve schedule = inner.schedule(group);
-        return schedule.at(oldStep(step));
+        return curves[group].at(oldStep(step));
     }
 
     @Override
