@@ -7,6 +7,7 @@ PyTorch has no such schedules; what its users write by hand is a real torch sche
 lr stands for the hyper-parameter, copied into each param group before every step. That loop runs here:
 
     /usr/bin/python3 tools/golden/generate_hyper.py --out lr4j-optim/src/test/resources/golden-hyper
+    cp lr4j-optim/src/test/resources/golden-hyper/*.json lr4j-djl/src/test/resources/golden-hyper/   # lr4j-djl replays them too
 """
 import argparse
 import json
@@ -30,6 +31,11 @@ CASES = [
      None, {"eps": "ExponentialLR(optimizer, gamma=0.8)", "weight_decay": "StepLR(optimizer, step_size=5, gamma=0.5)"}, 20),
     ("h_sgd_momentum_warmup_cosine_lr", "SGD", [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.9, "nesterov": True}],
      "CosineAnnealingLR(optimizer, T_max=20)", {"momentum": "LinearLR(optimizer, start_factor=0.5, total_iters=10)"}, 20),
+    # Same nesterov setting in both groups (lr4j-djl's SGD has one), momentum and weight decay scheduled together.
+    ("h_sgd_momentum_and_weight_decay_two_groups", "SGD", [{"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01},
+                                                           {"lr": 0.05, "momentum": 0.8, "weight_decay": 0.02}],
+     "StepLR(optimizer, step_size=5, gamma=0.5)", {"momentum": "CosineAnnealingLR(optimizer, T_max=12, eta_min=0.5)",
+                                                    "weight_decay": "ExponentialLR(optimizer, gamma=0.9)"}, 15),
 ]
 
 

@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
             "  lr4j train",
             "  lr4j train --optimizer 'AdamW(lr=1e-3, weight_decay=0.01)' --scheduler 'CosineAnnealingLR(T_max=total_steps)' --interval step",
             "  lr4j train --scheduler 'ReduceLROnPlateau(factor=0.5, patience=2)' --early-stopping 5 --epochs 60",
+            "  lr4j train --swa-start 16 --swa-lr 0.01 --swa-anneal-epochs 2",
             "  lr4j train --checkpoint-dir ckpt --checkpoint-every 100 ... then: lr4j train --checkpoint-dir ckpt --resume latest"})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -82,6 +83,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--swa-start", paramLabel = "EPOCH",
+            description = "stochastic weight averaging: average the weights at the end of this epoch (from 1) and every later"
+                    + " one; the model is tested and saved (swa.ckpt) with the average")
+    Integer swaStart;
+
+    @Option(names = "--swa-lr", paramLabel = "LR",
+            description = "with --swa-start: SWALR takes over from the schedule at that epoch and anneals the lr to LR"
+                    + " (default: no SWALR, the schedule keeps running)")
+    Double swaLr;
+
+    @Option(names = "--swa-anneal-epochs", paramLabel = "N", defaultValue = "10",
+            description = "SWALR's anneal_epochs: epochs from the schedule's lr to --swa-lr, 0: at once (default: ${DEFAULT-VALUE}, as PyTorch)")
+    int swaAnnealEpochs;
+
+    @Option(names = "--swa-anneal-strategy", paramLabel = "cos|linear", defaultValue = "cos",
+            description = "SWALR's anneal_strategy (default: ${DEFAULT-VALUE})")
+    String swaAnnealStrategy;
+
     @Option(names = "--engine", defaultValue = "lr4j",
             description = "lr4j (pure Java, the default), djl (DJL with the PyTorch engine on CPU, through lr4j-djl) or spark"
                     + " (data-parallel on Apache Spark through lr4j-spark; a step is one local optimizer step)")
@@ -102,6 +121,11 @@ final class TrainCommand implements Callable<Integer> {
         if (patience < 0 || checkpointEvery < 0 || keep < 1) {
             throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
                     + patience + ", " + checkpointEvery + ", " + keep);
+        }
+        boolean swaOptions = swaStart != null || swaLr != null || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-epochs")
+                || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-strategy");
+        if (swaOptions && !engine.equals("lr4j")) {
+            throw new IllegalArgumentException("--swa-start, --swa-lr and the other --swa options are options of --engine lr4j");
         }
         if (engine.equals("djl")) {
             return djl();
@@ -124,6 +148,10 @@ final class TrainCommand implements Callable<Integer> {
             adoptSettings(from);
         }
         DigitsRecipe recipe = options.recipe(scheduler);
+        String swaScheduler = swaScheduler();
+        if (swaStart != null) {
+            recipe.swa(swaStart, swaScheduler);
+        }
         DigitsRecipe.Run run = recipe.build();
         TrainingLoop trainer = run.trainer();
         trainer.runSettings(runSettings());
@@ -148,18 +176,27 @@ final class TrainCommand implements Callable<Integer> {
         trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet));
         TrainingLoop.Result result = trainer.fit();
         Model.Evaluation test = run.model().evaluate(run.data().test());
+        String swaNote = "";
+        if (trainer.trainedWeights() != null) {
+            // fit() left the average in the model; the weights the last step left are tested for comparison.
+            Model.Evaluation last = Model.evaluateWith(run.model(), trainer.trainedWeights(), run.data().test());
+            swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)",
+                    trainer.weightAverage().orElseThrow().count(), percent(last.accuracy()));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
         List<String> notes = List.of("optimizer: " + run.optimizer(),
                 "scheduler: " + (run.scheduler() == null ? "none" : run.scheduler().toString()),
+                "SWA: " + (swaStart == null ? "off" : "from epoch " + swaStart + ", " + (swaScheduler == null
+                        ? "the schedule keeps running" : swaScheduler) + swaNote),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
                         result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));
         Report.Run r = Report.Run.read("digits", logs, Report.summary("test accuracy", percent(test.accuracy()),
                 "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", best, "epochs", result.epochsRun(),
                 "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)));
         Report.write(report, "lr4j train: MLP on digits", notes, List.of(r));
-        out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f) | best epoch %s (%s %.4f) | %d epochs%s, %d steps,"
-                + " %d skipped | %.1f s", percent(test.accuracy()), test.loss(), best, monitor, result.bestMetric(),
+        out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f)%s | best epoch %s (%s %.4f) | %d epochs%s, %d steps,"
+                + " %d skipped | %.1f s", percent(test.accuracy()), test.loss(), swaNote, best, monitor, result.bestMetric(),
                 result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(), result.skippedSteps(), seconds));
         out.println("report: " + report.resolve("index.html"));
         out.flush();
@@ -169,8 +206,8 @@ final class TrainCommand implements Callable<Integer> {
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
         if (resume != null || checkpointDir != null || options.accumulate != 1 || options.noAugment || options.interval != null) {
-            throw new IllegalArgumentException("--engine djl supports --optimizer, --scheduler, --epochs, --batch-size, --seed,"
-                    + " --hidden and --early-stopping; checkpoints, --resume, --accumulate, --interval and --no-augment are lr4j-engine options");
+            throw new IllegalArgumentException("--engine djl supports --optimizer, --scheduler, --schedule, --epochs, --batch-size,"
+                    + " --seed, --hidden and --early-stopping; checkpoints, --resume, --accumulate, --interval and --no-augment are lr4j-engine options");
         }
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
@@ -191,6 +228,7 @@ final class TrainCommand implements Callable<Integer> {
         };
         try (DjlDigits run = new DjlDigits(widths, options.epochs, options.batchSize, options.seed, schedule, options.optimizer,
                 recorder)) {
+            options.schedules.forEach(run::schedule);
             if (patience > 0) {
                 run.listener.earlyStopping(patience, minDelta);
             }
@@ -237,6 +275,27 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The SWALR expression the --swa options ask for (null: none, the schedule keeps running). */
+    private String swaScheduler() {
+        if (swaStart == null) {
+            if (swaLr != null) {
+                throw new IllegalArgumentException("--swa-lr needs --swa-start (the epoch from which the weights are averaged)");
+            }
+            return null;
+        }
+        if (swaStart < 1 || swaStart > options.epochs) {
+            throw new IllegalArgumentException("--swa-start must be an epoch in [1, " + options.epochs + "] (--epochs), got " + swaStart);
+        }
+        if (swaAnnealEpochs < 0) {
+            throw new IllegalArgumentException("--swa-anneal-epochs must be >= 0, got " + swaAnnealEpochs);
+        }
+        if (!swaAnnealStrategy.equals("cos") && !swaAnnealStrategy.equals("linear")) {
+            throw new IllegalArgumentException("--swa-anneal-strategy must be cos or linear, got " + swaAnnealStrategy);
+        }
+        return swaLr == null ? null : "SWALR(swa_lr=" + swaLr + ", anneal_epochs=" + swaAnnealEpochs + ", anneal_strategy='"
+                + swaAnnealStrategy + "')";
+    }
+
     private Path latest(PrintWriter err) throws Exception {
         if (checkpointDir == null) {
             throw new IllegalArgumentException("--resume latest needs --checkpoint-dir");
@@ -252,7 +311,8 @@ final class TrainCommand implements Callable<Integer> {
      * refuses a typed one that differs. The number of epochs and output or logging flags may change.
      */
     static final List<String> RUN_OPTIONS = List.of("--optimizer", "--scheduler", "--hidden", "--no-augment", "--interval",
-            "--batch-size", "--accumulate", "--seed", "--monitor", "--early-stopping", "--min-delta");
+            "--batch-size", "--accumulate", "--seed", "--monitor", "--early-stopping", "--min-delta", "--swa-start", "--swa-lr",
+            "--swa-anneal-epochs", "--swa-anneal-strategy", "--schedule");
 
     private Map<String, String> runSettings() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -263,6 +323,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String text(Object value) {
+        if (value instanceof Map) { // --schedule NAME=SPEC...: saved as a JSON object
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (value instanceof int[]) {
             return Arrays.stream((int[]) value).mapToObj(String::valueOf).collect(Collectors.joining(","));
         }
@@ -318,6 +385,11 @@ final class TrainCommand implements Callable<Integer> {
     private static Object valueOf(String name, String text) {
         if (text == null) {
             return null;
+        }
+        if (name.equals("--schedule")) {
+            Map<String, String> schedules = new LinkedHashMap<>();
+            Json.readObject(text).forEach((k, v) -> schedules.put(k, String.valueOf(v)));
+            return schedules;
         }
         CommandLine fresh = new CommandLine(new TrainCommand()).setExpandAtFiles(false);
         if (fresh.getCommandSpec().findOption(name).typeInfo().isBoolean()) {

@@ -15,10 +15,12 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.loss.Loss;
 import ai.djl.engine.Engine;
 import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
 import io.github.lr4j.train.Dataset;
 import io.github.lr4j.train.Digits;
+import io.github.lr4j.train.DigitsRecipe;
 import java.util.Map;
 
 /**
@@ -37,6 +39,7 @@ public final class DjlDigits implements AutoCloseable {
     public final ArrayDataset validation;
     public final ArrayDataset test;
     private final NDManager manager;
+    private final Map<String, Long> variables;
 
     /**
      * @param schedule a scheduler expression that may use total_steps, steps_per_epoch and epochs
@@ -106,9 +109,24 @@ public final class DjlDigits implements AutoCloseable {
         trainer.initialize(new Shape(batchSize, Digits.FEATURES));
         groups.bind(net);
         long perEpoch = (train.size() + batchSize - 1) / batchSize;
+        variables = Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs);
         scheduler = ScheduleSpec.build(schedule == null ? "OneCycleLR(max_lr=0.1, total_steps=total_steps)" : schedule, groups,
-                Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs));
+                variables);
         listener.scheduler(scheduler);
+    }
+
+    /**
+     * Schedules hyper-parameter {@code name} of the optimizer (weight_decay, beta1/beta2/eps, momentum) with
+     * {@code spec}, stepped by the listener like the lr schedule (the same rule for per-update or per-epoch).
+     */
+    public HyperParameterSchedule schedule(String name, String spec) {
+        HyperParameterSchedule h = HyperParameterSchedule.of(optimizer, name, spec, variables);
+        String conflict = h.conflictWith(scheduler);
+        if (conflict != null) {
+            throw new IllegalArgumentException(conflict);
+        }
+        listener.scheduler(h, DigitsRecipe.defaultInterval(spec, h), 1);
+        return h;
     }
 
     private ArrayDataset dataset(Dataset data, int batchSize, boolean shuffle) {

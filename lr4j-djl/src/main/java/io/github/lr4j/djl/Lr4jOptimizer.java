@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.optim.HyperParameters;
 import io.github.lr4j.optim.ModeAware;
 import io.github.lr4j.optim.OptimizerMode;
 import java.io.ByteArrayInputStream;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #scheduleFree}). {@link #recorder(UpdateRecorder)} sees the values actually used by each update.
  * As {@link ModeAware}, {@link #train()} and {@link #eval()} are no-ops except for the schedule-free ones.
  */
-public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
+public abstract class Lr4jOptimizer extends Optimizer implements ModeAware, HyperParameters {
     /** Called with the lr and momentum an update used (for logs and tests). */
     @FunctionalInterface
     public interface UpdateRecorder {
@@ -43,10 +46,85 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
     final DjlParamGroups groups;
     private UpdateRecorder recorder;
     final Map<String, Long> steps = new ConcurrentHashMap<>();
+    private final String owner;
+    /** Per group: weight_decay, and beta2/eps where the optimizer has them; a HyperParameterSchedule may drive them. */
+    private final Map<String, double[]> hyper = new LinkedHashMap<>();
+    /** momentum (SGD) or beta1 (Adam) when a schedule may drive the groups' momentum, else null. */
+    private final String momentumName;
 
-    Lr4jOptimizer(DjlParamGroups groups, float weightDecay) {
+    Lr4jOptimizer(String owner, DjlParamGroups groups, float weightDecay, String momentumName) {
         super(Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0f)).optWeightDecays(weightDecay));
+        this.owner = owner;
         this.groups = groups;
+        this.momentumName = momentumName;
+        perGroup("weight_decay", weightDecay);
+    }
+
+    /** Adds hyper-parameter {@code name}, {@code value} in every group. */
+    final void perGroup(String name, float value) {
+        double[] v = new double[groups.size()];
+        java.util.Arrays.fill(v, value);
+        hyper.put(name, v);
+    }
+
+    /** Group {@code g}'s value of {@code name} (weight_decay, beta2, eps). */
+    final double hyper(String name, int g) {
+        return hyper.get(name)[g];
+    }
+
+    @Override
+    public String owner() {
+        return owner;
+    }
+
+    @Override
+    public ParamGroups groups() {
+        return groups;
+    }
+
+    @Override
+    public List<String> schedulable() {
+        List<String> out = new ArrayList<>(hyper.keySet());
+        if (momentumName != null) {
+            out.add(momentumName);
+        }
+        return out;
+    }
+
+    @Override
+    public double get(int group, String name) {
+        requireSchedulable(name);
+        return name.equals(momentumName) ? groups.momentum(group) : hyper.get(name)[group];
+    }
+
+    @Override
+    public void check(String name, double value) {
+        requireSchedulable(name);
+        boolean ok;
+        String range;
+        if (name.equals("beta2") || name.equals("beta1")) {
+            ok = value >= 0 && value < 1;
+            range = "in [0, 1)";
+        } else if (name.equals("momentum")) {
+            ok = value >= 0 && value <= 1;
+            range = "in [0, 1]";
+        } else {
+            ok = value >= 0 && Double.isFinite(value);
+            range = "a finite number >= 0";
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(name + " must be " + range + ", got " + value);
+        }
+    }
+
+    @Override
+    public void set(int group, String name, double value) {
+        check(name, value);
+        if (name.equals(momentumName)) {
+            groups.setMomentum(group, value);
+        } else {
+            hyper.get(name)[group] = value;
+        }
     }
 
     /** PyTorch's SGD: momentum (with the first buffer = the gradient), optional Nesterov, L2 weight decay. */
@@ -125,7 +203,7 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
             d.close();
             d = clipped;
         }
-        apply(parameterId, weight, d, lr, m, step);
+        apply(g, parameterId, weight, d, lr, m, step);
         d.close();
         // DJL's PyTorch engine leaves the parameter's gradient in place (its own optimizers' native
         // updates clear it, and the grad passed here may be a copy): clear it, or the next backward adds to it.
@@ -136,7 +214,7 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
         }
     }
 
-    abstract void apply(String parameterId, NDArray weight, NDArray grad, double lr, double momentum, long step);
+    abstract void apply(int g, String parameterId, NDArray weight, NDArray grad, double lr, double momentum, long step);
 
     /** Called after {@link #loadState} replaced the buffers, with the model's parameters. */
     void restored(java.util.Collection<Parameter> parameters) {
@@ -304,7 +382,7 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
         private final Map<String, Map<Device, NDArray>> buffers = new ConcurrentHashMap<>();
 
         Sgd(DjlParamGroups groups, float weightDecay, boolean nesterov) {
-            super(groups, weightDecay);
+            super("SGD", groups, weightDecay, groups.momentumKind() == MomentumKind.MOMENTUM ? "momentum" : null);
             this.nesterov = nesterov;
         }
 
@@ -314,8 +392,8 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
         }
 
         @Override
-        void apply(String id, NDArray weight, NDArray grad, double lr, double momentum, long step) {
-            NDArray d = withL2(weight, grad, getWeightDecay());
+        void apply(int g, String id, NDArray weight, NDArray grad, double lr, double momentum, long step) {
+            NDArray d = withL2(weight, grad, (float) hyper("weight_decay", g));
             if (groups.momentumKind() == MomentumKind.MOMENTUM && momentum != 0) {
                 Map<Device, NDArray> perDevice = buffers.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
                 NDArray buf = perDevice.get(weight.getDevice());
@@ -341,16 +419,14 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
 
     /** PyTorch's Adam / AdamW. */
     static final class Adam extends Lr4jOptimizer {
-        private final float beta2;
-        private final float eps;
         private final boolean decoupled;
         private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
         private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
 
         Adam(DjlParamGroups groups, float beta2, float eps, float weightDecay, boolean decoupled) {
-            super(groups, weightDecay);
-            this.beta2 = beta2;
-            this.eps = eps;
+            super(decoupled ? "AdamW" : "Adam", groups, weightDecay, "beta1");
+            perGroup("beta2", beta2);
+            perGroup("eps", eps);
             this.decoupled = decoupled;
         }
 
@@ -363,13 +439,16 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
         }
 
         @Override
-        void apply(String id, NDArray weight, NDArray grad, double lr, double beta1, long step) {
+        void apply(int g, String id, NDArray weight, NDArray grad, double lr, double beta1, long step) {
+            double weightDecay = hyper("weight_decay", g);
+            float beta2 = (float) hyper("beta2", g);
+            float eps = (float) hyper("eps", g);
             NDArray d;
             if (decoupled) {
-                weight.muli((float) (1 - lr * getWeightDecay()));
+                weight.muli((float) (1 - lr * weightDecay));
                 d = grad.duplicate();
             } else {
-                d = withL2(weight, grad, getWeightDecay());
+                d = withL2(weight, grad, (float) weightDecay);
             }
             NDArray m = means.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(weight.getDevice(),
                     k -> weight.zerosLike());
@@ -413,8 +492,6 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
      */
     static final class ScheduleFree extends Lr4jOptimizer {
         private final boolean adaptive;
-        private final float beta2;
-        private final float eps;
         private final int warmupSteps;
         private final double r;
         private final double weightLrPower;
@@ -434,10 +511,12 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
 
         ScheduleFree(DjlParamGroups groups, boolean adaptive, float beta2, float eps, float weightDecay, int warmupSteps,
                      double r, double weightLrPower) {
-            super(groups, weightDecay);
+            super(adaptive ? "AdamWScheduleFree" : "SGDScheduleFree", groups, weightDecay, null);
+            if (adaptive) {
+                perGroup("beta2", beta2);
+                perGroup("eps", eps);
+            }
             this.adaptive = adaptive;
-            this.beta2 = beta2;
-            this.eps = eps;
             this.warmupSteps = warmupSteps;
             this.r = r;
             this.weightLrPower = weightLrPower;
@@ -511,7 +590,7 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
         }
 
         @Override
-        void apply(String id, NDArray weight, NDArray grad, double lr, double beta, long step) {
+        void apply(int g, String id, NDArray weight, NDArray grad, double lr, double beta, long step) {
             weights.put(id, weight);
             Device device = weight.getDevice();
             double t = step;
@@ -530,6 +609,8 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
             NDArray zz = z.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(device, k -> weight.duplicate());
             NDArray d;
             if (adaptive) {
+                float beta2 = (float) hyper("beta2", g);
+                float eps = (float) hyper("eps", g);
                 NDArray v = variances.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(device,
                         k -> weight.zerosLike());
                 NDArray g2 = grad.mul(1 - beta2).muli(grad);
@@ -543,8 +624,9 @@ public abstract class Lr4jOptimizer extends Optimizer implements ModeAware {
             } else {
                 d = grad.duplicate();
             }
-            if (getWeightDecay() != 0) {
-                NDArray wy = weight.mul(getWeightDecay());
+            float weightDecay = (float) hyper("weight_decay", g);
+            if (weightDecay != 0) {
+                NDArray wy = weight.mul(weightDecay);
                 d.addi(wy);
                 wy.close();
             }

@@ -1,8 +1,10 @@
 package io.github.lr4j.optim;
 
 import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
+import io.github.lr4j.scheduler.Schedulers;
 import io.github.lr4j.spec.ScheduleSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,20 +25,50 @@ import java.util.OptionalDouble;
  * schedule already cycles (OneCycleLR, CyclicLR) is refused: use {@link #conflictWith} before attaching both.
  */
 public final class HyperParameterSchedule implements Scheduler {
-    private final Optimizer optimizer;
+    private final HyperParameters target;
     private final String name;
-    private final int index;
     private final ParamGroups values;
     private final Scheduler schedule;
     private long steps;
 
-    private HyperParameterSchedule(Optimizer optimizer, String name, ParamGroups values, Scheduler schedule) {
-        this.optimizer = optimizer;
+    private HyperParameterSchedule(HyperParameters target, String name, ParamGroups values, Scheduler schedule, long steps) {
+        this.target = target;
         this.name = name;
-        this.index = optimizer.options.index(name);
         this.values = values;
         this.schedule = schedule;
-        write(0, currentValues());
+        this.steps = steps;
+        write(steps, currentValues());
+    }
+
+    /**
+     * This schedule with a new horizon from its current step on, as {@link Schedulers#retarget} gives an lr schedule:
+     * the values taken stay, the rest is stretched from {@code oldTotalSteps} to {@code newTotalSteps}, no jump.
+     */
+    public HyperParameterSchedule retarget(long oldTotalSteps, long newTotalSteps) {
+        if (!(schedule instanceof LrScheduler)) {
+            throw new IllegalArgumentException("the " + name + " schedule " + schedule.name() + " cannot take a new length");
+        }
+        return new HyperParameterSchedule(target, name, values, Schedulers.retarget((LrScheduler) schedule, oldTotalSteps,
+                newTotalSteps), steps);
+    }
+
+    /**
+     * Restores a retargeted schedule's {@code saved} state into this one, built as the original run built it (not
+     * stepped); see {@link Schedulers#restoreRetargeted}. Checks everything before it writes any value.
+     */
+    public HyperParameterSchedule restoreRetargeted(SchedulerState saved) {
+        Map<String, Object> m = checkedState(saved);
+        if (!(schedule instanceof LrScheduler)) {
+            throw new IllegalArgumentException("the " + name + " schedule " + schedule.name() + " cannot take a new length");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, ?> inner = (Map<String, ?>) m.get("schedule");
+        Scheduler retargeted = Schedulers.restoreRetargeted((LrScheduler) schedule, SchedulerState.of(inner));
+        try {
+            return new HyperParameterSchedule(target, name, values, retargeted, ((Number) m.get("last_epoch")).longValue());
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -47,32 +79,31 @@ public final class HyperParameterSchedule implements Scheduler {
      *     {@code lr} (schedule it directly), or a spec the language refuses
      */
     public static HyperParameterSchedule of(Optimizer optimizer, String name, String spec, Map<String, ?> variables) {
+        return of(HyperParameters.of(optimizer), name, spec, variables);
+    }
+
+    /** {@code spec} driving hyper-parameter {@code name} of every group of {@code target} (e.g. an lr4j-djl optimizer). */
+    public static HyperParameterSchedule of(HyperParameters target, String name, String spec, Map<String, ?> variables) {
         if (name.equals("lr")) {
             throw new IllegalArgumentException("the lr is scheduled by --scheduler (or ScheduleSpec.build on the optimizer);"
                     + " schedule another hyper-parameter here, e.g. weight_decay");
         }
-        int i = optimizer.options.index(name);
-        if (optimizer.options.isState(i) || optimizer.options.isFlag(i)) {
-            throw new IllegalArgumentException(name + " cannot be scheduled: it is " + (optimizer.options.isFlag(i)
-                    ? "a True/False option" : optimizer.options.optimizer + "'s running state")
-                    + "; schedulable: " + String.join(", ", schedulable(optimizer)));
-        }
-        double[] initial = new double[optimizer.size()];
+        target.requireSchedulable(name);
+        double[] initial = new double[target.groups().size()];
         for (int g = 0; g < initial.length; g++) {
-            initial[g] = optimizer.group(g).get(name);
+            initial[g] = target.get(g, name);
         }
         ParamGroups values = ParamGroups.of(initial);
         Scheduler schedule = ScheduleSpec.build(spec, values, variables);
         if (schedule.drivenByMetric()) {
             throw new IllegalArgumentException(schedule.name() + " is driven by a metric: schedule " + name + " by time");
         }
-        return new HyperParameterSchedule(optimizer, name, values, schedule);
+        return new HyperParameterSchedule(target, name, values, schedule, 0);
     }
 
     /** The optimizer's hyper-parameters a schedule may drive (not the lr, flags or running state). */
     public static List<String> schedulable(Optimizer optimizer) {
-        return optimizer.options.hyperParameters().stream().filter(n -> !n.equals("lr"))
-                .filter(n -> !optimizer.options.isFlag(optimizer.options.index(n))).toList();
+        return HyperParameters.of(optimizer).schedulable();
     }
 
     /**
@@ -82,7 +113,7 @@ public final class HyperParameterSchedule implements Scheduler {
     public String conflictWith(Scheduler lrScheduler) {
         boolean momentum = name.equals("momentum") || name.equals("beta1");
         if (momentum && lrScheduler != null && lrScheduler.changesMomentum()) {
-            return "a " + name + " schedule cannot drive " + optimizer.options.optimizer + "'s " + name + ": "
+            return "a " + name + " schedule cannot drive " + target.owner() + "'s " + name + ": "
                     + lrScheduler.name() + " already cycles it (give it cycle_momentum=False, or drop the " + name + " schedule)";
         }
         return null;
@@ -100,14 +131,14 @@ public final class HyperParameterSchedule implements Scheduler {
     private void write(long step, double[] v) {
         for (int g = 0; g < v.length; g++) {
             try {
-                optimizer.options.check(index, v[g]);
+                target.check(name, v[g]);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("the " + name + " schedule " + schedule + " would set group " + g + "'s "
                         + name + " to " + v[g] + " at step " + step + ": " + e.getMessage() + "; nothing was changed");
             }
         }
         for (int g = 0; g < v.length; g++) {
-            optimizer.group(g).set(name, v[g]);
+            target.set(g, name, v[g]);
         }
     }
 
@@ -116,10 +147,10 @@ public final class HyperParameterSchedule implements Scheduler {
         return name;
     }
 
-    /** The optimizer whose {@link #hyperParameter()} this drives (its lr is not touched). */
+    /** The groups whose {@link #hyperParameter()} this drives (their lr is not touched). */
     @Override
     public ParamGroups groups() {
-        return optimizer;
+        return target.groups();
     }
 
     @Override
@@ -174,6 +205,24 @@ public final class HyperParameterSchedule implements Scheduler {
 
     @Override
     public void loadState(SchedulerState state) {
+        Map<String, Object> m = checkedState(state);
+        Object saved = m.get("schedule");
+        Object last = m.get("last_epoch");
+        SchedulerState before = schedule.state();
+        @SuppressWarnings("unchecked")
+        Map<String, ?> inner = (Map<String, ?>) saved;
+        schedule.loadState(SchedulerState.of(inner));
+        try {
+            write(((Number) last).longValue(), currentValues());
+        } catch (IllegalStateException e) {
+            schedule.loadState(before);
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        steps = ((Number) last).longValue();
+    }
+
+    /** The state's map, with its type, hyper-parameter, inner schedule and step count checked. */
+    private Map<String, Object> checkedState(SchedulerState state) {
         if (!"HyperParameterSchedule".equals(state.type())) {
             throw new IllegalArgumentException("cannot restore a " + name + " schedule from the state of a " + state.type());
         }
@@ -188,17 +237,7 @@ public final class HyperParameterSchedule implements Scheduler {
             throw new IllegalArgumentException("cannot restore a " + name + " schedule: \"schedule\" must be a state map and"
                     + " \"last_epoch\" an integer >= 0, got " + saved + ", " + last);
         }
-        SchedulerState before = schedule.state();
-        @SuppressWarnings("unchecked")
-        Map<String, ?> inner = (Map<String, ?>) saved;
-        schedule.loadState(SchedulerState.of(inner));
-        try {
-            write(((Number) last).longValue(), currentValues());
-        } catch (IllegalStateException e) {
-            schedule.loadState(before);
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        steps = ((Number) last).longValue();
+        return m;
     }
 
     @Override

@@ -22,31 +22,32 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * A training checkpoint on disk, version 1 (big-endian framing, float32 data little-endian):
+ * A training checkpoint on disk, version 2 (big-endian framing, float32 data little-endian):
  * <pre>
  * "LR4JCKPT" (8 bytes), version (1 byte)
  * header length (int), header (UTF-8 JSON: loop counters, scheduler states, early stopping, log positions)
  * parameter count (int), per parameter: length (int), values (float32)
  * optimizer checkpoint length (int), optimizer checkpoint (lr4j-optim's format)
  * best-weights flag (boolean), [per parameter: length (int), values]
+ * SWA-average flag (boolean), [per parameter: length (int), values]   (version 2; a version 1 file ends before it)
  * CRC32 of all of the above (long)
  * </pre>
  * Written atomically: a temporary file in the same directory, fsync, rename over the target,
  * fsync of the directory; a crash at any moment leaves the previous file intact.
  */
 final class CheckpointFile {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final byte[] MAGIC = "LR4JCKPT".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The decoded contents. */
-    record Contents(Map<String, Object> header, float[][] params, byte[] optimizer, float[][] bestParams) { }
+    record Contents(Map<String, Object> header, float[][] params, byte[] optimizer, float[][] bestParams, float[][] swaAverage) { }
 
     private CheckpointFile() {
     }
 
-    static void write(Path target, Map<String, Object> header, List<float[]> params, byte[] optimizer, List<float[]> best)
-            throws IOException {
+    static void write(Path target, Map<String, Object> header, List<float[]> params, byte[] optimizer, List<float[]> best,
+                      List<float[]> swaAverage) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -60,6 +61,10 @@ final class CheckpointFile {
         out.writeBoolean(best != null);
         if (best != null) {
             writeFloats(out, best);
+        }
+        out.writeBoolean(swaAverage != null);
+        if (swaAverage != null) {
+            writeFloats(out, swaAverage);
         }
         out.flush();
         CRC32 crc = new CRC32();
@@ -154,11 +159,12 @@ final class CheckpointFile {
             byte[] optimizer = new byte[length(in, 1, file, "optimizer state")];
             in.readFully(optimizer);
             float[][] best = in.readBoolean() ? readFloats(in, file, "best weights", sizes) : null;
+            float[][] swa = version >= 2 && in.readBoolean() ? readFloats(in, file, "SWA average", sizes) : null;
             if (in.available() != 0) {
                 throw new IllegalArgumentException("checkpoint " + file + " is not valid: " + in.available()
                         + " bytes follow its last field");
             }
-            return new Contents((Map<String, Object>) header, params, optimizer, best);
+            return new Contents((Map<String, Object>) header, params, optimizer, best, swa);
         } catch (EOFException e) {
             throw new IllegalArgumentException("checkpoint " + file + " is truncated");
         }

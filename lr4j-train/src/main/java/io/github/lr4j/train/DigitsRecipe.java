@@ -29,6 +29,8 @@ public final class DigitsRecipe {
     private boolean augment = true;
     private Interval interval;
     private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
+    private int swaStart;
+    private String swaScheduler;
 
     public DigitsRecipe optimizer(String expression) {
         this.optimizer = expression;
@@ -41,7 +43,6 @@ public final class DigitsRecipe {
         return this;
     }
 
-    /** Hidden layer widths; none gives softmax regression. */
     /**
      * Schedules hyper-parameter {@code name} of the optimizer (weight_decay, beta2, eps, momentum, ...) with
      * {@code expression}, stepped like the lr scheduler; see {@link HyperParameterSchedule}.
@@ -51,6 +52,18 @@ public final class DigitsRecipe {
         return this;
     }
 
+    /**
+     * Stochastic weight averaging from epoch {@code startEpoch} (from 1) on, with {@code swaScheduler} (e.g.
+     * {@code SWALR(swa_lr=0.01, anneal_epochs=3)}, built when the run reaches that epoch; null: the lr schedule keeps
+     * running); see {@link TrainingLoop#swa}.
+     */
+    public DigitsRecipe swa(int startEpoch, String swaScheduler) {
+        this.swaStart = startEpoch;
+        this.swaScheduler = swaScheduler;
+        return this;
+    }
+
+    /** Hidden layer widths; none gives softmax regression. */
     public DigitsRecipe hidden(int... hidden) {
         this.hidden = hidden.clone();
         return this;
@@ -91,7 +104,7 @@ public final class DigitsRecipe {
     }
 
     /** Per optimizer step when the type says so, or when the expression is sized with total_steps or steps_per_epoch. */
-    static Interval defaultInterval(String expression, Scheduler s) {
+    public static Interval defaultInterval(String expression, Scheduler s) {
         java.util.Set<String> used = ScheduleSpec.variablesIn(expression);
         return used.contains("total_steps") || used.contains("steps_per_epoch") ? Interval.STEP : Interval.defaultFor(s);
     }
@@ -125,13 +138,25 @@ public final class DigitsRecipe {
         }
         long perEpoch = trainer.optimizerStepsPerEpoch();
         for (Map.Entry<String, String> e : hyperSchedules.entrySet()) {
-            HyperParameterSchedule h = HyperParameterSchedule.of(opt, e.getKey(), e.getValue(), Map.of("total_steps",
-                    perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs));
-            String conflict = h.conflictWith(s);
+            TrainingLoop.ForRunLength build = runEpochs -> HyperParameterSchedule.of(opt, e.getKey(), e.getValue(),
+                    Map.of("total_steps", perEpoch * runEpochs, "steps_per_epoch", perEpoch, "epochs", (long) runEpochs));
+            Scheduler h = build.build(epochs);
+            String conflict = ((HyperParameterSchedule) h).conflictWith(s);
             if (conflict != null) {
                 throw new IllegalArgumentException(conflict);
             }
-            trainer.scheduler(h, interval != null ? interval : defaultInterval(e.getValue(), h), 1);
+            trainer.scheduler(h, interval != null ? interval : defaultInterval(e.getValue(), h), 1, build);
+        }
+        if (swaStart > 0) {
+            String swa = swaScheduler;
+            Map<String, Long> vars = Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs);
+            trainer.swa(swaStart, swa == null ? null : () -> ScheduleSpec.build(swa, opt, vars));
+            if (swa != null) {
+                // A mistake in the expression fails now, not when the run reaches startEpoch.
+                Optimizer probe = Optimizers.parse(optimizer);
+                probe.addParamGroup(java.util.List.of(io.github.lr4j.optim.Parameter.zeros("probe", 1)));
+                ScheduleSpec.build(swa, probe, vars);
+            }
         }
         return new Run(split, train, model, opt, s, trainer);
     }

@@ -20,6 +20,23 @@ public interface Model {
     /** Mean loss and accuracy on a whole data set (no gradients). */
     Evaluation evaluate(Dataset data);
 
+    /** Evaluates {@code model} on {@code data} with {@code weights} (one array per parameter), then puts its own weights back. */
+    static Evaluation evaluateWith(Model model, float[][] weights, Dataset data) {
+        List<Parameter> ps = model.parameters();
+        float[][] own = new float[ps.size()][];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = ps.get(i).data().clone();
+            System.arraycopy(weights[i], 0, ps.get(i).data(), 0, own[i].length);
+        }
+        try {
+            return model.evaluate(data);
+        } finally {
+            for (int i = 0; i < own.length; i++) {
+                System.arraycopy(own[i], 0, ps.get(i).data(), 0, own[i].length);
+            }
+        }
+    }
+
     /** Loss and accuracy. */
     record Evaluation(double loss, double accuracy) { }
 }

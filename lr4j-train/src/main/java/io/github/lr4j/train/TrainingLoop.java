@@ -1,6 +1,7 @@
 package io.github.lr4j.train;
 
 import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Parameter;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +45,10 @@ import java.util.stream.Stream;
  * copying the best weights and for {@code best.ckpt}, and back in train mode ({@code y}) before the
  * next step; step and epoch checkpoints are written in train mode. Each checkpoint records the mode,
  * and a resumed run steps from {@code y}. {@link #fit()} returns in eval mode, ready for testing.
+ *
+ * <p>Stochastic weight averaging ({@link #swa}): from a given epoch on, the weights at each epoch end are folded into
+ * an equal-weight average (PyTorch's {@code AveragedModel}), an SWA scheduler such as {@code SWALR} takes over from
+ * the other schedulers, and {@link #fit()} returns with the model holding the average.
  */
 public final class TrainingLoop {
     /** A scheduler and when to step it (shared with lr4j-djl's listener). */
@@ -118,6 +124,14 @@ public final class TrainingLoop {
     private boolean overwriteCheckpoints;
     private Map<String, String> runSettings = Map.of();
     private MetricsLog log;
+
+    // Stochastic weight averaging (see swa()); the average and the SWA scheduler's state go into checkpoints.
+    private int swaStart;
+    private Supplier<Scheduler> swaFactory;
+    private Scheduler swaScheduler;
+    private WeightAverage average;
+    private Model.Evaluation swaValidation;
+    private float[][] trainedWeights;
 
     private TrainingLoop(Model model, Optimizer optimizer, Dataset train) {
         this.model = model;
@@ -198,6 +212,58 @@ public final class TrainingLoop {
         scheduler(s, interval, frequency);
         rebuilders.set(rebuilders.size() - 1, java.util.Objects.requireNonNull(rebuild, "rebuild"));
         return this;
+    }
+
+    /**
+     * Stochastic weight averaging (PyTorch's {@code torch.optim.swa_utils} loop): from epoch {@code startEpoch} on
+     * (counted from 1, as the logs count), the weights at the end of each epoch are folded into an equal-weight
+     * average. {@code swaScheduler} (e.g. {@code SWALR(swa_lr=0.05)} on this loop's optimizer; null: keep the
+     * schedulers running) is built when the loop reaches {@code startEpoch}, stops the other schedulers from that
+     * epoch on, and is stepped at each epoch end after the average, as PyTorch's loop does. A supplier that returns a
+     * scheduler built earlier reproduces PyTorch's construct-first pattern exactly.
+     *
+     * <p>Each epoch end in the SWA phase also evaluates the average on the validation set (logged as
+     * {@code swa_val_loss} and {@code swa_val_accuracy}); plateau control, early stopping and the best checkpoint
+     * keep watching the weights being trained. Checkpoints hold the average, its count and the SWA scheduler, so a
+     * resume continues exactly. {@link #fit()} ends with the average written into the model (it replaces the best
+     * weights of early stopping; {@link #trainedWeights()} keeps the last trained ones) and, with checkpoints, saves
+     * it as {@code swa.ckpt}. No batch-norm update pass: an lr4j {@link Model} has parameters only.
+     */
+    public TrainingLoop swa(int startEpoch, Supplier<Scheduler> swaScheduler) {
+        if (startEpoch < 1) {
+            throw new IllegalArgumentException("swa start epoch must be >= 1 (epochs count from 1), got " + startEpoch);
+        }
+        this.swaStart = startEpoch;
+        this.swaFactory = swaScheduler;
+        this.average = new WeightAverage(model);
+        return this;
+    }
+
+    /** The SWA average (empty without {@link #swa}; its count is 0 until the first SWA epoch ends). */
+    public java.util.Optional<WeightAverage> weightAverage() {
+        return java.util.Optional.ofNullable(average);
+    }
+
+    /** The weights the last step left, before {@link #fit()} replaced them with the SWA average (null if it did not). */
+    public float[][] trainedWeights() {
+        return trainedWeights == null ? null : Arrays.stream(trainedWeights).map(float[]::clone).toArray(float[][]::new);
+    }
+
+    /** In the SWA phase: the current epoch (0-based) is at or after the SWA start (1-based). */
+    private boolean swaPhase() {
+        return swaStart > 0 && epoch + 1 >= swaStart;
+    }
+
+    private Scheduler buildSwaScheduler() {
+        Scheduler s = java.util.Objects.requireNonNull(swaFactory.get(), "the SWA scheduler supplier returned null");
+        if (s.groups() != optimizer) {
+            throw new IllegalArgumentException("the SWA scheduler " + s.name() + " must be attached to this trainer's optimizer");
+        }
+        if (s.drivenByMetric()) {
+            throw new IllegalArgumentException("the SWA scheduler " + s.name() + " is driven by a metric: use a time-based one"
+                    + " such as SWALR");
+        }
+        return s;
     }
 
     /** The metric that plateau control, early stopping and the best checkpoint watch: val_loss (default), val_accuracy or train_loss. */
@@ -330,6 +396,14 @@ public final class TrainingLoop {
         if (earlyStopping != null && monitor.startsWith("val_") && validation == null) {
             throw new IllegalArgumentException("early stopping monitors " + monitor + " but there is no validation set");
         }
+        if (swaStart > epochs) {
+            throw new IllegalArgumentException("swa start epoch must be in [1, " + epochs + "] (the run's epochs), got " + swaStart
+                    + ": no weights would be averaged");
+        }
+        if (swaStart > 0 && earlyStopping != null && earlyStopping.restoreBestWeights()) {
+            warnings.add("with SWA the model ends holding the average of epochs " + swaStart + " to the end, not the best"
+                    + " weights early stopping would restore (unless it stops before epoch " + swaStart + ")");
+        }
         return warnings;
     }
 
@@ -363,6 +437,9 @@ public final class TrainingLoop {
             int[] order = new int[train.size()];
             int batches = batchesPerEpoch();
             while (epoch < epochs && !stopped) {
+                if (swaPhase() && swaScheduler == null && swaFactory != null) {
+                    swaScheduler = buildSwaScheduler();
+                }
                 shuffle(order, seed + epoch);
                 while (nextBatch < batches && !stopped) {
                     int groupEnd = Math.min(batches, (nextBatch / accumulate + 1) * accumulate);
@@ -409,7 +486,13 @@ public final class TrainingLoop {
                 }
             }
             optimizer.eval(); // the model leaves the loop holding what tests and saved weights should see (x)
-            if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
+            if (average != null && average.count() > 0) {
+                trainedWeights = copyWeights();
+                average.copyInto(model);
+                if (checkpointing != null) {
+                    writeCheckpoint("swa.ckpt", false);
+                }
+            } else if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
                 List<Parameter> ps = model.parameters();
                 for (int i = 0; i < ps.size(); i++) {
                     System.arraycopy(bestWeights[i], 0, ps.get(i).data(), 0, bestWeights[i].length);
@@ -437,6 +520,10 @@ public final class TrainingLoop {
     }
 
     private void stepSchedulers(Interval interval, double metric) {
+        if (swaScheduler != null && swaPhase()) {
+            // The SWA scheduler has taken over; it is stepped at the epoch end, after the average (validate).
+            return;
+        }
         for (Attached a : schedulers) {
             if (a.interval() != interval) {
                 continue;
@@ -481,7 +568,8 @@ public final class TrainingLoop {
     private void validate(boolean epochEnd) {
         // Validation, the best weights and best.ckpt see a schedule-free optimizer's x. Not switching when
         // nothing reads the weights keeps the run free of the switch's rounding (eval then train is not exact).
-        boolean readsWeights = validation != null || epochEnd && (earlyStopping != null && earlyStopping.restoreBestWeights()
+        boolean averages = epochEnd && swaPhase();
+        boolean readsWeights = validation != null || averages || epochEnd && (earlyStopping != null && earlyStopping.restoreBestWeights()
                 || checkpointing != null && checkpointing.best());
         if (readsWeights) {
             optimizer.eval();
@@ -490,8 +578,18 @@ public final class TrainingLoop {
         Model.Evaluation v = validation == null ? new Model.Evaluation(Double.NaN, Double.NaN) : model.evaluate(validation);
         double metric = monitor.equals("val_loss") ? v.loss() : monitor.equals("val_accuracy") ? v.accuracy() : trainLoss;
         boolean best = false;
+        swaValidation = null;
+        if (averages) {
+            average.update(model); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
+            if (validation != null) {
+                swaValidation = average.evaluate(model, validation);
+            }
+        }
         if (epochEnd) {
             stepSchedulers(Interval.EPOCH, metric);
+            if (averages && swaScheduler != null) {
+                swaScheduler.step(OptionalDouble.empty());
+            }
             if (bestEpoch < 0 || mode.improves(metric, bestMetric, earlyStopping == null ? 0 : earlyStopping.minDelta())) {
                 bestMetric = metric;
                 bestEpoch = epoch;
@@ -530,6 +628,10 @@ public final class TrainingLoop {
                 row.put("lr" + g, lr[g]);
             }
             row.put("best", best);
+            if (swaValidation != null) {
+                row.put("swa_val_loss", swaValidation.loss());
+                row.put("swa_val_accuracy", swaValidation.accuracy());
+            }
             log.epoch(row);
         }
         if (epochEnd && best && checkpointing != null && checkpointing.best()) {
@@ -586,6 +688,11 @@ public final class TrainingLoop {
             states.add(a.scheduler().state().toMap());
         }
         h.put("schedulers", states);
+        Map<String, Object> swa = new LinkedHashMap<>();
+        swa.put("start_epoch", swaStart);
+        swa.put("n_averaged", average == null ? 0 : average.count());
+        swa.put("scheduler", swaScheduler == null ? null : swaScheduler.state().toMap());
+        h.put("swa", swa);
         List<Object> hist = new ArrayList<>();
         for (EpochInfo e : history) {
             hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
@@ -606,7 +713,8 @@ public final class TrainingLoop {
                 params.add(p.data());
             }
             Path target = checkpointing.directory().resolve(name);
-            CheckpointFile.write(target, header(), params, opt.toByteArray(), bestWeights == null ? null : Arrays.asList(bestWeights));
+            CheckpointFile.write(target, header(), params, opt.toByteArray(), bestWeights == null ? null : Arrays.asList(bestWeights),
+                    average == null || average.count() == 0 ? null : Arrays.asList(average.raw()));
             if (rotate) {
                 rotate();
             }
@@ -637,8 +745,8 @@ public final class TrainingLoop {
     }
 
     private static boolean isCheckpoint(String fileName) {
-        return (fileName.startsWith("step-") || fileName.startsWith("epoch-") || fileName.equals("best.ckpt"))
-                && fileName.endsWith(".ckpt");
+        return (fileName.startsWith("step-") || fileName.startsWith("epoch-") || fileName.equals("best.ckpt")
+                || fileName.equals("swa.ckpt")) && fileName.endsWith(".ckpt");
     }
 
     /** Refuses (or, with {@link #overwriteCheckpoints()}, clears) a directory holding another run's checkpoints. */
@@ -690,7 +798,7 @@ public final class TrainingLoop {
         try (Stream<Path> s = Files.list(directory)) {
             candidates = s.filter(p -> {
                 String f = p.getFileName().toString();
-                return isCheckpoint(f) && !f.equals("best.ckpt");
+                return isCheckpoint(f) && !f.equals("best.ckpt") && !f.equals("swa.ckpt");
             }).sorted().toList();
         }
         for (Path p : candidates) {
@@ -715,6 +823,7 @@ public final class TrainingLoop {
     }
 
     private static final String RETARGETED = "Retargeted";
+    private static final String HYPER = "HyperParameterSchedule";
 
     /**
      * Scheduler {@code i} for this run's length, restored from a checkpoint written by a run of {@code savedEpochs}
@@ -726,9 +835,17 @@ public final class TrainingLoop {
         ForRunLength build = rebuilders.get(i);
         long perEpoch = a.interval() == Interval.STEP ? optimizerStepsPerEpoch() : 1;
         long newTotal = epochs * perEpoch / a.frequency();
-        if (RETARGETED.equals(state.type())) {
-            Object oldEnd = state.asMap().get("old_end");
-            Object newEnd = state.asMap().get("new_end");
+        // A hyper-parameter schedule holds its (possibly retargeted) schedule's state inside its own.
+        boolean hyper = HYPER.equals(state.type());
+        Map<String, Object> horizon = state.asMap();
+        if (hyper && horizon.get("schedule") instanceof Map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inner = (Map<String, Object>) horizon.get("schedule");
+            horizon = inner;
+        }
+        if (RETARGETED.equals(horizon.get("type"))) {
+            Object oldEnd = horizon.get("old_end");
+            Object newEnd = horizon.get("new_end");
             if (!(oldEnd instanceof Number) || !(newEnd instanceof Number)) {
                 throw new IllegalArgumentException("checkpoint " + file + " holds a retargeted " + a.scheduler().name()
                         + " state without its old_end/new_end");
@@ -738,6 +855,9 @@ public final class TrainingLoop {
                         + ((Number) newEnd).longValue() * a.frequency() / perEpoch + " epochs); resume it with that --epochs");
             }
             Scheduler fresh = build.build((int) (((Number) oldEnd).longValue() * a.frequency() / perEpoch));
+            if (fresh instanceof HyperParameterSchedule) {
+                return ((HyperParameterSchedule) fresh).restoreRetargeted(state);
+            }
             if (!(fresh instanceof LrScheduler)) {
                 throw new IllegalArgumentException(fresh.name() + " cannot take a new length");
             }
@@ -748,6 +868,9 @@ public final class TrainingLoop {
         if (old.toString().equals(a.scheduler().toString())) {
             return old; // a schedule whose spec does not mention the run length keeps its numbers
         }
+        if (old instanceof HyperParameterSchedule) {
+            return ((HyperParameterSchedule) old).retarget(savedEpochs * perEpoch / a.frequency(), newTotal);
+        }
         if (!(old instanceof LrScheduler)) {
             throw new IllegalArgumentException(old.name() + " is driven by a metric: it cannot take a new length (resume"
                     + " with --epochs " + savedEpochs + ")");
@@ -755,11 +878,18 @@ public final class TrainingLoop {
         return Schedulers.retarget((LrScheduler) old, savedEpochs * perEpoch / a.frequency(), newTotal);
     }
 
+    /** A state written by a scheduler already given a new length (directly, or inside a hyper-parameter schedule). */
+    private static boolean retargeted(SchedulerState state) {
+        Object inner = state.asMap().get("schedule");
+        return RETARGETED.equals(state.type())
+                || HYPER.equals(state.type()) && inner instanceof Map && RETARGETED.equals(((Map<?, ?>) inner).get("type"));
+    }
+
     /** A checkpoint's header, read and checked against this run before anything is changed. */
     private record Saved(int epoch, int nextBatch, long optimizerSteps, long skippedSteps, double epochLossSum,
                          int epochBatches, double bestMetric, int bestEpoch, int epochsWithoutImprovement, boolean stopped,
                          List<SchedulerState> schedulerStates, List<EpochInfo> history, long logStepRows, long logEpochRows,
-                         int epochs) { }
+                         int epochs, long swaAveraged, SchedulerState swaSchedulerState) { }
 
     /** Reads and checks every field; throws an IllegalArgumentException naming the file, the field and the value. */
     private Saved check(Path file, CheckpointFile.Contents c) {
@@ -830,8 +960,35 @@ public final class TrainingLoop {
         long stepRows = h.integer("log_step_rows", 0, steps + skipped);
         long epochRows = h.integer("log_epoch_rows", 0, steps + epochSaved);
         int epochsSaved = (int) settings.integer("epochs", 1, Integer.MAX_VALUE);
+        // SWA: a version 1 checkpoint (no "swa" field) comes from a run without it.
+        long swaStartSaved = 0;
+        long averaged = 0;
+        SchedulerState swaState = null;
+        if (c.header().containsKey("swa")) {
+            HeaderReader swa = h.map("swa");
+            swaStartSaved = swa.integer("start_epoch", 0, Integer.MAX_VALUE);
+            averaged = swa.integer("n_averaged", 0, epochSaved);
+            if (swa.raw().get("scheduler") != null) {
+                swaState = SchedulerState.of(swa.map("scheduler").raw());
+            }
+        }
+        if (swaStartSaved != swaStart) {
+            throw new IllegalArgumentException("checkpoint " + file + " was written by a run with "
+                    + (swaStartSaved == 0 ? "no SWA" : "SWA from epoch " + swaStartSaved) + " but this run has "
+                    + (swaStart == 0 ? "no SWA" : "SWA from epoch " + swaStart) + "; resume with the same setting");
+        }
+        if ((averaged > 0) != (c.swaAverage() != null)) {
+            throw new IllegalArgumentException("checkpoint " + file + " is not valid: n_averaged is " + averaged + " but it "
+                    + (c.swaAverage() == null ? "holds no" : "holds an") + " SWA average");
+        }
+        if (c.swaAverage() != null) {
+            checkShapes(file, "SWA average", c.swaAverage(), ps);
+        }
+        if (swaState != null && swaFactory == null) {
+            throw new IllegalArgumentException("checkpoint " + file + " holds an SWA scheduler but this run has none");
+        }
         return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
-                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved);
+                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved, averaged, swaState);
     }
 
     private static void checkShapes(Path file, String what, float[][] saved, List<Parameter> ps) {
@@ -865,10 +1022,17 @@ public final class TrainingLoop {
             schedulersBefore.add(a.scheduler().state());
         }
         List<Attached> resumed = new ArrayList<>(schedulers);
+        Scheduler swaBefore = swaScheduler;
+        SchedulerState swaStateBefore = swaScheduler == null ? null : swaScheduler.state();
+        Scheduler swaResumed = null;
         try {
+            if (saved.swaSchedulerState() != null) {
+                swaResumed = swaScheduler != null ? swaScheduler : buildSwaScheduler();
+                swaResumed.loadState(saved.swaSchedulerState());
+            }
             for (int i = 0; i < schedulers.size(); i++) {
                 SchedulerState state = saved.schedulerStates().get(i);
-                if (rebuilders.get(i) != null && (saved.epochs() != epochs || RETARGETED.equals(state.type()))) {
+                if (rebuilders.get(i) != null && (saved.epochs() != epochs || retargeted(state))) {
                     Attached a = schedulers.get(i);
                     resumed.set(i, new Attached(forNewLength(file, i, state, saved.epochs()), a.interval(), a.frequency()));
                 } else {
@@ -882,6 +1046,9 @@ public final class TrainingLoop {
             for (int i = 0; i < schedulers.size(); i++) {
                 schedulers.get(i).scheduler().loadState(schedulersBefore.get(i));
             }
+            if (swaStateBefore != null) {
+                swaBefore.loadState(swaStateBefore);
+            }
             try {
                 optimizer.load(new ByteArrayInputStream(optimizerBefore));
             } catch (IOException impossible) {
@@ -892,6 +1059,10 @@ public final class TrainingLoop {
         }
         for (int i = 0; i < schedulers.size(); i++) {
             schedulers.set(i, resumed.get(i));
+        }
+        swaScheduler = swaResumed;
+        if (average != null) {
+            average.restore(c.swaAverage(), saved.swaAveraged());
         }
         List<Parameter> ps = model.parameters();
         for (int i = 0; i < ps.size(); i++) {

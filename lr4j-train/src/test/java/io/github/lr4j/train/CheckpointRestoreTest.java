@@ -53,10 +53,14 @@ class CheckpointRestoreTest {
 
     /** Writes magic, version, {@code header} (as given, any JSON) and {@code rest}, with a correct CRC. */
     private static Path write(Path target, byte[] header, byte[] rest) throws Exception {
+        return write(target, CheckpointFile.VERSION, header, rest);
+    }
+
+    private static Path write(Path target, int version, byte[] header, byte[] rest) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write("LR4JCKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeByte(1);
+        out.writeByte(version);
         out.writeInt(header.length);
         out.write(header);
         out.write(rest);
@@ -87,6 +91,30 @@ class CheckpointRestoreTest {
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "java.", "Exception", "class ", "null"));
         assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aVersion1Checkpoint_withoutTheSwaSection_resumesAsBefore(@TempDir Path dir) throws Exception {
+        Parts p = parts(good);
+        p.header().remove("swa");
+        byte[] rest = java.util.Arrays.copyOf(p.rest(), p.rest().length - 1); // version 2 added one flag byte at the end
+        assertThat(p.rest()[p.rest().length - 1]).isEqualTo((byte) 0);
+        Path v1 = write(dir.resolve("v1.ckpt"), 1, JSON.writeValueAsBytes(p.header()), rest);
+        TrainingLoop fromV1 = KillableRun.trainer(dir.resolve("a"), dir.resolve("a-logs"), 0).resume(v1);
+        fromV1.fit();
+        TrainingLoop fromV2 = KillableRun.trainer(dir.resolve("b"), dir.resolve("b-logs"), 0).resume(good);
+        fromV2.fit();
+        assertThat(KillableRun.weights(fromV1)).usingRecursiveComparison().isEqualTo(KillableRun.weights(fromV2));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void swaFields_wrongOrInconsistent_refusedNamingThem(@TempDir Path dir) throws Exception {
+        assertRefusedInOneLine(craftHeader(dir, h -> ((Map<String, Object>) h.get("swa")).put("n_averaged", 1)), dir,
+                "n_averaged is 1 but it holds no SWA average");
+        assertRefusedInOneLine(craftHeader(dir, h -> ((Map<String, Object>) h.get("swa")).put("start_epoch", 2)), dir,
+                "was written by a run with SWA from epoch 2 but this run has no SWA");
+        assertRefusedInOneLine(craftHeader(dir, h -> h.put("swa", "on")), dir, "swa must be");
     }
 
     @Test

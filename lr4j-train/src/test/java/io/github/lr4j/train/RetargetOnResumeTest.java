@@ -102,4 +102,51 @@ class RetargetOnResumeTest {
         assertThatThrownBy(third::fit).hasMessageContaining("comes from a run already given a new length (8 epochs); resume it"
                 + " with that --epochs");
     }
+
+    /** Softmax regression with SGD and a constant lr; weight decay scheduled by {@code spec}, recorded at every step. */
+    private TrainingLoop weightDecayRun(String spec, int epochs, Path checkpoints, List<Double> decay) {
+        Mlp model = Mlp.softmaxRegression(64, 10, 3);
+        Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1, "momentum", 0.9, "weight_decay", 0.01));
+        opt.addParamGroup(model.parameters());
+        TrainingLoop t = TrainingLoop.of(model, opt, split.train()).validation(split.validation()).epochs(epochs).batchSize(128)
+                .seed(1);
+        long perEpoch = t.optimizerStepsPerEpoch();
+        TrainingLoop.ForRunLength build = e -> io.github.lr4j.optim.HyperParameterSchedule.of(opt, "weight_decay", spec,
+                Map.of("total_steps", perEpoch * e, "epochs", (long) e, "steps_per_epoch", perEpoch));
+        t.scheduler(build.build(epochs), Interval.STEP, 1, build);
+        t.checkpoints(new Checkpointing(checkpoints, 0, true, false, 100));
+        t.listener(new TrainListener() {
+            @Override
+            public void onStep(TrainingLoop.StepInfo step) {
+                decay.add(opt.group(0).get("weight_decay"));
+            }
+        });
+        return t;
+    }
+
+    @Test
+    void aWeightDecaySchedule_takesTheNewLengthToo_withoutAJump_andResumesAgainExactly(@TempDir Path dir) {
+        String spec = "CosineAnnealingLR(T_max=total_steps, eta_min=0.001)";
+        List<Double> original = new ArrayList<>();
+        weightDecayRun(spec, 4, dir.resolve("a"), original).fit();
+        int perEpoch = original.size() / 4;
+        List<Double> extended = new ArrayList<>();
+        weightDecayRun(spec, 8, dir.resolve("b"), extended).resume(dir.resolve("a").resolve("epoch-00002.ckpt")).fit();
+        assertThat(extended).hasSize(6 * perEpoch);
+        double largestOldStep = 0;
+        for (int i = 1; i < original.size(); i++) {
+            largestOldStep = Math.max(largestOldStep, Math.abs(original.get(i) - original.get(i - 1)));
+        }
+        assertThat(Math.abs(extended.get(0) - original.get(2 * perEpoch - 1))).isLessThanOrEqualTo(largestOldStep);
+        for (int i = 1; i < extended.size(); i++) {
+            assertThat(Math.abs(extended.get(i) - extended.get(i - 1))).as("step " + i).isLessThanOrEqualTo(largestOldStep);
+        }
+        // Stretched, not cut: twice as many steps from the resume point to the same end value (eta_min).
+        assertThat(extended.get(extended.size() - 1)).isCloseTo(original.get(original.size() - 1),
+                org.assertj.core.api.Assertions.within(largestOldStep));
+        assertThat(extended.get(2 * perEpoch)).isGreaterThan(original.get(3 * perEpoch));
+        List<Double> again = new ArrayList<>();
+        weightDecayRun(spec, 8, dir.resolve("c"), again).resume(dir.resolve("b").resolve("epoch-00005.ckpt")).fit();
+        assertThat(again).isEqualTo(extended.subList(3 * perEpoch, extended.size()));
+    }
 }
