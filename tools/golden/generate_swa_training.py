@@ -14,6 +14,7 @@ a model that returns them (lr4j-train's SwaGoldenTest):
 Each case holds the lr every step used, the parameters and the average after every epoch, and n_averaged.
 
     /usr/bin/python3 tools/golden/generate_swa_training.py --out lr4j-train/src/test/resources/golden-swa
+    cp lr4j-train/src/test/resources/golden-swa/*.json lr4j-djl/src/test/resources/golden-swa/   # lr4j-djl replays them too
 """
 import argparse
 import json

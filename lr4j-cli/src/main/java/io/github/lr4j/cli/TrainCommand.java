@@ -124,8 +124,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         boolean swaOptions = swaStart != null || swaLr != null || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-epochs")
                 || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-strategy");
-        if (swaOptions && !engine.equals("lr4j")) {
-            throw new IllegalArgumentException("--swa-start, --swa-lr and the other --swa options are options of --engine lr4j");
+        if (swaOptions && engine.equals("spark")) {
+            throw new IllegalArgumentException("--swa-start, --swa-lr and the other --swa options are options of --engine lr4j and djl");
         }
         if (engine.equals("djl")) {
             return djl();
@@ -229,6 +229,13 @@ final class TrainCommand implements Callable<Integer> {
         try (DjlDigits run = new DjlDigits(widths, options.epochs, options.batchSize, options.seed, schedule, options.optimizer,
                 recorder)) {
             options.schedules.forEach(run::schedule);
+            String swaScheduler = swaScheduler();
+            io.github.lr4j.djl.DjlWeightAverage average = null;
+            if (swaStart != null) {
+                average = new io.github.lr4j.djl.DjlWeightAverage(run.model.getBlock());
+                run.listener.swa(swaStart, average, swaScheduler == null ? null
+                        : () -> io.github.lr4j.spec.ScheduleSpec.build(swaScheduler, run.groups));
+            }
             if (patience > 0) {
                 run.listener.earlyStopping(patience, minDelta);
             }
@@ -251,6 +258,17 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             double accuracy = run.testAccuracy();
+            String swaNote = "";
+            if (average != null && average.count() > 0) {
+                // The last weights are tested for comparison, then the average replaces them (as lr4j's loop does).
+                swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)", average.count(),
+                        percent(accuracy));
+                average.copyInto();
+                accuracy = run.testAccuracy();
+            }
+            if (average != null) {
+                average.close();
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
             Path logs = report.resolve("logs");
@@ -265,8 +283,8 @@ final class TrainCommand implements Callable<Integer> {
                     "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
                     "time", String.format(Locale.ROOT, "%.1f s", seconds)));
             Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
-            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s | best epoch %d (val_loss) |"
-                    + " %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy),
+            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %d (val_loss) |"
+                    + " %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote,
                     run.listener.bestEpoch(), epochs, run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(),
                     seconds));
             out.println("report: " + report.resolve("index.html"));

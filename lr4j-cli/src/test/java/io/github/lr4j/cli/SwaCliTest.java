@@ -31,6 +31,13 @@ class SwaCliTest extends CliHarness {
     }
 
     @Test
+    void swa_onTheDjlEngine_testsTheAverage(@TempDir Path dir) {
+        assertThat(run("train", "--engine", "djl", "--quiet", "--epochs", "3", "--hidden", "16", "--swa-start", "2", "--swa-lr",
+                "0.01", "--swa-anneal-epochs", "1", "--report", dir.toString())).isZero();
+        assertThat(out.toString()).startsWith("engine djl").contains("(SWA average of 2 epochs; last weights ");
+    }
+
+    @Test
     void refusals_areOneLine() {
         assertThat(run("train", "--epochs", "3", "--swa-lr", "0.01")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("lr4j: --swa-lr needs --swa-start (the epoch from which the weights are averaged)"
@@ -43,9 +50,9 @@ class SwaCliTest extends CliHarness {
                 .isEqualTo(2);
         assertThat(err.toString()).isEqualTo("lr4j: --swa-anneal-strategy must be cos or linear, got cosine" + System.lineSeparator());
         err.getBuffer().setLength(0);
-        assertThat(run("train", "--engine", "djl", "--swa-start", "2")).isEqualTo(2);
+        assertThat(run("train", "--engine", "spark", "--swa-start", "2")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("lr4j: --swa-start, --swa-lr and the other --swa options are options of --engine lr4j"
-                + System.lineSeparator());
+                + " and djl" + System.lineSeparator());
         err.getBuffer().setLength(0);
         assertThat(run("train", "--epochs", "3", "--swa-start", "2", "--swa-lr", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("swa_lr").contains("-1").doesNotContain("\n" + "lr4j");

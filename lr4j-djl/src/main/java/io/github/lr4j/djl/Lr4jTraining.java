@@ -62,6 +62,9 @@ public final class Lr4jTraining {
         return run;
     }
 
+    /** The file the SWA weight average is written to (when the listener has one). */
+    public static final String SWA_FILE = "lr4j-swa.bin";
+
     /** The file the lr4j optimizer's state is written to. */
     public static final String OPTIMIZER_FILE = "lr4j-optimizer.bin";
 
@@ -82,6 +85,13 @@ public final class Lr4jTraining {
             }
             Files.move(tmpOpt, dir.resolve(OPTIMIZER_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
+        if (listener.weightAverage() != null) {
+            Path tmpSwa = dir.resolve(SWA_FILE + ".tmp");
+            try (java.io.OutputStream out = Files.newOutputStream(tmpSwa)) {
+                listener.weightAverage().save(out);
+            }
+            Files.move(tmpSwa, dir.resolve(SWA_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
         Path tmp = dir.resolve(SCHEDULE_FILE + ".tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(listener.state()), StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve(SCHEDULE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -98,6 +108,11 @@ public final class Lr4jTraining {
     public static void load(Model model, String name, Path dir, Lr4jTrainingListener listener, Lr4jOptimizer optimizer)
             throws IOException, ai.djl.MalformedModelException {
         model.load(dir, name);
+        if (listener.weightAverage() != null) {
+            try (java.io.InputStream in = Files.newInputStream(dir.resolve(SWA_FILE))) {
+                listener.weightAverage().load(in);
+            }
+        }
         listener.loadState(JSON.readValue(Files.readString(dir.resolve(SCHEDULE_FILE)), Map.class));
         if (optimizer != null) {
             try (java.io.InputStream in = Files.newInputStream(dir.resolve(OPTIMIZER_FILE))) {

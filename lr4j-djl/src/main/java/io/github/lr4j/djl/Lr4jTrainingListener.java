@@ -25,7 +25,7 @@ import java.util.OptionalDouble;
  * Per-epoch schedulers step in {@code onEpoch}, after validation; ReduceLROnPlateau is fed the
  * validation loss (computed from the validation batches with the trainer's loss) or a chosen
  * evaluator's value, which also drives early stopping ({@link #shouldStop()}; {@link Lr4jTraining#fit}
- * honours it).
+ * honours it). With {@link #swa} it also averages the weights from a given epoch on (stochastic weight averaging).
  */
 public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private final List<Attached> schedulers = new ArrayList<>();
@@ -46,6 +46,12 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private double lastMetric = Double.NaN;
     private boolean accumulatorAdded;
 
+    // Stochastic weight averaging (see swa()).
+    private int swaStart;
+    private DjlWeightAverage average;
+    private java.util.function.Supplier<Scheduler> swaFactory;
+    private Scheduler swaScheduler;
+
     /** Steps {@code s} at its default interval ({@link Interval#defaultFor}: per update for schedules sized in batches). */
     public Lr4jTrainingListener scheduler(Scheduler s) {
         return scheduler(s, Interval.defaultFor(s), 1);
@@ -54,6 +60,45 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency) {
         schedulers.add(new Attached(s, interval, frequency));
         return this;
+    }
+
+    /**
+     * Stochastic weight averaging, as lr4j-train's {@code TrainingLoop.swa}: from epoch {@code startEpoch} on (counted
+     * from 1) the block's weights at each epoch end are folded into {@code average}; {@code swaScheduler} (e.g.
+     * {@code SWALR(swa_lr=0.05)} on the same groups; null: the schedulers keep running) is built when that epoch
+     * starts, the other schedulers stop there, and it is stepped at each epoch end after the average. The average is
+     * in {@link #state()} (its count) and saved beside the model by {@link Lr4jTraining#save}; copy it into the model
+     * with {@link DjlWeightAverage#copyInto()} at the end.
+     */
+    public Lr4jTrainingListener swa(int startEpoch, DjlWeightAverage average, java.util.function.Supplier<Scheduler> swaScheduler) {
+        if (startEpoch < 1) {
+            throw new IllegalArgumentException("swa start epoch must be >= 1 (epochs count from 1), got " + startEpoch);
+        }
+        this.swaStart = startEpoch;
+        this.average = java.util.Objects.requireNonNull(average, "average");
+        this.swaFactory = swaScheduler;
+        return this;
+    }
+
+    /** The SWA average given to {@link #swa}, or null. */
+    public DjlWeightAverage weightAverage() {
+        return average;
+    }
+
+    /** In the SWA phase: the epoch being trained ({@code epoch} completed so far) is at or after the SWA start. */
+    private boolean swaPhase() {
+        return swaStart > 0 && epoch + 1 >= swaStart;
+    }
+
+    private Scheduler swaScheduler() {
+        if (swaScheduler == null && swaFactory != null) {
+            swaScheduler = java.util.Objects.requireNonNull(swaFactory.get(), "the SWA scheduler supplier returned null");
+            if (swaScheduler.drivenByMetric()) {
+                throw new IllegalArgumentException("the SWA scheduler " + swaScheduler.name() + " is driven by a metric: use a"
+                        + " time-based one such as SWALR");
+            }
+        }
+        return swaScheduler;
     }
 
     /** Monitor this evaluator's validation value instead of the validation loss. */
@@ -76,6 +121,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     @Override
     public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
         flushPendingStep();
+        if (swaPhase()) {
+            swaScheduler(); // built when the SWA phase starts, before its first update
+        }
         pending = true; // trainer.step() runs after this call; the schedule moves on before the next update
     }
 
@@ -85,6 +133,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         }
         pending = false;
         updates++;
+        if (swaPhase() && swaScheduler != null) {
+            return; // the SWA scheduler has taken over; it steps at the epoch end
+        }
         for (Attached a : schedulers) {
             if (a.interval() == Interval.STEP && updates % a.frequency() == 0) {
                 a.scheduler().step(OptionalDouble.empty());
@@ -128,8 +179,15 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         lossSum = 0;
         lossCount = 0;
         lastMetric = metric;
+        boolean averages = swaPhase();
         epoch++;
+        if (averages) {
+            average.update(); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
+        }
         for (Attached a : schedulers) {
+            if (averages && swaScheduler() != null) {
+                break;
+            }
             if (a.interval() != Interval.EPOCH || epoch % a.frequency() != 0) {
                 continue;
             }
@@ -138,6 +196,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
                         + " batches were seen in epoch " + epoch + " (give EasyTrain.fit a validation set)");
             }
             a.scheduler().step(OptionalDouble.of(metric));
+        }
+        if (averages && swaScheduler() != null) {
+            swaScheduler.step(OptionalDouble.empty());
         }
         if (bestEpoch < 0 || improves(metric)) {
             best = metric;
@@ -183,7 +244,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         flushPendingStep();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", "lr4j-djl-listener");
-        out.put("version", 1);
+        out.put("version", 2);
         out.put("updates", updates);
         out.put("epoch", epoch);
         out.put("best", SchedulerState.jsonNumber(best));
@@ -195,6 +256,11 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
             states.add(a.scheduler().state().toMap());
         }
         out.put("schedulers", states);
+        Map<String, Object> swa = new LinkedHashMap<>();
+        swa.put("start_epoch", swaStart);
+        swa.put("n_averaged", average == null ? 0 : average.count());
+        swa.put("scheduler", swaScheduler == null ? null : swaScheduler.state().toMap());
+        out.put("swa", swa);
         return out;
     }
 
@@ -213,9 +279,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
             throw new IllegalArgumentException("not an lr4j-djl listener state: format must be \"lr4j-djl-listener\", got "
                     + (format == null ? "nothing" : format));
         }
-        if (!(version instanceof Integer) || (Integer) version != 1) {
+        if (!(version instanceof Integer) || (Integer) version < 1 || (Integer) version > 2) {
             throw new IllegalArgumentException("Unknown version " + (version == null ? "(none)" : version)
-                    + " of the lr4j-djl listener state, this lr4j supports version 1");
+                    + " of the lr4j-djl listener state, this lr4j supports versions 1 and 2");
         }
         long updatesSaved = count(state, "updates", Long.MAX_VALUE);
         int epochSaved = (int) count(state, "epoch", Integer.MAX_VALUE);
@@ -249,6 +315,37 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
             }
             saved.add(SchedulerState.of((Map<String, Object>) states.get(i)));
         }
+        // Version 2 adds "swa" (version 1: no SWA).
+        long swaStartSaved = 0;
+        long averaged = 0;
+        SchedulerState swaState = null;
+        if (state.get("swa") != null) {
+            if (!(state.get("swa") instanceof Map)) {
+                throw new IllegalArgumentException("listener state: swa must be an object, got " + state.get("swa"));
+            }
+            Map<String, Object> swa = (Map<String, Object>) state.get("swa");
+            swaStartSaved = count(swa, "start_epoch", Integer.MAX_VALUE);
+            averaged = count(swa, "n_averaged", epochSaved);
+            if (swa.get("scheduler") != null) {
+                if (!(swa.get("scheduler") instanceof Map)) {
+                    throw new IllegalArgumentException("listener state: swa.scheduler must be an object, got " + swa.get("scheduler"));
+                }
+                swaState = SchedulerState.of((Map<String, Object>) swa.get("scheduler"));
+            }
+        }
+        if (swaStartSaved != swaStart) {
+            throw new IllegalArgumentException("the state was written with " + (swaStartSaved == 0 ? "no SWA" : "SWA from epoch "
+                    + swaStartSaved) + " but this listener has " + (swaStart == 0 ? "no SWA" : "SWA from epoch " + swaStart));
+        }
+        if (average != null && averaged != average.count()) {
+            throw new IllegalArgumentException("the state says " + averaged + " epochs were averaged but the weight average"
+                    + " holds " + average.count() + " (load the average saved with this state first)");
+        }
+        if (swaState != null && swaFactory == null) {
+            throw new IllegalArgumentException("the state holds an SWA scheduler but this listener has none");
+        }
+        Scheduler swaBefore = swaScheduler;
+        SchedulerState swaBeforeState = swaBefore == null ? null : swaBefore.state();
         List<SchedulerState> before = new ArrayList<>();
         for (Attached a : schedulers) {
             before.add(a.scheduler().state());
@@ -263,6 +360,20 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
                 throw e;
             }
         }
+        // Last: in the SWA phase the SWA scheduler wrote the groups' lr after the others stopped.
+        if (swaState != null) {
+            try {
+                swaScheduler().loadState(swaState);
+            } catch (IllegalArgumentException e) {
+                for (int k = 0; k < schedulers.size(); k++) {
+                    schedulers.get(k).scheduler().loadState(before.get(k));
+                }
+                rollBackSwa(swaBefore, swaBeforeState);
+                throw e;
+            }
+        } else {
+            swaScheduler = null;
+        }
         updates = updatesSaved;
         pending = false;
         epoch = epochSaved;
@@ -270,6 +381,13 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         bestEpoch = (Integer) be;
         wait = waitSaved;
         stop = (Boolean) state.get("stop");
+    }
+
+    private void rollBackSwa(Scheduler before, SchedulerState beforeState) {
+        swaScheduler = before;
+        if (before != null) {
+            before.loadState(beforeState);
+        }
     }
 
     private static long count(Map<String, Object> state, String key, long max) {
