@@ -9,8 +9,11 @@ Per configuration it prints a table row and one JSON line (median ms per step of
  "check_cost": .., "check_limit": .., "torch_ms": .., "c_ms": .., "plain_java_ms": .., "lr4j_gbps": ..}
 lr4j_ms is the default step (every gradient checked for NaN/infinity first); check_cost = lr4j_ms /
 unchecked_ms (check_cost_of_fastest: the same for the fastest sample of each, which a busy machine
-disturbs least), check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per parameter). In each round
-the sides run one after the other: lr4j checked, lr4j unchecked, plain Java, C (right after lr4j), PyTorch.
+disturbs least), check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per parameter). scan_ms is the
+check alone (one pass over the gradients, no update): check_floor = (unchecked_ms + scan_ms) / unchecked_ms
+is what a check run as its own pass costs at the least; scan_gbps and update_read_gbps compare the rate the
+scan reads gradients with the rate the unchecked step reads its R input bytes per parameter. In each round
+the sides run one after the other: lr4j checked, lr4j unchecked, the scan, plain Java, C (right after lr4j), PyTorch.
 At the end it checks the issue's targets against this run. Without PyTorch, torch_ms is null.
 """
 import argparse
@@ -22,6 +25,8 @@ import time
 
 # Bytes each optimizer moves per parameter and step (float32): reads and writes of p, g and state.
 BYTES = {"sgdplain": 12, "sgd": 20, "adam": 28, "adamw": 28, "rmsprop": 20, "adagrad": 20}
+# Of those, the bytes read (p, g and state; the rest are writes).
+READS = {"sgdplain": 8, "sgd": 12, "adam": 16, "adamw": 16, "rmsprop": 12, "adagrad": 12}
 
 try:
     import torch
@@ -97,9 +102,9 @@ def main():
     java = Server(["java", "-Xmx8g", "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"])
     c_ref = Server([args.c_ref]) if args.c_ref else None
 
-    head = ("optim", "params", "tensors", "threads", "lr4j ms", "unchecked", "check", "(min)", "limit", "plain Java", "C ms",
-            "lr4j/C", "torch ms", "speedup", "GB/s")
-    line = "%-8s %9s %7s %7s %9s %9s %6s %6s %6s %10s %8s %6s %9s %7s %6s"
+    head = ("optim", "params", "tensors", "threads", "lr4j ms", "unchecked", "check", "(min)", "limit", "scan ms", "floor",
+            "plain Java", "C ms", "lr4j/C", "torch ms", "speedup", "GB/s")
+    line = "%-8s %9s %7s %7s %9s %9s %6s %6s %6s %8s %6s %10s %8s %6s %9s %7s %6s"
     print(line % head, file=sys.stderr)
     rows = []
     for name in args.optimizers.split(","):
@@ -115,10 +120,11 @@ def main():
                         if c_ref:
                             c_ref.ask("setup %d %d %d" % (params, tensors, threads))
                     topt = torch_setup(name, params, tensors, threads) if torch else None
-                    s = {"checked": [], "unchecked": [], "plain": [], "c": [], "torch": []}
+                    s = {"checked": [], "unchecked": [], "scan": [], "plain": [], "c": [], "torch": []}
                     for _ in range(args.rounds):
                         s["checked"] += java.sample("sample checked %d" % n)
                         s["unchecked"] += java.sample("sample unchecked %d" % n)
+                        s["scan"] += java.sample("sample scan %d" % n)
                         if adam:
                             s["plain"] += java.sample("sample plain %d" % n)
                             if c_ref:
@@ -134,13 +140,16 @@ def main():
                            "check_cost": med["checked"] / med["unchecked"],
                            "check_cost_of_fastest": low["checked"] / low["unchecked"],
                            "check_limit": 1.05 * (b + 4) / b,
+                           "scan_ms": med["scan"], "check_floor": (med["unchecked"] + med["scan"]) / med["unchecked"],
+                           "scan_gbps": params * 4 / (med["scan"] / 1e3) / 1e9,
+                           "update_read_gbps": params * READS[name] / (med["unchecked"] / 1e3) / 1e9,
                            "plain_java_ms": med["plain"], "c_ms": med["c"], "torch_ms": med["torch"],
                            "lr4j_gbps": params * b / (med["checked"] / 1e3) / 1e9}
                     row = {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
                     rows.append(row)
                     print(line % (name, params, tensors, threads, fmt(row["lr4j_ms"]), fmt(row["unchecked_ms"]),
                                   fmt(row["check_cost"], "%.2fx"), fmt(row["check_cost_of_fastest"], "%.2fx"),
-                                  fmt(row["check_limit"], "%.2fx"),
+                                  fmt(row["check_limit"], "%.2fx"), fmt(row["scan_ms"]), fmt(row["check_floor"], "%.2fx"),
                                   fmt(row["plain_java_ms"]), fmt(row["c_ms"]),
                                   fmt(row["c_ms"] and row["lr4j_ms"] / row["c_ms"], "%.2fx"), fmt(row["torch_ms"]),
                                   fmt(row["torch_ms"] and row["torch_ms"] / row["lr4j_ms"], "%.1fx"),

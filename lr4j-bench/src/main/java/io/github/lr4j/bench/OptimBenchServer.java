@@ -1,5 +1,6 @@
 package io.github.lr4j.bench;
 
+import io.github.lr4j.optim.CheckAlone;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
@@ -20,12 +21,16 @@ import java.util.Random;
  * setup OPTIMIZER PARAMS TENSORS THREADS   builds the optimizer (PyTorch's defaults), warms it up checked and unchecked
  * setup-plain PARAMS TENSORS THREADS       builds {@link PlainAdamLoop} and warms it up
  * sample checked|unchecked|plain N         times N steps, prints "ms ms ms ..."
+ * sample scan N                            times N passes of the gradient check alone (no update)
  * quit
  * </pre>
  */
 public final class OptimBenchServer {
     private OptimBenchServer() {
     }
+
+    /** The parameters of the optimizer {@link #build} made last (for "sample scan"). */
+    private static List<Parameter> built = List.of();
 
     static Optimizer build(String name, long params, int tensors, int threads) {
         Map<String, Object> defaults;
@@ -52,6 +57,7 @@ public final class OptimBenchServer {
             ps.add(p);
         }
         opt.addParamGroup(ps);
+        built = ps;
         return opt;
     }
 
@@ -75,6 +81,7 @@ public final class OptimBenchServer {
                     for (int i = 0; System.nanoTime() < until; i++) {
                         opt.nonFiniteGradients(i % 2 == 0 ? NonFiniteGradients.FAIL : NonFiniteGradients.UNCHECKED);
                         opt.step();
+                        CheckAlone.allFinite(built);
                     }
                     out.println("ready");
                     break;
@@ -98,6 +105,12 @@ public final class OptimBenchServer {
                     Runnable step;
                     if (w[1].equals("plain")) {
                         step = plain::step;
+                    } else if (w[1].equals("scan")) {
+                        step = () -> {
+                            if (!CheckAlone.allFinite(built)) {
+                                throw new IllegalStateException("the benchmark's gradients are finite");
+                            }
+                        };
                     } else {
                         opt.nonFiniteGradients(w[1].equals("checked") ? NonFiniteGradients.FAIL : NonFiniteGradients.UNCHECKED);
                         step = opt::step;

@@ -75,9 +75,9 @@ class DjlRestoreTest {
             assertThatThrownBy(() -> run.listener.loadState(Map.of())).hasMessage(
                     "not an lr4j-djl listener state: format must be \"lr4j-djl-listener\", got nothing");
             Map<String, Object> wrongVersion = new LinkedHashMap<>(before);
-            wrongVersion.put("version", "2");
+            wrongVersion.put("version", 3);
             assertThatThrownBy(() -> run.listener.loadState(wrongVersion)).hasMessage(
-                    "Unknown version 2 of the lr4j-djl listener state, this lr4j supports version 1");
+                    "Unknown version 3 of the lr4j-djl listener state, this lr4j supports versions 1 and 2");
             Map<String, Object> negative = new LinkedHashMap<>(before);
             negative.put("epoch", -7);
             assertThatThrownBy(() -> run.listener.loadState(negative)).hasMessage(
