@@ -12,7 +12,8 @@ unchecked_ms (check_cost_of_fastest: the same for the fastest sample of each, wh
 disturbs least), check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per parameter). scan_ms is the
 check alone (one pass over the gradients, no update): check_floor = (unchecked_ms + scan_ms) / unchecked_ms
 is what a check run as its own pass costs at the least; scan_gbps and update_read_gbps compare the rate the
-scan reads gradients with the rate the unchecked step reads its R input bytes per parameter. In each round
+scan reads gradients with the rate the unchecked step reads its R input bytes per parameter, and
+scan_needed_gbps is the rate a separate scan would need to stay within check_limit. In each round
 the sides run one after the other: lr4j checked, lr4j unchecked, the scan, plain Java, C (right after lr4j), PyTorch.
 At the end it checks the issue's targets against this run. Without PyTorch, torch_ms is null.
 """
@@ -143,6 +144,7 @@ def main():
                            "scan_ms": med["scan"], "check_floor": (med["unchecked"] + med["scan"]) / med["unchecked"],
                            "scan_gbps": params * 4 / (med["scan"] / 1e3) / 1e9,
                            "update_read_gbps": params * READS[name] / (med["unchecked"] / 1e3) / 1e9,
+                           "scan_needed_gbps": params * 4 / ((1.05 * (b + 4) / b - 1) * med["unchecked"] / 1e3) / 1e9,
                            "plain_java_ms": med["plain"], "c_ms": med["c"], "torch_ms": med["torch"],
                            "lr4j_gbps": params * b / (med["checked"] / 1e3) / 1e9}
                     row = {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
