@@ -6,6 +6,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.Interval;
@@ -66,9 +67,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
      * Stochastic weight averaging, as lr4j-train's {@code TrainingLoop.swa}: from epoch {@code startEpoch} on (counted
      * from 1) the block's weights at each epoch end are folded into {@code average}; {@code swaScheduler} (e.g.
      * {@code SWALR(swa_lr=0.05)} on the same groups; null: the schedulers keep running) is built when that epoch
-     * starts, the other schedulers stop there, and it is stepped at each epoch end after the average. The average is
-     * in {@link #state()} (its count) and saved beside the model by {@link Lr4jTraining#save}; copy it into the model
-     * with {@link DjlWeightAverage#copyInto()} at the end.
+     * starts, the lr schedulers stop there (schedules of other hyper-parameters keep running), and it is stepped at
+     * each epoch end after the average. The average is in {@link #state()} (its count) and saved beside the model by
+     * {@link Lr4jTraining#save}; copy it into the model with {@link DjlWeightAverage#copyInto()} at the end.
      */
     public Lr4jTrainingListener swa(int startEpoch, DjlWeightAverage average, java.util.function.Supplier<Scheduler> swaScheduler) {
         if (startEpoch < 1) {
@@ -133,10 +134,11 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         }
         pending = false;
         updates++;
-        if (swaPhase() && swaScheduler != null) {
-            return; // the SWA scheduler has taken over; it steps at the epoch end
-        }
+        boolean lrTakenOver = swaPhase() && swaScheduler != null; // the SWA scheduler steps at the epoch end
         for (Attached a : schedulers) {
+            if (lrTakenOver && !(a.scheduler() instanceof HyperParameterSchedule)) {
+                continue;
+            }
             if (a.interval() == Interval.STEP && updates % a.frequency() == 0) {
                 a.scheduler().step(OptionalDouble.empty());
             }
@@ -184,9 +186,10 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         if (averages) {
             average.update(); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
         }
+        boolean lrTakenOver = averages && swaScheduler() != null;
         for (Attached a : schedulers) {
-            if (averages && swaScheduler() != null) {
-                break;
+            if (lrTakenOver && !(a.scheduler() instanceof HyperParameterSchedule)) {
+                continue; // the SWA scheduler has the lr; schedules of other hyper-parameters keep running
             }
             if (a.interval() != Interval.EPOCH || epoch % a.frequency() != 0) {
                 continue;

@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  *
  * <p>Stochastic weight averaging ({@link #swa}): from a given epoch on, the weights at each epoch end are folded into
  * an equal-weight average (PyTorch's {@code AveragedModel}), an SWA scheduler such as {@code SWALR} takes over from
- * the other schedulers, and {@link #fit()} returns with the model holding the average.
+ * the lr schedulers, and {@link #fit()} returns with the model holding the average.
  */
 public final class TrainingLoop {
     /** A scheduler and when to step it (shared with lr4j-djl's listener). */
@@ -218,8 +218,9 @@ public final class TrainingLoop {
      * Stochastic weight averaging (PyTorch's {@code torch.optim.swa_utils} loop): from epoch {@code startEpoch} on
      * (counted from 1, as the logs count), the weights at the end of each epoch are folded into an equal-weight
      * average. {@code swaScheduler} (e.g. {@code SWALR(swa_lr=0.05)} on this loop's optimizer; null: keep the
-     * schedulers running) is built when the loop reaches {@code startEpoch}, stops the other schedulers from that
-     * epoch on, and is stepped at each epoch end after the average, as PyTorch's loop does. A supplier that returns a
+     * schedulers running) is built when the loop reaches {@code startEpoch}, stops the lr schedulers from that epoch on
+     * (schedules of other hyper-parameters, {@code HyperParameterSchedule}, keep running), and is stepped at each epoch
+     * end after the average, as PyTorch's loop does. A supplier that returns a
      * scheduler built earlier reproduces PyTorch's construct-first pattern exactly.
      *
      * <p>Each epoch end in the SWA phase also evaluates the average on the validation set (logged as
@@ -520,12 +521,11 @@ public final class TrainingLoop {
     }
 
     private void stepSchedulers(Interval interval, double metric) {
-        if (swaScheduler != null && swaPhase()) {
-            // The SWA scheduler has taken over; it is stepped at the epoch end, after the average (validate).
-            return;
-        }
+        // In the SWA phase the SWA scheduler has taken over the lr (it is stepped at the epoch end, after the
+        // average: see validate); schedules of other hyper-parameters (weight decay, ...) keep running.
+        boolean lrTakenOver = swaScheduler != null && swaPhase();
         for (Attached a : schedulers) {
-            if (a.interval() != interval) {
+            if (a.interval() != interval || lrTakenOver && !(a.scheduler() instanceof HyperParameterSchedule)) {
                 continue;
             }
             long count = interval == Interval.STEP ? optimizerSteps : epoch + 1;

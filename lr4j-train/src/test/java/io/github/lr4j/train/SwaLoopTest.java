@@ -109,6 +109,34 @@ class SwaLoopTest {
     }
 
     @Test
+    void aWeightDecayScheduleKeepsRunningInTheSwaPhase_theLrScheduleStops() {
+        Mlp model = Mlp.softmaxRegression(64, 10, 5);
+        Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1, "momentum", 0.9, "weight_decay", 0.01));
+        opt.addParamGroup(model.parameters());
+        TrainingLoop t = TrainingLoop.of(model, opt, SPLIT.train()).epochs(4).batchSize(256).seed(2).monitor("train_loss", Mode.MIN);
+        t.scheduler(ScheduleSpec.build("LinearLR(start_factor=1.0, end_factor=0.5, total_iters=100)", opt), Interval.STEP, 1);
+        t.scheduler(io.github.lr4j.optim.HyperParameterSchedule.of(opt, "weight_decay",
+                "LinearLR(start_factor=1.0, end_factor=0.1, total_iters=100)", Map.of()), Interval.STEP, 1);
+        t.swa(3, () -> ScheduleSpec.build("SWALR(swa_lr=0.05, anneal_epochs=0)", opt));
+        List<double[]> lrAndDecay = new ArrayList<>();
+        t.listener(new TrainListener() {
+            @Override
+            public void onStep(TrainingLoop.StepInfo s) {
+                lrAndDecay.add(new double[] {opt.lr(0), opt.group(0).get("weight_decay")});
+            }
+        });
+        t.fit();
+        int perEpoch = t.optimizerStepsPerEpoch();
+        // Epoch 3 (the first SWA epoch): the lr no longer moves within the epoch, the weight decay still falls.
+        double[] first = lrAndDecay.get(2 * perEpoch);
+        double[] last = lrAndDecay.get(3 * perEpoch - 1);
+        assertThat(last[0]).isEqualTo(first[0]);
+        assertThat(last[1]).isLessThan(first[1]);
+        assertThat(lrAndDecay.get(2 * perEpoch - 1)[0]).as("the lr schedule ran before SWA").isLessThan(lrAndDecay.get(0)[0]);
+        assertThat(first[0]).as("SWALR(anneal_epochs=0) built at epoch 3").isEqualTo(0.05);
+    }
+
+    @Test
     void refusals_nameTheSetting(@TempDir Path dir) {
         TrainingLoop tooLate = run(null, 6, new ArrayList<>());
         assertThatThrownBy(tooLate::fit).hasMessageContaining("swa start epoch must be in [1, 5]").hasMessageContaining("got 6");
