@@ -13,7 +13,7 @@ disturbs least), check_limit = 1.05 * (B + 4) / B (B: bytes the step moves per p
 check alone (one pass over the gradients, no update): check_floor = (unchecked_ms + scan_ms) / unchecked_ms
 is what a check run as its own pass costs at the least; scan_gbps and update_read_gbps compare the rate the
 scan reads gradients with the rate the unchecked step reads its R input bytes per parameter, and
-scan_needed_gbps is the rate a separate scan would need to stay within check_limit. In each round
+scan_needed_gbps is the rate a separate scan would need to stay within check_limit (the scan columns: 1 thread only). In each round
 the sides run one after the other: lr4j checked, lr4j unchecked, the scan, plain Java, C (right after lr4j), PyTorch.
 At the end it checks the issue's targets against this run. Without PyTorch, torch_ms is null.
 """
@@ -125,7 +125,8 @@ def main():
                     for _ in range(args.rounds):
                         s["checked"] += java.sample("sample checked %d" % n)
                         s["unchecked"] += java.sample("sample unchecked %d" % n)
-                        s["scan"] += java.sample("sample scan %d" % n)
+                        if threads == 1:  # the scan probe runs on one thread
+                            s["scan"] += java.sample("sample scan %d" % n)
                         if adam:
                             s["plain"] += java.sample("sample plain %d" % n)
                             if c_ref:
@@ -141,8 +142,9 @@ def main():
                            "check_cost": med["checked"] / med["unchecked"],
                            "check_cost_of_fastest": low["checked"] / low["unchecked"],
                            "check_limit": 1.05 * (b + 4) / b,
-                           "scan_ms": med["scan"], "check_floor": (med["unchecked"] + med["scan"]) / med["unchecked"],
-                           "scan_gbps": params * 4 / (med["scan"] / 1e3) / 1e9,
+                           "scan_ms": med["scan"],
+                           "check_floor": med["scan"] and (med["unchecked"] + med["scan"]) / med["unchecked"],
+                           "scan_gbps": med["scan"] and params * 4 / (med["scan"] / 1e3) / 1e9,
                            "update_read_gbps": params * READS[name] / (med["unchecked"] / 1e3) / 1e9,
                            "scan_needed_gbps": params * 4 / ((1.05 * (b + 4) / b - 1) * med["unchecked"] / 1e3) / 1e9,
                            "plain_java_ms": med["plain"], "c_ms": med["c"], "torch_ms": med["torch"],
