@@ -240,34 +240,38 @@ final class TrainCommand implements Callable<Integer> {
                 run.listener.earlyStopping(patience, minDelta);
             }
             int epochs = 0;
-            while (epochs < options.epochs && !run.listener.shouldStop()) {
-                epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener,
-                        run.optimizer);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", epochs);
-                row.put("step", run.listener.updates());
-                row.put("epoch_end", true);
-                row.put("val_loss", run.listener.lastMetric());
-                row.put("val_accuracy", run.accuracy(run.validation));
-                row.put("lr0", run.groups.lr(0));
-                epochRows.add(row);
-                if (!quiet) {
-                    err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  val acc %.2f%%  lr %.3g", epochs,
-                            options.epochs, run.listener.lastMetric(), 100 * (double) row.get("val_accuracy"), run.groups.lr(0)));
-                    err.flush();
-                }
-            }
-            double accuracy = run.testAccuracy();
+            double accuracy;
             String swaNote = "";
-            if (average != null && average.count() > 0) {
-                // The last weights are tested for comparison, then the average replaces them (as lr4j's loop does).
-                swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)", average.count(),
-                        percent(accuracy));
-                average.copyInto();
+            try {
+                while (epochs < options.epochs && !run.listener.shouldStop()) {
+                    epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener,
+                            run.optimizer);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("epoch", epochs);
+                    row.put("step", run.listener.updates());
+                    row.put("epoch_end", true);
+                    row.put("val_loss", run.listener.lastMetric());
+                    row.put("val_accuracy", run.accuracy(run.validation));
+                    row.put("lr0", run.groups.lr(0));
+                    epochRows.add(row);
+                    if (!quiet) {
+                        err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  val acc %.2f%%  lr %.3g", epochs,
+                                options.epochs, run.listener.lastMetric(), 100 * (double) row.get("val_accuracy"), run.groups.lr(0)));
+                        err.flush();
+                    }
+                }
                 accuracy = run.testAccuracy();
-            }
-            if (average != null) {
-                average.close();
+                if (average != null && average.count() > 0) {
+                    // The last weights are tested for comparison, then the average replaces them (as lr4j's loop does).
+                    swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)", average.count(),
+                            percent(accuracy));
+                    average.copyInto();
+                    accuracy = run.testAccuracy();
+                }
+            } finally {
+                if (average != null) {
+                    average.close();
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
@@ -295,11 +299,18 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The SWALR expression the --swa options ask for (null: none, the schedule keeps running). */
     private String swaScheduler() {
+        CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+        boolean annealTyped = typed.hasMatchedOption("--swa-anneal-epochs") || typed.hasMatchedOption("--swa-anneal-strategy");
         if (swaStart == null) {
-            if (swaLr != null) {
-                throw new IllegalArgumentException("--swa-lr needs --swa-start (the epoch from which the weights are averaged)");
+            if (swaLr != null || annealTyped) {
+                throw new IllegalArgumentException((swaLr != null ? "--swa-lr needs" : "--swa-anneal-epochs and --swa-anneal-strategy"
+                        + " need") + " --swa-start (the epoch from which the weights are averaged)");
             }
             return null;
+        }
+        if (swaLr == null && annealTyped) {
+            throw new IllegalArgumentException("--swa-anneal-epochs and --swa-anneal-strategy shape SWALR's anneal to --swa-lr:"
+                    + " give --swa-lr too (without it the schedule keeps running)");
         }
         if (swaStart < 1 || swaStart > options.epochs) {
             throw new IllegalArgumentException("--swa-start must be an epoch in [1, " + options.epochs + "] (--epochs), got " + swaStart);
@@ -310,8 +321,13 @@ final class TrainCommand implements Callable<Integer> {
         if (!swaAnnealStrategy.equals("cos") && !swaAnnealStrategy.equals("linear")) {
             throw new IllegalArgumentException("--swa-anneal-strategy must be cos or linear, got " + swaAnnealStrategy);
         }
-        return swaLr == null ? null : "SWALR(swa_lr=" + swaLr + ", anneal_epochs=" + swaAnnealEpochs + ", anneal_strategy='"
-                + swaAnnealStrategy + "')";
+        if (swaLr == null) {
+            return null;
+        }
+        String swalr = "SWALR(swa_lr=" + swaLr + ", anneal_epochs=" + swaAnnealEpochs + ", anneal_strategy='" + swaAnnealStrategy + "')";
+        // Checked now (on stand-in groups), not when the run reaches --swa-start.
+        io.github.lr4j.spec.ScheduleSpec.build(swalr, io.github.lr4j.groups.ParamGroups.of(0.1));
+        return swalr;
     }
 
     private Path latest(PrintWriter err) throws Exception {
@@ -368,6 +384,8 @@ final class TrainCommand implements Callable<Integer> {
                 String now = text(option.getValue());
                 if (!same(name, was, now)) {
                     differences.add("  " + name + ": the checkpoint's run had " + shown(was) + ", this one has " + shown(now));
+                } else if (name.equals("--schedule")) {
+                    option.setValue(valueOf(name, was)); // the checkpoint's order: its schedules are restored by position
                 }
             } else {
                 option.setValue(valueOf(name, was));
@@ -384,6 +402,17 @@ final class TrainCommand implements Callable<Integer> {
     private static boolean same(String name, String was, String now) {
         if (was == null || now == null) {
             return was == now;
+        }
+        if (name.equals("--schedule")) { // the same schedules, in any order
+            try {
+                Map<String, String> a = new java.util.TreeMap<>();
+                Map<String, String> b = new java.util.TreeMap<>();
+                Json.readObject(was).forEach((k, v) -> a.put(k, String.valueOf(v).replaceAll("\\s+", "")));
+                Json.readObject(now).forEach((k, v) -> b.put(k, String.valueOf(v).replaceAll("\\s+", "")));
+                return a.equals(b);
+            } catch (IllegalArgumentException unreadable) {
+                return false;
+            }
         }
         if (name.equals("--optimizer")) {
             try {

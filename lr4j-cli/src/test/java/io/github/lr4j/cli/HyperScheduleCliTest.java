@@ -21,6 +21,13 @@ class HyperScheduleCliTest extends CliHarness {
         // No --schedule typed: taken from the checkpoint, and stretched to the 4-epoch run.
         assertThat(run("train", "--quiet", "--epochs", "4", "--resume", dir.resolve("ckpt").resolve("epoch-00001.ckpt").toString(),
                 "--report", dir.resolve("r2").toString(), "--checkpoint-dir", dir.resolve("ckpt2").toString())).isZero();
+        // The same two schedules typed in another order are the same run.
+        assertThat(run("train", "--quiet", "--epochs", "2", "--hidden", "0", "--report", dir.resolve("r4").toString(),
+                "--checkpoint-dir", dir.resolve("ckpt4").toString(), "--schedule", "weight_decay=ConstantLR()", "--schedule",
+                "momentum=ConstantLR()", "--scheduler", "none")).isZero();
+        assertThat(run("train", "--quiet", "--epochs", "2", "--resume", dir.resolve("ckpt4").resolve("epoch-00001.ckpt").toString(),
+                "--report", dir.resolve("r5").toString(), "--checkpoint-dir", dir.resolve("ckpt5").toString(),
+                "--schedule", "momentum=ConstantLR()", "--schedule", "weight_decay=ConstantLR( )")).isZero();
         // Another schedule is another run.
         assertThat(run("train", "--epochs", "4", "--resume", dir.resolve("ckpt").resolve("epoch-00001.ckpt").toString(),
                 "--checkpoint-dir", dir.resolve("ckpt3").toString(), "--schedule", "weight_decay=ConstantLR()")).isEqualTo(2);

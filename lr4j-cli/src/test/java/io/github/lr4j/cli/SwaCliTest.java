@@ -43,6 +43,14 @@ class SwaCliTest extends CliHarness {
         assertThat(err.toString()).isEqualTo("lr4j: --swa-lr needs --swa-start (the epoch from which the weights are averaged)"
                 + System.lineSeparator());
         err.getBuffer().setLength(0);
+        assertThat(run("train", "--epochs", "3", "--swa-anneal-epochs", "2")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("lr4j: --swa-anneal-epochs and --swa-anneal-strategy need --swa-start (the epoch"
+                + " from which the weights are averaged)" + System.lineSeparator());
+        err.getBuffer().setLength(0);
+        assertThat(run("train", "--epochs", "3", "--swa-start", "2", "--swa-anneal-strategy", "linear")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("lr4j: --swa-anneal-epochs and --swa-anneal-strategy shape SWALR's anneal to"
+                + " --swa-lr: give --swa-lr too");
+        err.getBuffer().setLength(0);
         assertThat(run("train", "--epochs", "3", "--swa-start", "4")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("lr4j: --swa-start must be an epoch in [1, 3] (--epochs), got 4" + System.lineSeparator());
         err.getBuffer().setLength(0);

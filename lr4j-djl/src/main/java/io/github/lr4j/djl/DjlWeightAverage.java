@@ -192,9 +192,16 @@ public final class DjlWeightAverage implements AutoCloseable {
                     }
                     for (Pair<String, Parameter> p : ps) {
                         NDArray a = read.get(p.getKey());
-                        if (a == null || !a.getShape().equals(p.getValue().getArray().getShape())) {
+                        NDArray weight = p.getValue().getArray();
+                        if (a == null || !a.getShape().equals(weight.getShape())) {
                             throw new IllegalArgumentException("the weight average's parameter " + p.getKey() + " has shape "
-                                    + (a == null ? "none" : a.getShape()) + ", the block's " + p.getValue().getArray().getShape());
+                                    + (a == null ? "none" : a.getShape()) + ", the block's " + weight.getShape());
+                        }
+                        if (!a.getDevice().equals(weight.getDevice())) { // decoded on the default device
+                            NDArray moved = a.toDevice(weight.getDevice(), true);
+                            moved.attach(manager);
+                            a.close();
+                            read.put(p.getKey(), moved);
                         }
                     }
                 }

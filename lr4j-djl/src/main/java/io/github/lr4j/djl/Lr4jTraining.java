@@ -108,12 +108,30 @@ public final class Lr4jTraining {
     public static void load(Model model, String name, Path dir, Lr4jTrainingListener listener, Lr4jOptimizer optimizer)
             throws IOException, ai.djl.MalformedModelException {
         model.load(dir, name);
-        if (listener.weightAverage() != null) {
-            try (java.io.InputStream in = Files.newInputStream(dir.resolve(SWA_FILE))) {
-                listener.weightAverage().load(in);
+        Map<String, Object> state = JSON.readValue(Files.readString(dir.resolve(SCHEDULE_FILE)), Map.class);
+        DjlWeightAverage average = listener.weightAverage();
+        if (average == null) {
+            listener.loadState(state);
+        } else {
+            Path file = dir.resolve(SWA_FILE);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(dir + " holds no " + SWA_FILE + ": it was saved by a run without SWA, and"
+                        + " this listener has SWA");
+            }
+            // The listener checks the state against the average's count: load the average first, and put the
+            // previous one back if the state is refused.
+            java.io.ByteArrayOutputStream previous = new java.io.ByteArrayOutputStream();
+            average.save(previous);
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                average.load(in);
+            }
+            try {
+                listener.loadState(state);
+            } catch (RuntimeException e) {
+                average.load(new java.io.ByteArrayInputStream(previous.toByteArray()));
+                throw e;
             }
         }
-        listener.loadState(JSON.readValue(Files.readString(dir.resolve(SCHEDULE_FILE)), Map.class));
         if (optimizer != null) {
             try (java.io.InputStream in = Files.newInputStream(dir.resolve(OPTIMIZER_FILE))) {
                 optimizer.loadState(in, model.getBlock());

@@ -176,6 +176,43 @@ class DjlSwaTest {
     }
 
     @org.junit.jupiter.api.Test
+    void saveAndLoadBesideTheModel_keepTheAverage_andARefusedStateLeavesItAsItWas(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        try (DjlDigits run = new DjlDigits(new int[] {8}, 3, 256, 1, null, null);
+             DjlWeightAverage average = new DjlWeightAverage(run.model.getBlock())) {
+            run.listener.swa(2, average, () -> ScheduleSpec.build("SWALR(swa_lr=0.01, anneal_epochs=1)", run.groups));
+            Lr4jTraining.fit(run.trainer, 3, run.train, run.validation, run.listener);
+            assertThat(average.count()).isEqualTo(2);
+            String first = run.model.getBlock().getParameters().get(0).getKey();
+            float[] saved = average.weights(first);
+            Lr4jTraining.save(run.model, "mlp", dir.resolve("with"), run.listener, run.optimizer);
+            assertThat(dir.resolve("with").resolve(Lr4jTraining.SWA_FILE)).exists();
+
+            // Loaded into a listener with another SWA start: refused, and the average is the one it had.
+            try (DjlDigits other = new DjlDigits(new int[] {8}, 3, 256, 1, null, null);
+                 DjlWeightAverage fresh = new DjlWeightAverage(other.model.getBlock())) {
+                other.listener.swa(3, fresh, null);
+                assertThatThrownBy(() -> Lr4jTraining.load(other.model, "mlp", dir.resolve("with"), other.listener))
+                        .hasMessage("the state was written with SWA from epoch 2 but this listener has SWA from epoch 3");
+                assertThat(fresh.count()).isZero();
+                // A run saved without SWA, loaded by a listener with SWA: one clear line.
+                Lr4jTrainingListener plain = new Lr4jTrainingListener();
+                plain.scheduler(ScheduleSpec.build("OneCycleLR(max_lr=0.1, total_steps=15)", other.groups));
+                Lr4jTraining.save(other.model, "mlp", dir.resolve("without"), plain);
+                assertThatThrownBy(() -> Lr4jTraining.load(other.model, "mlp", dir.resolve("without"), other.listener))
+                        .hasMessageContaining("holds no lr4j-swa.bin: it was saved by a run without SWA");
+            }
+            try (DjlDigits again = new DjlDigits(new int[] {8}, 3, 256, 1, null, null);
+                 DjlWeightAverage restored = new DjlWeightAverage(again.model.getBlock())) {
+                again.listener.swa(2, restored, () -> ScheduleSpec.build("SWALR(swa_lr=0.01, anneal_epochs=1)", again.groups));
+                Lr4jTraining.load(again.model, "mlp", dir.resolve("with"), again.listener, again.optimizer);
+                assertThat(restored.count()).isEqualTo(2);
+                assertThat(restored.weights(first)).isEqualTo(saved);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void refusals() throws IOException {
         Map<String, Object> c = load("swa_sgd_cosine_per_epoch");
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -132,6 +132,7 @@ public final class TrainingLoop {
     private WeightAverage average;
     private Model.Evaluation swaValidation;
     private float[][] trainedWeights;
+    private boolean writingSwaAverage;
 
     private TrainingLoop(Model model, Optimizer optimizer, Dataset train) {
         this.model = model;
@@ -491,7 +492,12 @@ public final class TrainingLoop {
                 trainedWeights = copyWeights();
                 average.copyInto(model);
                 if (checkpointing != null) {
-                    writeCheckpoint("swa.ckpt", false);
+                    writingSwaAverage = true; // the header marks it: "swa_average": true
+                    try {
+                        writeCheckpoint("swa.ckpt", false);
+                    } finally {
+                        writingSwaAverage = false;
+                    }
                 }
             } else if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
                 List<Parameter> ps = model.parameters();
@@ -628,9 +634,9 @@ public final class TrainingLoop {
                 row.put("lr" + g, lr[g]);
             }
             row.put("best", best);
-            if (swaValidation != null) {
-                row.put("swa_val_loss", swaValidation.loss());
-                row.put("swa_val_accuracy", swaValidation.accuracy());
+            if (swaStart > 0) { // every row, so that the CSV has the columns from its first row on (NaN: not averaging)
+                row.put("swa_val_loss", swaValidation == null ? Double.NaN : swaValidation.loss());
+                row.put("swa_val_accuracy", swaValidation == null ? Double.NaN : swaValidation.accuracy());
             }
             log.epoch(row);
         }
@@ -693,6 +699,9 @@ public final class TrainingLoop {
         swa.put("n_averaged", average == null ? 0 : average.count());
         swa.put("scheduler", swaScheduler == null ? null : swaScheduler.state().toMap());
         h.put("swa", swa);
+        if (writingSwaAverage) {
+            h.put("swa_average", true); // swa.ckpt: the parameters are the average, not weights to train on from
+        }
         List<Object> hist = new ArrayList<>();
         for (EpochInfo e : history) {
             hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
@@ -987,6 +996,15 @@ public final class TrainingLoop {
         if (swaState != null && swaFactory == null) {
             throw new IllegalArgumentException("checkpoint " + file + " holds an SWA scheduler but this run has none");
         }
+        boolean inSwaPhase = averaged > 0 || swaStart > 0 && epochSaved + 1 >= swaStart && nextBatchSaved > 0;
+        if (swaState == null && swaFactory != null && inSwaPhase) {
+            throw new IllegalArgumentException("checkpoint " + file + " was written in the SWA phase by a run without an SWA"
+                    + " scheduler, but this run has one; resume with the same setting");
+        }
+        if (Boolean.TRUE.equals(c.header().get("swa_average"))) {
+            throw new IllegalArgumentException("checkpoint " + file + " holds the SWA average written at the end of the run,"
+                    + " not a state to train on from; resume from an epoch or step checkpoint");
+        }
         return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
                 stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved, averaged, swaState);
     }
@@ -1025,9 +1043,12 @@ public final class TrainingLoop {
         Scheduler swaBefore = swaScheduler;
         SchedulerState swaStateBefore = swaScheduler == null ? null : swaScheduler.state();
         Scheduler swaResumed = null;
+        SchedulerState swaResumedBefore = null;
         try {
             if (saved.swaSchedulerState() != null) {
                 swaResumed = swaScheduler != null ? swaScheduler : buildSwaScheduler();
+                // A supplier may hand out a scheduler built before the run: put it back too if the restore fails.
+                swaResumedBefore = swaResumed.state();
                 swaResumed.loadState(saved.swaSchedulerState());
             }
             for (int i = 0; i < schedulers.size(); i++) {
@@ -1045,6 +1066,9 @@ public final class TrainingLoop {
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             for (int i = 0; i < schedulers.size(); i++) {
                 schedulers.get(i).scheduler().loadState(schedulersBefore.get(i));
+            }
+            if (swaResumedBefore != null) {
+                swaResumed.loadState(swaResumedBefore);
             }
             if (swaStateBefore != null) {
                 swaBefore.loadState(swaStateBefore);

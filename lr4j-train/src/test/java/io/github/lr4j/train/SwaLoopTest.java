@@ -91,8 +91,8 @@ class SwaLoopTest {
         assertThat(TrainingLoop.latestCheckpoint(dir).getFileName().toString()).isNotEqualTo("swa.ckpt");
         // The SWA epochs are logged with the average's validation metrics.
         List<String> epochLog = Files.readAllLines(dir.resolve("logs").resolve("epochs.jsonl"));
-        assertThat(epochLog.get(1)).doesNotContain("swa_val_accuracy");
-        assertThat(epochLog.get(2)).contains("swa_val_accuracy");
+        assertThat(epochLog.get(1)).contains("\"swa_val_accuracy\":\"NaN\"");
+        assertThat(epochLog.get(2)).contains("\"swa_val_accuracy\":0.");
     }
 
     @Test
@@ -134,6 +134,58 @@ class SwaLoopTest {
         assertThat(last[1]).isLessThan(first[1]);
         assertThat(lrAndDecay.get(2 * perEpoch - 1)[0]).as("the lr schedule ran before SWA").isLessThan(lrAndDecay.get(0)[0]);
         assertThat(first[0]).as("SWALR(anneal_epochs=0) built at epoch 3").isEqualTo(0.05);
+    }
+
+    @Test
+    void theEpochCsvHasTheSwaColumnsFromItsFirstRow_alsoAcrossAResume(@TempDir Path dir) throws Exception {
+        run(dir.resolve("a"), 3, new ArrayList<>()).log(dir.resolve("logs")).fit();
+        List<String> csv = Files.readAllLines(dir.resolve("logs").resolve("epochs.csv"));
+        assertThat(csv.get(0)).contains("swa_val_loss", "swa_val_accuracy");
+        run(dir.resolve("b"), 3, new ArrayList<>()).log(dir.resolve("logs2")).resume(dir.resolve("a").resolve("epoch-00004.ckpt")).fit();
+        int columns = Files.readAllLines(dir.resolve("logs2").resolve("epochs.csv")).get(0).split(",").length;
+        for (String line : Files.readAllLines(dir.resolve("logs2").resolve("epochs.csv"))) {
+            assertThat(line.split(",", -1)).hasSize(columns);
+        }
+    }
+
+    @Test
+    void swaCkpt_holdsTheAverage_andIsRefusedAsAResumePoint(@TempDir Path dir) {
+        run(dir.resolve("a"), 3, new ArrayList<>()).fit();
+        TrainingLoop again = run(dir.resolve("b"), 3, new ArrayList<>()).resume(dir.resolve("a").resolve("swa.ckpt"));
+        assertThatThrownBy(again::fit).hasMessageContaining("holds the SWA average written at the end of the run")
+                .hasMessageContaining("resume from an epoch or step checkpoint");
+    }
+
+    @Test
+    void aFailedRestore_putsBackAnSwaSchedulerBuiltBeforeTheRun(@TempDir Path dir) throws Exception {
+        run(dir.resolve("a"), 3, new ArrayList<>()).fit();
+        Mlp model = Mlp.softmaxRegression(64, 10, 5);
+        Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1, "momentum", 0.9));
+        opt.addParamGroup(model.parameters());
+        TrainingLoop t = TrainingLoop.of(model, opt, SPLIT.train()).validation(SPLIT.validation()).epochs(5).batchSize(128).seed(2);
+        // Not the scheduler the checkpoint's run had: its state is refused after the SWA scheduler took its own.
+        t.scheduler(ScheduleSpec.build("StepLR(step_size=3)", opt), Interval.STEP, 1);
+        io.github.lr4j.scheduler.Scheduler prebuilt = ScheduleSpec.build("SWALR(swa_lr=0.05, anneal_epochs=2)", opt);
+        io.github.lr4j.scheduler.SchedulerState before = prebuilt.state();
+        t.swa(3, () -> prebuilt).resume(dir.resolve("a").resolve("epoch-00004.ckpt"));
+        assertThatThrownBy(t::fit).hasMessageContaining("nothing was changed");
+        assertThat(prebuilt.state().toMap()).isEqualTo(before.toMap());
+    }
+
+    @Test
+    void aCheckpointFromTheSwaPhaseWithoutAnSwaScheduler_isRefusedByARunWithOne(@TempDir Path dir) {
+        Mlp model = Mlp.softmaxRegression(64, 10, 5);
+        Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1));
+        opt.addParamGroup(model.parameters());
+        TrainingLoop averagingOnly = TrainingLoop.of(model, opt, SPLIT.train()).epochs(4).batchSize(256).seed(2)
+                .monitor("train_loss", Mode.MIN).checkpoints(new Checkpointing(dir.resolve("a"), 0, true, false, 100)).swa(2, null);
+        averagingOnly.fit();
+        Mlp model2 = Mlp.softmaxRegression(64, 10, 5);
+        Optimizer opt2 = Optimizers.create("SGD", Map.of("lr", 0.1));
+        opt2.addParamGroup(model2.parameters());
+        TrainingLoop t = TrainingLoop.of(model2, opt2, SPLIT.train()).epochs(4).batchSize(256).seed(2).monitor("train_loss", Mode.MIN)
+                .swa(2, () -> ScheduleSpec.build("SWALR(swa_lr=0.05)", opt2)).resume(dir.resolve("a").resolve("epoch-00003.ckpt"));
+        assertThatThrownBy(t::fit).hasMessageContaining("written in the SWA phase by a run without an SWA scheduler");
     }
 
     @Test
