@@ -30,6 +30,10 @@ import java.util.OptionalDouble;
  */
 public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private final List<Attached> schedulers = new ArrayList<>();
+    /** How to build each scheduler for another run length, or null (see {@link #runLength}). */
+    private final List<io.github.lr4j.train.TrainingLoop.ForRunLength> rebuilders = new ArrayList<>();
+    private int runEpochs;
+    private long updatesPerEpoch;
     private Evaluator monitorEvaluator;
     private Mode mode = Mode.MIN;
     private int patience;
@@ -60,6 +64,35 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
 
     public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency) {
         schedulers.add(new Attached(s, interval, frequency));
+        rebuilders.add(null);
+        return this;
+    }
+
+    /**
+     * {@code s}, and how to build it for a run of another number of epochs ({@code rebuild}, on the same groups), so
+     * that {@link #loadState} of a state saved by a run of another {@link #runLength} gives it the new horizon: it is
+     * rebuilt for the saved length, restored, and the rest of its schedule stretched to the new end (the lr does not
+     * jump; see {@link io.github.lr4j.train.RunLength}). A schedule whose spec does not depend on the length is
+     * restored as it was.
+     */
+    public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency,
+                                          io.github.lr4j.train.TrainingLoop.ForRunLength rebuild) {
+        scheduler(s, interval, frequency);
+        rebuilders.set(rebuilders.size() - 1, java.util.Objects.requireNonNull(rebuild, "rebuild"));
+        return this;
+    }
+
+    /**
+     * The run's length: {@code epochs} epochs of {@code updatesPerEpoch} updates. Saved in {@link #state()}; a state
+     * saved with another number of epochs retargets the schedulers attached with a rebuild function. The number of
+     * updates per epoch (the data and batch size) must be the same.
+     */
+    public Lr4jTrainingListener runLength(int epochs, long updatesPerEpoch) {
+        if (epochs < 1 || updatesPerEpoch < 1) {
+            throw new IllegalArgumentException("epochs and updatesPerEpoch must be >= 1, got " + epochs + " and " + updatesPerEpoch);
+        }
+        this.runEpochs = epochs;
+        this.updatesPerEpoch = updatesPerEpoch;
         return this;
     }
 
@@ -259,6 +292,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
             states.add(a.scheduler().state().toMap());
         }
         out.put("schedulers", states);
+        if (runEpochs > 0) {
+            out.put("run", Map.of("epochs", runEpochs, "updates_per_epoch", updatesPerEpoch));
+        }
         Map<String, Object> swa = new LinkedHashMap<>();
         swa.put("start_epoch", swaStart);
         swa.put("n_averaged", average == null ? 0 : average.count());
@@ -349,33 +385,75 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         }
         Scheduler swaBefore = swaScheduler;
         SchedulerState swaBeforeState = swaBefore == null ? null : swaBefore.state();
+        // The run's length (saved when runLength was given): another number of epochs retargets the schedulers
+        // attached with a rebuild function.
+        int savedRunEpochs = 0;
+        if (state.get("run") != null) {
+            if (!(state.get("run") instanceof Map)) {
+                throw new IllegalArgumentException("listener state: run must be an object, got " + state.get("run"));
+            }
+            Map<String, Object> run = (Map<String, Object>) state.get("run");
+            savedRunEpochs = (int) count(run, "epochs", Integer.MAX_VALUE);
+            long savedPerEpoch = count(run, "updates_per_epoch", Long.MAX_VALUE);
+            if (runEpochs > 0 && savedPerEpoch != updatesPerEpoch) {
+                throw new IllegalArgumentException("the state was written by a run of " + savedPerEpoch + " updates per epoch,"
+                        + " this one has " + updatesPerEpoch + "; resume with the same data and batch size");
+            }
+        }
         List<SchedulerState> before = new ArrayList<>();
         for (Attached a : schedulers) {
             before.add(a.scheduler().state());
         }
-        for (int i = 0; i < schedulers.size(); i++) {
-            try {
-                schedulers.get(i).scheduler().loadState(saved.get(i));
-            } catch (IllegalArgumentException e) {
-                for (int k = i - 1; k >= 0; k--) {
-                    schedulers.get(k).scheduler().loadState(before.get(k));
+        // New schedulers are built on the groups: keep the groups' values to put back if anything is refused.
+        Map<io.github.lr4j.groups.ParamGroups, double[][]> groupsBefore = new java.util.IdentityHashMap<>();
+        for (Attached a : schedulers) {
+            io.github.lr4j.groups.ParamGroups g = a.scheduler().groups();
+            groupsBefore.computeIfAbsent(g, k -> {
+                double[][] v = new double[2][k.size()];
+                for (int i = 0; i < k.size(); i++) {
+                    v[0][i] = k.lr(i);
+                    v[1][i] = k.momentum(i);
                 }
-                throw e;
-            }
+                return v;
+            });
         }
-        // Last: in the SWA phase the SWA scheduler wrote the groups' lr after the others stopped.
-        if (swaState != null) {
-            try {
-                swaScheduler().loadState(swaState);
-            } catch (IllegalArgumentException e) {
-                for (int k = 0; k < schedulers.size(); k++) {
-                    schedulers.get(k).scheduler().loadState(before.get(k));
+        List<Attached> resumed = new ArrayList<>(schedulers);
+        try {
+            for (int i = 0; i < schedulers.size(); i++) {
+                Attached a = schedulers.get(i);
+                io.github.lr4j.train.TrainingLoop.ForRunLength build = rebuilders.get(i);
+                if (build != null && savedRunEpochs > 0 && runEpochs > 0
+                        && (savedRunEpochs != runEpochs || io.github.lr4j.train.RunLength.retargeted(saved.get(i)))) {
+                    resumed.set(i, new Attached(io.github.lr4j.train.RunLength.resume("the listener state", a.scheduler(),
+                            saved.get(i), build, savedRunEpochs, runEpochs, a.interval() == Interval.STEP ? updatesPerEpoch : 1,
+                            a.frequency()), a.interval(), a.frequency()));
+                } else {
+                    a.scheduler().loadState(saved.get(i));
                 }
-                rollBackSwa(swaBefore, swaBeforeState);
-                throw e;
             }
-        } else {
-            swaScheduler = null;
+            // Last: in the SWA phase the SWA scheduler wrote the groups' lr after the others stopped.
+            if (swaState != null) {
+                swaScheduler().loadState(swaState);
+            } else {
+                swaScheduler = null;
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            for (int k = 0; k < schedulers.size(); k++) {
+                schedulers.get(k).scheduler().loadState(before.get(k));
+            }
+            groupsBefore.forEach((g, v) -> {
+                for (int i = 0; i < g.size(); i++) {
+                    g.setLr(i, v[0][i]);
+                    if (g.momentumKind() != io.github.lr4j.groups.MomentumKind.NONE) {
+                        g.setMomentum(i, v[1][i]);
+                    }
+                }
+            });
+            rollBackSwa(swaBefore, swaBeforeState);
+            throw e;
+        }
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.set(i, resumed.get(i));
         }
         updates = updatesSaved;
         pending = false;

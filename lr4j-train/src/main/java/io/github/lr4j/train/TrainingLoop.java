@@ -5,7 +5,6 @@ import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Parameter;
-import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.scheduler.Schedulers;
@@ -831,8 +830,6 @@ public final class TrainingLoop {
         return best;
     }
 
-    private static final String RETARGETED = "Retargeted";
-    private static final String HYPER = "HyperParameterSchedule";
 
     /**
      * Scheduler {@code i} for this run's length, restored from a checkpoint written by a run of {@code savedEpochs}
@@ -841,57 +838,9 @@ public final class TrainingLoop {
      */
     private Scheduler forNewLength(Path file, int i, SchedulerState state, int savedEpochs) {
         Attached a = schedulers.get(i);
-        ForRunLength build = rebuilders.get(i);
         long perEpoch = a.interval() == Interval.STEP ? optimizerStepsPerEpoch() : 1;
-        long newTotal = epochs * perEpoch / a.frequency();
-        // A hyper-parameter schedule holds its (possibly retargeted) schedule's state inside its own.
-        boolean hyper = HYPER.equals(state.type());
-        Map<String, Object> horizon = state.asMap();
-        if (hyper && horizon.get("schedule") instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inner = (Map<String, Object>) horizon.get("schedule");
-            horizon = inner;
-        }
-        if (RETARGETED.equals(horizon.get("type"))) {
-            Object oldEnd = horizon.get("old_end");
-            Object newEnd = horizon.get("new_end");
-            if (!(oldEnd instanceof Number) || !(newEnd instanceof Number)) {
-                throw new IllegalArgumentException("checkpoint " + file + " holds a retargeted " + a.scheduler().name()
-                        + " state without its old_end/new_end");
-            }
-            if (((Number) newEnd).longValue() != newTotal) {
-                throw new IllegalArgumentException("checkpoint " + file + " comes from a run already given a new length ("
-                        + ((Number) newEnd).longValue() * a.frequency() / perEpoch + " epochs); resume it with that --epochs");
-            }
-            Scheduler fresh = build.build((int) (((Number) oldEnd).longValue() * a.frequency() / perEpoch));
-            if (fresh instanceof HyperParameterSchedule) {
-                return ((HyperParameterSchedule) fresh).restoreRetargeted(state);
-            }
-            if (!(fresh instanceof LrScheduler)) {
-                throw new IllegalArgumentException(fresh.name() + " cannot take a new length");
-            }
-            return Schedulers.restoreRetargeted((LrScheduler) fresh, state);
-        }
-        Scheduler old = build.build(savedEpochs);
-        old.loadState(state);
-        if (old.toString().equals(a.scheduler().toString())) {
-            return old; // a schedule whose spec does not mention the run length keeps its numbers
-        }
-        if (old instanceof HyperParameterSchedule) {
-            return ((HyperParameterSchedule) old).retarget(savedEpochs * perEpoch / a.frequency(), newTotal);
-        }
-        if (!(old instanceof LrScheduler)) {
-            throw new IllegalArgumentException(old.name() + " is driven by a metric: it cannot take a new length (resume"
-                    + " with --epochs " + savedEpochs + ")");
-        }
-        return Schedulers.retarget((LrScheduler) old, savedEpochs * perEpoch / a.frequency(), newTotal);
-    }
-
-    /** A state written by a scheduler already given a new length (directly, or inside a hyper-parameter schedule). */
-    private static boolean retargeted(SchedulerState state) {
-        Object inner = state.asMap().get("schedule");
-        return RETARGETED.equals(state.type())
-                || HYPER.equals(state.type()) && inner instanceof Map && RETARGETED.equals(((Map<?, ?>) inner).get("type"));
+        return RunLength.resume("checkpoint " + file, a.scheduler(), state, rebuilders.get(i), savedEpochs, epochs, perEpoch,
+                a.frequency());
     }
 
     /** A checkpoint's header, read and checked against this run before anything is changed. */
@@ -1053,7 +1002,7 @@ public final class TrainingLoop {
             }
             for (int i = 0; i < schedulers.size(); i++) {
                 SchedulerState state = saved.schedulerStates().get(i);
-                if (rebuilders.get(i) != null && (saved.epochs() != epochs || retargeted(state))) {
+                if (rebuilders.get(i) != null && (saved.epochs() != epochs || RunLength.retargeted(state))) {
                     Attached a = schedulers.get(i);
                     resumed.set(i, new Attached(forNewLength(file, i, state, saved.epochs()), a.interval(), a.frequency()));
                 } else {
