@@ -347,6 +347,14 @@ def check_public(folder):
     return bad
 
 
+def write_case(out, name, case):
+    """Writes one case as OUT/NAME.json (the layout every scheduler generator uses)."""
+    with open(os.path.join(out, name + ".json"), "w") as fh:
+        json.dump(case, fh, indent=1)
+        fh.write("\n")
+    print("wrote", name)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", help="folder to write the extra cases into")
@@ -361,10 +369,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name, (opt, groups), expr, steps, metrics, epochs, resume_at in (torch_test_cases() if args.torch_tests else CASES):
         case = run(name, opt, groups, expr, steps, metrics, epochs, resume_at)
-        with open(os.path.join(args.out, name + ".json"), "w") as fh:
-            json.dump(case, fh, indent=1)
-            fh.write("\n")
-        print("wrote", name)
+        write_case(args.out, name, case)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ lr stands for the hyper-parameter, copied into each param group before every ste
     /usr/bin/python3 tools/golden/generate_hyper.py --out lr4j-optim/src/test/resources/golden-hyper
     cp lr4j-optim/src/test/resources/golden-hyper/*.json lr4j-djl/src/test/resources/golden-hyper/   # lr4j-djl replays them too
 """
-import argparse
-import json
 import math
 import os
 import sys
@@ -19,7 +17,7 @@ import torch
 from torch.optim.lr_scheduler import *  # noqa: F401,F403
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from generate_optim import SHAPES, f32  # noqa: E402
+from generate_optim import SHAPES, f32, params_and_optimizer, write_cases  # noqa: E402
 
 # name, optimizer, param_groups, lr scheduler (torch, or None), {hyper-parameter: schedule (lr4j/torch text)}, steps
 CASES = [
@@ -56,15 +54,7 @@ def get_hyper(group, name):
 
 def run(name, optimizer_name, groups, lr_expr, schedules, steps, seed=0):
     g = torch.Generator().manual_seed(seed)
-    params = [[torch.nn.Parameter(torch.randn(*s, generator=g)) for s in SHAPES] for _ in groups]
-    initial = [[f32(p) for p in ps] for ps in params]
-    pg = []
-    for spec, ps in zip(groups, params):
-        d = dict(spec, params=ps)
-        if "betas" in d:
-            d["betas"] = tuple(d["betas"])
-        pg.append(d)
-    opt = getattr(torch.optim, optimizer_name)(pg, lr=groups[0]["lr"], foreach=False)
+    params, initial, opt = params_and_optimizer(optimizer_name, groups, g)
     sched = eval(lr_expr, dict(globals(), optimizer=opt, math=math)) if lr_expr else None
     dummies = []
     for hname, expr in schedules.items():
@@ -101,18 +91,5 @@ def run(name, optimizer_name, groups, lr_expr, schedules, steps, seed=0):
             "steps": steps, "grads": grads, "hyper_used": hyper_used, "trace": trace}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    for case in CASES:
-        c = run(*case)
-        with open(os.path.join(args.out, c["name"] + ".json"), "w") as fh:
-            json.dump(c, fh)
-            fh.write("\n")
-        print("wrote", c["name"])
-
-
 if __name__ == "__main__":
-    main()
+    write_cases(__doc__, CASES, run)

@@ -39,8 +39,9 @@ def f32(t):
     return [float(x) for x in t.detach().flatten().tolist()]
 
 
-def run(name, optimizer_name, groups, scheduler_expr, steps, zero_steps, seed=0):
-    g = torch.Generator().manual_seed(seed)
+def params_and_optimizer(optimizer_name, groups, g):
+    """One tensor per SHAPES entry per group, drawn from generator g, their float32 values, and the torch optimizer
+    (single-tensor updates, foreach=False) over them."""
     params = [[torch.nn.Parameter(torch.randn(*s, generator=g)) for s in SHAPES] for _ in groups]
     initial = [[f32(p) for p in ps] for ps in params]
     pg = []
@@ -49,8 +50,27 @@ def run(name, optimizer_name, groups, scheduler_expr, steps, zero_steps, seed=0)
         if "betas" in d:
             d["betas"] = tuple(d["betas"])
         pg.append(d)
-    cls = getattr(torch.optim, optimizer_name)
-    opt = cls(pg, lr=groups[0]["lr"], foreach=False)
+    opt = getattr(torch.optim, optimizer_name)(pg, lr=groups[0]["lr"], foreach=False)
+    return params, initial, opt
+
+
+def write_cases(doc, cases, run):
+    """The scripts' main: --out DIR, one CASE.json per case (run(*case) returns it, with its "name")."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    for case in cases:
+        c = run(*case)
+        with open(os.path.join(args.out, c["name"] + ".json"), "w") as fh:
+            json.dump(c, fh)
+            fh.write("\n")
+        print("wrote", c["name"])
+
+
+def run(name, optimizer_name, groups, scheduler_expr, steps, zero_steps, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    params, initial, opt = params_and_optimizer(optimizer_name, groups, g)
     sched = eval(scheduler_expr, dict(globals(), optimizer=opt, math=math)) if scheduler_expr else None
     grads, lr_used, trace = [], [], []
     for s in range(steps):

@@ -10,7 +10,6 @@ after each step, and the case's "scheduler" is the lr4j expression with the same
 """
 import argparse
 import copy
-import json
 import math
 import os
 import sys
@@ -97,10 +96,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name, (opt, groups), exprs, steps, metrics, resume_at in CASES:
         case = run(name, opt, groups, exprs, steps, metrics, resume_at)
-        with open(os.path.join(args.out, name + ".json"), "w") as fh:
-            json.dump(case, fh, indent=1)
-            fh.write("\n")
-        print("wrote", name)
+        generate.write_case(args.out, name, case)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ Reuses generate.py's runner (same fields, same resume procedure). Needs Debian's
     /usr/bin/python3 tools/golden/generate_swa.py --check lr4j-core/src/test/resources/golden/swa
 """
 import argparse
-import json
 import os
 import sys
 
@@ -55,10 +54,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name, (opt, groups), expr, steps, resume_at in CASES:
         case = generate.run(name, opt, groups, expr, steps, None, None, resume_at)
-        with open(os.path.join(args.out, name + ".json"), "w") as fh:
-            json.dump(case, fh, indent=1)
-            fh.write("\n")
-        print("wrote", name)
+        generate.write_case(args.out, name, case)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ Each case holds the lr every step used, the parameters and the average after eve
     /usr/bin/python3 tools/golden/generate_swa_training.py --out lr4j-train/src/test/resources/golden-swa
     cp lr4j-train/src/test/resources/golden-swa/*.json lr4j-djl/src/test/resources/golden-swa/   # lr4j-djl replays them too
 """
-import argparse
-import json
 import math
 import os
 import sys
@@ -27,7 +25,7 @@ from torch.optim.lr_scheduler import *  # noqa: F401,F403
 from torch.optim.swa_utils import SWALR, AveragedModel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from generate_optim import SHAPES, f32  # noqa: E402
+from generate_optim import SHAPES, f32, params_and_optimizer, write_cases  # noqa: E402
 
 # name, optimizer, param_groups, scheduler (torch text or None), its interval, SWA scheduler, swa_start, epochs, batches
 CASES = [
@@ -51,12 +49,9 @@ class Params(torch.nn.Module):
 
 def run(name, optimizer_name, groups, sched_expr, interval, swa_expr, swa_start, epochs, batches, seed=0):
     g = torch.Generator().manual_seed(seed)
-    params = [[torch.nn.Parameter(torch.randn(*s, generator=g)) for s in SHAPES] for _ in groups]
-    initial = [[f32(p) for p in ps] for ps in params]
+    params, initial, opt = params_and_optimizer(optimizer_name, groups, g)
     model = Params([p for ps in params for p in ps])
     swa_model = AveragedModel(model)
-    opt = getattr(torch.optim, optimizer_name)([dict(spec, params=ps) for spec, ps in zip(groups, params)],
-                                                 lr=groups[0]["lr"], foreach=False)
     env = dict(globals(), optimizer=opt, math=math)
     sched = eval(sched_expr, env) if sched_expr else None
     swa_sched = eval(swa_expr, env)
@@ -90,18 +85,5 @@ def run(name, optimizer_name, groups, sched_expr, interval, swa_expr, swa_start,
             "grads": grads, "lr_used": lr_used, "after_epoch": after}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    for case in CASES:
-        c = run(*case)
-        with open(os.path.join(args.out, c["name"] + ".json"), "w") as fh:
-            json.dump(c, fh)
-            fh.write("\n")
-        print("wrote", c["name"])
-
-
 if __name__ == "__main__":
-    main()
+    write_cases(__doc__, CASES, run)

@@ -11,7 +11,6 @@ the same, and "metrics" has a value for every step (the warm-up steps do not use
 """
 import argparse
 import copy
-import json
 import os
 import sys
 
@@ -87,10 +86,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name, (opt, groups), timed, plateau, expr, switch, metrics, resume_at in CASES:
         case = run(name, opt, groups, timed, plateau, expr, switch, metrics, resume_at)
-        with open(os.path.join(args.out, name + ".json"), "w") as fh:
-            json.dump(case, fh, indent=1)
-            fh.write("\n")
-        print("wrote", name)
+        generate.write_case(args.out, name, case)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import io.github.lr4j.groups.ParamGroups;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Entry point: one factory per PyTorch scheduler, named after it. Each attaches to the groups at
@@ -201,6 +202,35 @@ public final class Schedulers {
         }
         sameGroups(groups, schedulers);
         return new SequentialLR(groups, schedulers, milestones).attachSequential();
+    }
+
+    /**
+     * Steps {@code s}, then runs {@code check} (e.g. a range check of the values the step produced); if the check
+     * throws, {@code s} is put back as it was before the step, groups included, and the exception is rethrown. An
+     * {@link LrScheduler} is put back from what it remembers of one step (no copy of its state, no allocation);
+     * another scheduler from a copy of its state taken before the step.
+     */
+    public static void stepChecked(Scheduler s, OptionalDouble metric, Runnable check) {
+        if (s instanceof LrScheduler) {
+            LrScheduler l = (LrScheduler) s;
+            l.mark();
+            l.step(metric);
+            try {
+                check.run();
+            } catch (RuntimeException e) {
+                l.rollback();
+                throw e;
+            }
+            return;
+        }
+        SchedulerState before = s.state();
+        s.step(metric);
+        try {
+            check.run();
+        } catch (RuntimeException e) {
+            s.loadState(before);
+            throw e;
+        }
     }
 
     /**

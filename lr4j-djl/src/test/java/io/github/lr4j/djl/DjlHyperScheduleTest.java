@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.HyperParameterSchedule;
@@ -32,31 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * lr4j-optim replays too): weight decay, beta2, eps, momentum scheduled, two param groups, on DJL's PyTorch engine.
  */
 class DjlHyperScheduleTest {
-
-    /** Two groups' tensors as one block: group 0's are named a0, a1, group 1's b0, b1. */
-    static final class Tensors extends AbstractBlock {
-        Tensors(NDManager manager, List<List<List<Number>>> perGroup) {
-            for (int g = 0; g < perGroup.size(); g++) {
-                for (int t = 0; t < perGroup.get(g).size(); t++) {
-                    Parameter p = addParameter(Parameter.builder().setName((g == 0 ? "a" : "b") + t).setType(Parameter.Type.WEIGHT)
-                            .build());
-                    NDArray array = manager.create(DjlScheduleFreeTest.floats(perGroup.get(g).get(t)));
-                    array.setRequiresGradient(true);
-                    p.setArray(array);
-                }
-            }
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-            throw new UnsupportedOperationException("only its parameters are used");
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            throw new UnsupportedOperationException("only its parameters are used");
-        }
-    }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> load(String name) throws IOException {
@@ -111,7 +81,7 @@ class DjlHyperScheduleTest {
         List<List<List<List<Number>>>> trace = (List<List<List<List<Number>>>>) c.get("trace");
         List<List<Number>> hyperUsed = (List<List<Number>>) c.get("hyper_used");
         try (NDManager manager = NDManager.newBaseManager()) {
-            Tensors block = new Tensors(manager, initial);
+            TensorBlock block = new TensorBlock(manager, initial);
             List<Parameter> params = new ArrayList<>();
             block.getParameters().forEach(p -> params.add(p.getValue()));
             DjlParamGroups[] groups = new DjlParamGroups[1];
@@ -130,7 +100,7 @@ class DjlHyperScheduleTest {
                     }
                 }
                 for (int i = 0; i < params.size(); i++) {
-                    try (NDArray g = manager.create(DjlScheduleFreeTest.floats(grads.get(s).get(i / tensors).get(i % tensors)))) {
+                    try (NDArray g = manager.create(TensorBlock.floats(grads.get(s).get(i / tensors).get(i % tensors)))) {
                         opt.update(params.get(i).getId(), params.get(i).getArray(), g);
                     }
                 }

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.OptimizerMode;
@@ -27,36 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The DJL schedule-free optimizers replay the reference's single-group cases on DJL's PyTorch engine. */
 class DjlScheduleFreeTest {
-
-    /** A block that is only its parameter tensors, so DJL names and binds them like a model's. */
-    static final class Tensors extends AbstractBlock {
-        Tensors(NDManager manager, List<List<Number>> values) {
-            for (int t = 0; t < values.size(); t++) {
-                Parameter p = addParameter(Parameter.builder().setName("t" + t).setType(Parameter.Type.WEIGHT).build());
-                NDArray array = manager.create(floats(values.get(t)));
-                array.setRequiresGradient(true);
-                p.setArray(array);
-            }
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-            throw new UnsupportedOperationException("only its parameters are used");
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            throw new UnsupportedOperationException("only its parameters are used");
-        }
-    }
-
-    static float[] floats(List<Number> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i).floatValue();
-        }
-        return out;
-    }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> load(String name) throws IOException {
@@ -102,7 +67,7 @@ class DjlScheduleFreeTest {
         List<List<List<List<Number>>>> eval = (List<List<List<List<Number>>>>) c.get("trace_eval");
         List<Number> switchAt = (List<Number>) c.get("switch_at");
         try (NDManager manager = NDManager.newBaseManager()) {
-            Tensors block = new Tensors(manager, initial.get(0));
+            TensorBlock block = new TensorBlock(manager, List.of(initial.get(0)));
             List<Parameter> params = new ArrayList<>();
             block.getParameters().forEach(p -> params.add(p.getValue()));
             DjlParamGroups[] groups = new DjlParamGroups[1];
@@ -110,7 +75,7 @@ class DjlScheduleFreeTest {
             groups[0].bind(block);
             for (int s = 0; s < grads.size(); s++) {
                 for (int t = 0; t < params.size(); t++) {
-                    try (NDArray g = manager.create(floats(grads.get(s).get(0).get(t)))) {
+                    try (NDArray g = manager.create(TensorBlock.floats(grads.get(s).get(0).get(t)))) {
                         opt.update(params.get(t).getId(), params.get(t).getArray(), g);
                     }
                 }
@@ -131,7 +96,7 @@ class DjlScheduleFreeTest {
         @SuppressWarnings("unchecked")
         List<List<List<Number>>> initial = (List<List<List<Number>>>) c.get("initial_params");
         try (NDManager manager = NDManager.newBaseManager()) {
-            Tensors block = new Tensors(manager, initial.get(0));
+            TensorBlock block = new TensorBlock(manager, List.of(initial.get(0)));
             Parameter p = block.getParameters().get(0).getValue();
             DjlParamGroups[] groups = new DjlParamGroups[1];
             Lr4jOptimizer opt = optimizerFor(c, groups);

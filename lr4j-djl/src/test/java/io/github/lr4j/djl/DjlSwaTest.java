@@ -39,7 +39,7 @@ class DjlSwaTest {
     /** The case's optimizer, scheduler and listener on DJL over {@code block}'s tensors. */
     @SuppressWarnings("unchecked")
     record Run(Lr4jOptimizer optimizer, DjlParamGroups groups, Lr4jTrainingListener listener, DjlWeightAverage average) {
-        static Run of(Map<String, Object> c, DjlHyperScheduleTest.Tensors block) {
+        static Run of(Map<String, Object> c, TensorBlock block) {
             List<Map<String, Object>> spec = (List<Map<String, Object>>) c.get("param_groups");
             String name = (String) c.get("optimizer");
             boolean adam = name.startsWith("Adam");
@@ -76,7 +76,7 @@ class DjlSwaTest {
             run.listener().onTrainingBatch(null, null);
             List<List<Number>> step = grads.get(e * batches + b);
             for (int i = 0; i < params.size(); i++) {
-                try (NDArray g = manager.create(DjlScheduleFreeTest.floats(step.get(i)))) {
+                try (NDArray g = manager.create(TensorBlock.floats(step.get(i)))) {
                     run.optimizer().update(params.get(i).getId(), params.get(i).getArray(), g);
                 }
             }
@@ -102,7 +102,7 @@ class DjlSwaTest {
         int epochs = after.size();
         int resumeAt = Math.max(((Number) c.get("swa_start")).intValue(), 1); // after this many epochs, in the SWA phase
         try (NDManager manager = NDManager.newBaseManager()) {
-            DjlHyperScheduleTest.Tensors block = new DjlHyperScheduleTest.Tensors(manager,
+            TensorBlock block = new TensorBlock(manager,
                     (List<List<List<Number>>>) c.get("initial_params"));
             List<Parameter> params = new ArrayList<>();
             block.getParameters().forEach(p -> params.add(p.getValue()));
@@ -153,7 +153,7 @@ class DjlSwaTest {
                     ((List<List<Number>>) after.get(epochs - 1).get("average")).get(0));
 
             // A second run restored from the state saved after epoch resumeAt ends where the first did.
-            DjlHyperScheduleTest.Tensors block2 = new DjlHyperScheduleTest.Tensors(manager,
+            TensorBlock block2 = new TensorBlock(manager,
                     (List<List<List<Number>>>) c.get("initial_params"));
             List<Parameter> params2 = new ArrayList<>();
             block2.getParameters().forEach(p -> params2.add(p.getValue()));
@@ -217,7 +217,7 @@ class DjlSwaTest {
         Map<String, Object> c = load("swa_sgd_cosine_per_epoch");
         try (NDManager manager = NDManager.newBaseManager()) {
             @SuppressWarnings("unchecked")
-            DjlHyperScheduleTest.Tensors block = new DjlHyperScheduleTest.Tensors(manager,
+            TensorBlock block = new TensorBlock(manager,
                     (List<List<List<Number>>>) c.get("initial_params"));
             Run run = Run.of(c, block);
             assertThatThrownBy(() -> run.listener().swa(0, run.average(), null)).hasMessageContaining("got 0");

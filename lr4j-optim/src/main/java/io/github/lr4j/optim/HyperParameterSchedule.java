@@ -30,6 +30,9 @@ public final class HyperParameterSchedule implements Scheduler {
     private final ParamGroups values;
     private final Scheduler schedule;
     private long steps;
+    /** The values a step is about to write (reused: a step allocates nothing). */
+    private final double[] next;
+    private final Runnable writeNext = () -> write(steps + 1, currentValues());
 
     private HyperParameterSchedule(HyperParameters target, String name, ParamGroups values, Scheduler schedule, long steps) {
         this.target = target;
@@ -37,6 +40,7 @@ public final class HyperParameterSchedule implements Scheduler {
         this.values = values;
         this.schedule = schedule;
         this.steps = steps;
+        this.next = new double[values.size()];
         write(steps, currentValues());
     }
 
@@ -120,7 +124,7 @@ public final class HyperParameterSchedule implements Scheduler {
     }
 
     private double[] currentValues() {
-        double[] v = new double[values.size()];
+        double[] v = next;
         for (int g = 0; g < v.length; g++) {
             v[g] = values.lr(g);
         }
@@ -166,14 +170,7 @@ public final class HyperParameterSchedule implements Scheduler {
 
     @Override
     public void step(OptionalDouble metric) {
-        SchedulerState before = schedule.state();
-        schedule.step(metric);
-        try {
-            write(steps + 1, currentValues());
-        } catch (IllegalStateException e) {
-            schedule.loadState(before);
-            throw e;
-        }
+        Schedulers.stepChecked(schedule, metric, writeNext); // a value out of range puts the schedule back
         steps++;
     }
 

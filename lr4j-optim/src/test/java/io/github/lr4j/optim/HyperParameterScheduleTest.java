@@ -34,6 +34,29 @@ class HyperParameterScheduleTest {
     }
 
     @Test
+    void aRetargetedSchedule_failingItsRangeCheck_alsoChangesNothing() {
+        Optimizer opt = adamW();
+        // Not an LrScheduler inside (Retargeted): the step is undone from a copy of its state.
+        HyperParameterSchedule beta2 = HyperParameterSchedule.of(opt, "beta2", "LambdaLR(lr_lambda=lambda e: 1 + e)", Map.of())
+                .retarget(10, 20);
+        SchedulerState before = null;
+        double[] values = null;
+        IllegalStateException failure = null;
+        for (int k = 0; k < 20 && failure == null; k++) {
+            before = beta2.state();
+            values = new double[] {opt.group(0).get("beta2"), opt.group(1).get("beta2")};
+            try {
+                beta2.step(OptionalDouble.empty());
+            } catch (IllegalStateException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).isNotNull().hasMessageContaining("would set group 0's beta2").hasMessageEndingWith("nothing was changed");
+        assertThat(beta2.state()).isEqualTo(before);
+        assertThat(new double[] {opt.group(0).get("beta2"), opt.group(1).get("beta2")}).isEqualTo(values);
+    }
+
+    @Test
     void savedAndRestored_continuesExactly() {
         Optimizer a = adamW();
         HyperParameterSchedule wd = HyperParameterSchedule.of(a, "weight_decay", "CosineAnnealingLR(T_max=10, eta_min=0.001)", Map.of());

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,25 +22,36 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RetargetOnResumeTest {
     private final Digits.Split split = Digits.split();
 
-    /** A run of {@code epochs} epochs with {@code spec} stepped per optimizer step, checkpointing each epoch. */
-    private TrainingLoop run(String spec, int epochs, Path checkpoints, List<double[]> lrs) {
+    /**
+     * Softmax regression on the digits with SGD ({@code sgd}'s options), {@code epochs} epochs, a checkpoint each epoch,
+     * and the scheduler {@code schedule} builds (from the optimizer and total_steps/epochs/steps_per_epoch) stepped per
+     * optimizer step; {@code onStep} sees the optimizer after every step.
+     */
+    private TrainingLoop loop(int epochs, Path checkpoints, Map<String, Object> sgd,
+                              BiFunction<Optimizer, Map<String, Long>, Scheduler> schedule, Consumer<Optimizer> onStep) {
         Mlp model = Mlp.softmaxRegression(64, 10, 3);
-        Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1, "momentum", 0.9));
+        Optimizer opt = Optimizers.create("SGD", sgd);
         opt.addParamGroup(model.parameters());
         TrainingLoop t = TrainingLoop.of(model, opt, split.train()).validation(split.validation()).epochs(epochs).batchSize(128)
                 .seed(1);
         long perEpoch = t.optimizerStepsPerEpoch();
-        TrainingLoop.ForRunLength build = e -> ScheduleSpec.build(spec, opt,
+        TrainingLoop.ForRunLength build = e -> schedule.apply(opt,
                 Map.of("total_steps", perEpoch * e, "epochs", (long) e, "steps_per_epoch", perEpoch));
         t.scheduler(build.build(epochs), Interval.STEP, 1, build);
         t.checkpoints(new Checkpointing(checkpoints, 0, true, false, 100));
         t.listener(new TrainListener() {
             @Override
             public void onStep(TrainingLoop.StepInfo step) {
-                lrs.add(step.lr().clone());
+                onStep.accept(opt);
             }
         });
         return t;
+    }
+
+    /** A run with the lr schedule {@code spec}, recording the lr after every step. */
+    private TrainingLoop run(String spec, int epochs, Path checkpoints, List<double[]> lrs) {
+        return loop(epochs, checkpoints, Map.of("lr", 0.1, "momentum", 0.9), (opt, vars) -> ScheduleSpec.build(spec, opt, vars),
+                opt -> lrs.add(new double[] {opt.lr(0)}));
     }
 
     @ParameterizedTest
@@ -103,25 +116,11 @@ class RetargetOnResumeTest {
                 + " with that --epochs");
     }
 
-    /** Softmax regression with SGD and a constant lr; weight decay scheduled by {@code spec}, recorded at every step. */
+    /** A run with a constant lr and the weight-decay schedule {@code spec}, recording the weight decay after every step. */
     private TrainingLoop weightDecayRun(String spec, int epochs, Path checkpoints, List<Double> decay) {
-        Mlp model = Mlp.softmaxRegression(64, 10, 3);
-        Optimizer opt = Optimizers.create("SGD", Map.of("lr", 0.1, "momentum", 0.9, "weight_decay", 0.01));
-        opt.addParamGroup(model.parameters());
-        TrainingLoop t = TrainingLoop.of(model, opt, split.train()).validation(split.validation()).epochs(epochs).batchSize(128)
-                .seed(1);
-        long perEpoch = t.optimizerStepsPerEpoch();
-        TrainingLoop.ForRunLength build = e -> io.github.lr4j.optim.HyperParameterSchedule.of(opt, "weight_decay", spec,
-                Map.of("total_steps", perEpoch * e, "epochs", (long) e, "steps_per_epoch", perEpoch));
-        t.scheduler(build.build(epochs), Interval.STEP, 1, build);
-        t.checkpoints(new Checkpointing(checkpoints, 0, true, false, 100));
-        t.listener(new TrainListener() {
-            @Override
-            public void onStep(TrainingLoop.StepInfo step) {
-                decay.add(opt.group(0).get("weight_decay"));
-            }
-        });
-        return t;
+        return loop(epochs, checkpoints, Map.of("lr", 0.1, "momentum", 0.9, "weight_decay", 0.01),
+                (opt, vars) -> io.github.lr4j.optim.HyperParameterSchedule.of(opt, "weight_decay", spec, vars),
+                opt -> decay.add(opt.group(0).get("weight_decay")));
     }
 
     @Test
