@@ -99,8 +99,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per configuration")
     ap.add_argument("--jar", required=True)
     ap.add_argument("--c-ref", help="the fused C Adam (bench/adam_ref.c, built by bench/optim-vs-torch)")
+    ap.add_argument("--java", default="java", help="the java launcher to measure lr4j on (default: the one on PATH)")
+    ap.add_argument("--jvm-opt", action="append", default=[],
+                    help="a JVM option, written --jvm-opt=-Dlr4j.gradientScan=multiply (repeatable)")
     args = ap.parse_args()
-    java = Server(["java", "-Xmx8g", "-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"])
+    java = Server([args.java, "-Xmx8g"] + args.jvm_opt + ["-cp", args.jar, "io.github.lr4j.bench.OptimBenchServer"])
+    java_version, scan_form = java.ask("jvm").split()
+    print("lr4j on Java %s, gradient check: %s scan" % (java_version, scan_form), file=sys.stderr)
     c_ref = Server([args.c_ref]) if args.c_ref else None
 
     head = ("optim", "params", "tensors", "threads", "lr4j ms", "unchecked", "check", "(min)", "limit", "scan ms", "floor",
@@ -138,6 +143,7 @@ def main():
                     low = {k: min(v) if v else None for k, v in s.items()}
                     b = BYTES[name]
                     row = {"optimizer": name, "params": params, "tensors": tensors, "threads": threads,
+                           "java": java_version, "scan_form": scan_form,
                            "lr4j_ms": med["checked"], "unchecked_ms": med["unchecked"],
                            "check_cost": med["checked"] / med["unchecked"],
                            "check_cost_of_fastest": low["checked"] / low["unchecked"],

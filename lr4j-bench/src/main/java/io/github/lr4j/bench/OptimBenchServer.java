@@ -22,6 +22,7 @@ import java.util.Random;
  * setup-plain PARAMS TENSORS THREADS       builds {@link PlainAdamLoop} and warms it up
  * sample checked|unchecked|plain N         times N steps, prints "ms ms ms ..."
  * sample scan N                            times N passes of the gradient check alone (no update)
+ * jvm                                      prints "JAVA_VERSION SCAN_FORM" (the check's form: GradientScan)
  * quit
  * </pre>
  */
@@ -70,6 +71,9 @@ public final class OptimBenchServer {
         while ((line = in.readLine()) != null) {
             String[] w = line.trim().split("\\s+");
             switch (w[0]) {
+                case "jvm":
+                    out.println(Runtime.version() + " " + CheckAlone.form());
+                    break;
                 case "setup": {
                     if (opt != null) {
                         opt.close();

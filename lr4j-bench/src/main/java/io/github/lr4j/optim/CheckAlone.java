@@ -11,6 +11,11 @@ public final class CheckAlone {
     private CheckAlone() {
     }
 
+    /** The form of the scan this JVM runs ({@link GradientScan}), for the benchmark's header. */
+    public static String form() {
+        return GradientScan.FORM.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** True when every gradient of {@code params} is finite. */
     public static boolean allFinite(List<Parameter> params) {
         boolean finite = true;

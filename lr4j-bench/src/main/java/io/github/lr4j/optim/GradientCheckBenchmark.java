@@ -15,10 +15,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The non-finite gradient check alone, over one gradient of {@code size} floats: lr4j's
- * {@link Kernels#allFinite} and {@link Kernels#maxAbs}, against the forms they replaced or beat
- * (kept here, not in lr4j, as the measured evidence). Per-element cost in cache (10⁴) shows what
- * HotSpot vectorized; 10⁷ (40 MB) shows memory speed. In this package to reach the package-private kernels.
+ * The non-finite gradient check alone, over one gradient of {@code size} floats: {@link Kernels#allFinite} (the form
+ * {@link GradientScan} chose for this JVM), each of {@link GradientScan}'s two forms, and the forms they replaced
+ * or beat (kept here, not in lr4j, as the measured evidence). Per-element cost in cache (10⁴) shows what HotSpot
+ * vectorized; 10⁶ reads from L3, 10⁷ (40 MB) from memory. In this package to reach the package-private kernels.
+ * Run it on each JDK you care about: which form vectorizes depends on the JIT.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,8 +49,28 @@ public class GradientCheckBenchmark {
     }
 
     @Benchmark
+    public boolean byConversion() {
+        return GradientScan.byConversion(g, 0, size);
+    }
+
+    @Benchmark
+    public boolean byMultiplication() {
+        return GradientScan.byMultiplication(g, 0, size);
+    }
+
+    /** An earlier lr4j check (Kernels.maxAbs): four max/abs streams combined element-wise, one reduction per four vectors. */
+    @Benchmark
     public float maxAbs() {
-        return Kernels.maxAbs(g, 0, size);
+        int quarter = size / 4;
+        float max = 0f;
+        for (int i = 0; i < quarter; i++) {
+            max = Math.max(max, Math.max(Math.max(Math.abs(g[i]), Math.abs(g[quarter + i])),
+                    Math.max(Math.abs(g[2 * quarter + i]), Math.abs(g[3 * quarter + i]))));
+        }
+        for (int i = 4 * quarter; i < size; i++) {
+            max = Math.max(max, Math.abs(g[i]));
+        }
+        return max;
     }
 
     /** lr4j's previous check: four separate max/abs reductions (not vectorized). */
@@ -82,7 +103,7 @@ public class GradientCheckBenchmark {
         return max;
     }
 
-    /** The exponent test on the raw bits (all ones = non-finite): C2 17 does not vectorize floatToRawIntBits. */
+    /** The exponent test on the raw bits (all ones = non-finite): C2 17 and 25 do not vectorize floatToRawIntBits. */
     @Benchmark
     public boolean exponentBits() {
         int any = 0;

@@ -10,47 +10,9 @@ final class Kernels {
     private Kernels() {
     }
 
-    /*
-     * The gradient checks. HotSpot 17 vectorizes a reduction only when other vector work feeds it, and
-     * then reduces each vector to a scalar inside the loop: that serial chain, not memory, bounds a
-     * plain scan (about 0.2 ns per float). Both checks therefore read four streams and combine them
-     * element-wise (vectorized), leaving one reduction per four vectors: about 0.07 ns per float in
-     * cache (GradientCheckBenchmark). Eight streams make the loop body too big for C2 to unroll, and
-     * then nothing is vectorized. Float.floatToRawIntBits is not vectorized on 17, so no bit tricks.
-     */
-
-    /** True when every value of {@code g[from, to)} is finite. */
+    /** True when every value of {@code g[from, to)} is finite (in the form this JVM runs fastest: {@link GradientScan}). */
     static boolean allFinite(float[] g, int from, int to) {
-        int quarter = (to - from) / 4;
-        int b1 = from + quarter;
-        int b2 = b1 + quarter;
-        int b3 = b2 + quarter;
-        // x * 0 is ±0 for a finite x and NaN for NaN or an infinity; a sum of ±0 never overflows.
-        float nan = 0f;
-        for (int i = 0; i < quarter; i++) {
-            nan = Math.max(nan, g[from + i] * 0f + g[b1 + i] * 0f + g[b2 + i] * 0f + g[b3 + i] * 0f);
-        }
-        for (int i = from + 4 * quarter; i < to; i++) {
-            nan = Math.max(nan, g[i] * 0f);
-        }
-        return nan == 0f;
-    }
-
-    /** Largest |g| (NaN if any is NaN): a non-finite result means a non-finite gradient. */
-    static float maxAbs(float[] g, int from, int to) {
-        int quarter = (to - from) / 4;
-        int b1 = from + quarter;
-        int b2 = b1 + quarter;
-        int b3 = b2 + quarter;
-        float max = 0f;
-        for (int i = 0; i < quarter; i++) {
-            max = Math.max(max, Math.max(Math.max(Math.abs(g[from + i]), Math.abs(g[b1 + i])),
-                    Math.max(Math.abs(g[b2 + i]), Math.abs(g[b3 + i]))));
-        }
-        for (int i = from + 4 * quarter; i < to; i++) {
-            max = Math.max(max, Math.abs(g[i]));
-        }
-        return max;
+        return GradientScan.allFinite(g, from, to);
     }
 
     static void sgdPlain(float[] p, float[] g, int from, int to, float sign, float wd, float negLr) {

@@ -1,9 +1,12 @@
 package io.github.lr4j.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,9 +30,18 @@ class KernelsCheckTest {
     private static final float[] NON_FINITE = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xff800001)};
 
+    /** Every form of the scan, whichever this JVM runs: all must give the same answer everywhere. */
+    private static void assertEveryFormSays(boolean expected, float[] g, int from, int to) {
+        assertThat(Kernels.allFinite(g, from, to)).as("allFinite (%s) of [%d, %d)", GradientScan.FORM, from, to)
+                .isEqualTo(expected);
+        assertThat(GradientScan.byConversion(g, from, to)).as("byConversion of [%d, %d)", from, to).isEqualTo(expected);
+        assertThat(GradientScan.byMultiplication(g, from, to)).as("byMultiplication of [%d, %d)", from, to)
+                .isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @MethodSource("seeds")
-    void allFiniteAndMaxAbs_agreeWithAnElementByElementCheck_onAnyRange(int seed) {
+    void everyForm_agreesWithAnElementByElementCheck_onAnyRange(int seed) {
         Random random = new Random(seed);
         float[] g = new float[1 + random.nextInt(300)];
         for (int i = 0; i < g.length; i++) {
@@ -43,20 +55,61 @@ class KernelsCheckTest {
         int to = from + random.nextInt(g.length - from + 1);
 
         boolean finite = true;
-        float max = 0f;
-        boolean nan = false;
         for (int i = from; i < to; i++) {
             finite &= Float.isFinite(g[i]);
-            nan |= Float.isNaN(g[i]);
-            max = Math.max(max, Math.abs(g[i]));
         }
-        assertThat(Kernels.allFinite(g, from, to)).as("allFinite of [%d, %d)", from, to).isEqualTo(finite);
-        float maxAbs = Kernels.maxAbs(g, from, to);
-        if (nan) {
-            assertThat(maxAbs).isNaN();
-        } else {
-            assertThat(Float.floatToRawIntBits(maxAbs)).isEqualTo(Float.floatToRawIntBits(max));
+        assertEveryFormSays(finite, g, from, to);
+    }
+
+    @Test
+    void everyForm_findsEveryNonFiniteBitPatternAtEveryPositionOfAShortRange() {
+        // every NaN payload class and both infinities, at each position of each length up to 70 (vector tails);
+        // three sweeps, so that the later ones run the JIT-compiled (vectorized) loops, not the interpreter
+        int[] nonFiniteBits = {0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0xffffffff, 0x7fbfffff};
+        for (int sweep = 0; sweep < 3; sweep++) {
+            sweepEveryPosition(nonFiniteBits);
         }
+    }
+
+    private static void sweepEveryPosition(int[] nonFiniteBits) {
+        for (int n = 1; n <= 70; n++) {
+            float[] g = new float[n + 2];
+            Arrays.fill(g, Float.MAX_VALUE);
+            g[0] = Float.NaN; // outside [1, n + 1): must not be seen
+            g[n + 1] = Float.NaN;
+            assertEveryFormSays(true, g, 1, n + 1);
+            for (int at = 1; at <= n; at++) {
+                for (int bits : nonFiniteBits) {
+                    float keep = g[at];
+                    g[at] = Float.intBitsToFloat(bits);
+                    assertEveryFormSays(false, g, 1, n + 1);
+                    g[at] = keep;
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFormThisJvmRuns_isTheOneThePropertyAsksFor() {
+        // lr4j-optim's pom reruns the guarantee tests with each form through this property
+        String requested = System.getProperty(GradientScan.PROPERTY);
+        assertThat(GradientScan.FORM).isEqualTo(GradientScan.chooseForm(requested, Runtime.version().feature()));
+        if (requested != null) {
+            assertThat(GradientScan.FORM.name()).isEqualToIgnoringCase(requested);
+        }
+    }
+
+    @Test
+    void theFormIsChosenByJavaVersion_andThePropertyOverridesIt() {
+        assertThat(GradientScan.chooseForm(null, 25)).isEqualTo(GradientScan.Form.CONVERSION);
+        assertThat(GradientScan.chooseForm("auto", 26)).isEqualTo(GradientScan.Form.CONVERSION);
+        assertThat(GradientScan.chooseForm(null, 24)).isEqualTo(GradientScan.Form.MULTIPLY);
+        assertThat(GradientScan.chooseForm(null, 17)).isEqualTo(GradientScan.Form.MULTIPLY);
+        assertThat(GradientScan.chooseForm(" Multiply ", 25)).isEqualTo(GradientScan.Form.MULTIPLY);
+        assertThat(GradientScan.chooseForm("conversion", 17)).isEqualTo(GradientScan.Form.CONVERSION);
+        assertThatThrownBy(() -> GradientScan.chooseForm("fast", 17))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lr4j.gradientScan must be auto, conversion or multiply, got 'fast'");
     }
 
     @ParameterizedTest
@@ -67,11 +120,11 @@ class KernelsCheckTest {
         for (int i = 0; i < g.length; i++) {
             g[i] = random.nextBoolean() ? Float.MAX_VALUE : -Float.MAX_VALUE;
         }
-        assertThat(Kernels.allFinite(g, 0, g.length)).isTrue();
+        assertEveryFormSays(true, g, 0, g.length);
         int at = random.nextInt(g.length);
         g[at] = NON_FINITE[random.nextInt(NON_FINITE.length)];
-        assertThat(Kernels.allFinite(g, 0, g.length)).as("non-finite at %d of %d", at, g.length).isFalse();
-        assertThat(Kernels.allFinite(g, 0, at)).isTrue();
-        assertThat(Kernels.allFinite(g, at + 1, g.length)).isTrue();
+        assertEveryFormSays(false, g, 0, g.length);
+        assertEveryFormSays(true, g, 0, at);
+        assertEveryFormSays(true, g, at + 1, g.length);
     }
 }
