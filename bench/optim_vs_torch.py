@@ -3,7 +3,7 @@
 Java fused loop and a fused C reference side by side, interleaving samples, and prints ratios.
 
 Usage: bench/optim-vs-torch [--optimizers adam,sgd,...] [--sizes 1e5,1e6,1e7] [--threads 1,2] [--tensors 1,100]
-                            [--rounds 5]
+                            [--rounds 5] [--java PATH] [--jvm-opt=-Dlr4j.gradientScan=multiply]
 Per configuration it prints a table row and one JSON line (median ms per step of each side):
 {"optimizer": "adam", "params": 10000000, "tensors": 1, "threads": 1, "lr4j_ms": .., "unchecked_ms": ..,
  "check_cost": .., "check_limit": .., "torch_ms": .., "c_ms": .., "plain_java_ms": .., "lr4j_gbps": ..}
@@ -14,7 +14,9 @@ check alone (one pass over the gradients, no update): check_floor = (unchecked_m
 is what a check run as its own pass costs at the least; scan_gbps and update_read_gbps compare the rate the
 scan reads gradients with the rate the unchecked step reads its R input bytes per parameter, and
 scan_needed_gbps is the rate a separate scan would need to stay within check_limit (the scan columns: 1 thread only). In each round
-the sides run one after the other: lr4j checked, lr4j unchecked, the scan, plain Java, C (right after lr4j), PyTorch.
+the sides run one after the other: lr4j's checked and unchecked steps in turn (one of each, N times), the scan, plain
+Java, C (right after lr4j), PyTorch. --java and --jvm-opt=... choose the JVM lr4j runs on (the first line printed
+names it and the form of the gradient check it chose: GradientScan).
 At the end it checks the issue's targets against this run. Without PyTorch, torch_ms is null.
 """
 import argparse
@@ -128,8 +130,11 @@ def main():
                     topt = torch_setup(name, params, tensors, threads) if torch else None
                     s = {"checked": [], "unchecked": [], "scan": [], "plain": [], "c": [], "torch": []}
                     for _ in range(args.rounds):
-                        s["checked"] += java.sample("sample checked %d" % n)
-                        s["unchecked"] += java.sample("sample unchecked %d" % n)
+                        # checked and unchecked steps in turn, so that neither meets a cache the other did not
+                        # (the step after PyTorch's or C's finds lr4j's data evicted)
+                        pairs = java.sample("sample alternating %d" % n)
+                        s["checked"] += pairs[0::2]
+                        s["unchecked"] += pairs[1::2]
                         if threads == 1:  # the scan probe runs on one thread
                             s["scan"] += java.sample("sample scan %d" % n)
                         if adam:

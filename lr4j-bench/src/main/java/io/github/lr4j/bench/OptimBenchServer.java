@@ -21,6 +21,8 @@ import java.util.Random;
  * setup OPTIMIZER PARAMS TENSORS THREADS   builds the optimizer (PyTorch's defaults), warms it up checked and unchecked
  * setup-plain PARAMS TENSORS THREADS       builds {@link PlainAdamLoop} and warms it up
  * sample checked|unchecked|plain N         times N steps, prints "ms ms ms ..."
+ * sample alternating N                     times N checked and N unchecked steps, one of each in turn, so that both
+ *                                          meet the same cache and machine state; prints "checked unchecked ..."
  * sample scan N                            times N passes of the gradient check alone (no update)
  * jvm                                      prints "JAVA_VERSION SCAN_FORM" (the check's form: GradientScan)
  * quit
@@ -60,6 +62,19 @@ public final class OptimBenchServer {
         opt.addParamGroup(ps);
         built = ps;
         return opt;
+    }
+
+    /** N checked and N unchecked steps in turn: "checked unchecked checked unchecked ..." in ms. */
+    private static String alternating(Optimizer opt, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2 * n; i++) {
+            opt.nonFiniteGradients(i % 2 == 0 ? NonFiniteGradients.FAIL : NonFiniteGradients.UNCHECKED);
+            long t0 = System.nanoTime();
+            opt.step();
+            long t1 = System.nanoTime();
+            sb.append(i == 0 ? "" : " ").append((t1 - t0) / 1e6);
+        }
+        return sb.toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,6 +121,10 @@ public final class OptimBenchServer {
                 }
                 case "sample": {
                     int n = Integer.parseInt(w[2]);
+                    if (w[1].equals("alternating")) {
+                        out.println(alternating(opt, n));
+                        break;
+                    }
                     Runnable step;
                     if (w[1].equals("plain")) {
                         step = plain::step;
