@@ -1,5 +1,7 @@
 package io.github.lr4j.optim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,6 +36,9 @@ public class GradientCheckBenchmark {
 
     private float[] g;
 
+    /** The same gradient as the one tensor of a parameter list, for the scans called in a loop over tensors. */
+    private List<Parameter> tensors;
+
     @Setup
     public void setUp() {
         Random random = new Random(1);
@@ -41,11 +46,27 @@ public class GradientCheckBenchmark {
         for (int i = 0; i < size; i++) {
             g[i] = (float) (random.nextGaussian() * 1e-3);
         }
+        Parameter p = Parameter.of("p", new float[size]);
+        System.arraycopy(g, 0, p.grad(), 0, size);
+        tensors = new ArrayList<>(List.of(p));
     }
 
     @Benchmark
     public boolean allFinite() {
         return Kernels.allFinite(g, 0, size);
+    }
+
+    /**
+     * What the optimizer does: allFinite per tensor in a loop (on 17-24 through the method handle the JIT cannot
+     * inline; bench/probes/InlinedScanProbe.java shows what that prevents, which JMH's own loop does not reproduce).
+     */
+    @Benchmark
+    public boolean allFiniteInALoopOverTensors() {
+        boolean finite = true;
+        for (Parameter p : tensors) {
+            finite &= Kernels.allFinite(p.grad(), 0, p.size());
+        }
+        return finite;
     }
 
     @Benchmark
