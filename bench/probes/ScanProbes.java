@@ -6,12 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 import sun.misc.Unsafe;
 
 /**
- * How fast can a gradient check read? Three scans of one float[] of N finite values, best of many passes, in ns per
- * float (see BENCHMARKS.md, "The floor of a separate check pass"):
- *   timesZero  lr4j's Kernels.allFinite: max of x * 0 over four streams (C2 vectorizes it, reducing in the loop)
+ * How fast can a gradient check read? Four scans of one float[] of N finite values, best of many passes, in ns per
+ * float (see BENCHMARKS.md, "The check" and "The floor of a separate check pass"):
+ *   timesZero  lr4j's scan on Java 17-24: max of x * 0 over four streams (C2 vectorizes it, reducing in the loop)
+ *   conversion lr4j's scan on Java 25+: (int) of a sum of four x * 0 plus 1, AND-reduced (vectorized by HotSpot 25)
  *   unsafeOr   the exponent bits read as ints through sun.misc.Unsafe, OR-reduced over four streams
  *   vectorApi  jdk.incubator.vector: four streams, lane-wise accumulators, one reduction after the loop
- * Run: java --add-modules jdk.incubator.vector bench/probes/ScanProbes.java 1000000
+ * Run: java --add-modules jdk.incubator.vector bench/probes/ScanProbes.java 1000000 (with Java 17's and 25's java)
  * Not part of the build (it needs the incubator module and Unsafe); a probe for the numbers in BENCHMARKS.md.
  */
 public class ScanProbes {
@@ -40,6 +41,17 @@ public class ScanProbes {
             nan = Math.max(nan, g[i] * 0f);
         }
         return nan == 0f;
+    }
+
+    static boolean conversion(float[] g, int from, int to) {
+        int quarter = (to - from) / 4, b1 = from + quarter, b2 = b1 + quarter, b3 = b2 + quarter, all = 1;
+        for (int i = 0; i < quarter; i++) {
+            all &= (int) (g[from + i] * 0f + g[b1 + i] * 0f + g[b2 + i] * 0f + g[b3 + i] * 0f + 1f);
+        }
+        for (int i = from + 4 * quarter; i < to; i++) {
+            all &= (int) (g[i] * 0f + 1f);
+        }
+        return all == 1;
     }
 
     static int bits(float[] g, int i) {
@@ -85,8 +97,8 @@ public class ScanProbes {
         for (int i = 0; i < n; i++) {
             g[i] = (float) (random.nextGaussian() * 1e-3);
         }
-        String[] names = {"timesZero", "unsafeOr", "vectorApi"};
-        Scan[] scans = {ScanProbes::timesZero, ScanProbes::unsafeOr, ScanProbes::vectorApi};
+        String[] names = {"timesZero", "conversion", "unsafeOr", "vectorApi"};
+        Scan[] scans = {ScanProbes::timesZero, ScanProbes::conversion, ScanProbes::unsafeOr, ScanProbes::vectorApi};
         int passes = Math.max(20, 400_000_000 / n);
         for (int round = 0; round < 3; round++) {
             for (int k = 0; k < scans.length; k++) {
