@@ -6,20 +6,18 @@ import java.lang.invoke.MethodType;
 import java.util.Locale;
 
 /**
- * The non-finite gradient check, in the faster form for this JVM (BENCHMARKS.md, "The floor of a separate check
- * pass"). Both forms give the same answer for every input; they differ only in what HotSpot makes of them:
+ * The non-finite gradient check, in the faster of two forms for this JVM. Both give the same answer for every
+ * input; they differ only in what HotSpot makes of them (measured in BENCHMARKS.md, "The check"):
  * <ul>
- *   <li>{@link Form#CONVERSION}: {@code (int) (x * 0 + 1)} is 1 for a finite x and 0 for NaN or an infinity, and an
- *       AND of those ints. HotSpot 25 vectorizes the float-to-int conversion and the int reduction: about 90 GB/s
- *       from L3 on one Zen 5 core (200 GB/s from L2), as fast as the Vector API. HotSpot 17 does not vectorize it
- *       (16 GB/s), so it is chosen from Java 25 on, the first release measured.</li>
- *   <li>{@link Form#MULTIPLY}: a max of {@code x * 0} (±0 for a finite x, NaN otherwise) over four streams: about
- *       53 GB/s on HotSpot 17 and 25.</li>
+ *   <li>{@link Form#CONVERSION}: {@code (int) (a*0 + b*0 + c*0 + d*0 + 1)} is 1 when all four are finite and 0
+ *       otherwise (Java converts NaN to 0), AND-reduced. HotSpot 25 vectorizes the conversion and the int
+ *       reduction, also inlined into a caller's loop; HotSpot 17 does not vectorize it at all. Chosen from Java 25
+ *       on, the first release measured.</li>
+ *   <li>{@link Form#MULTIPLY}: a max of {@code x * 0} (±0 for a finite x, NaN otherwise) over four streams. Chosen
+ *       on Java 17-24.</li>
  * </ul>
- * Not adopted: reading the exponent bits as ints through {@code sun.misc.Unsafe} ran at 85 GB/s on HotSpot 17 alone,
- * but at 11 GB/s once inlined into a loop over tensors of two sizes (the JIT stopped vectorizing it), and the JDK
- * warns about those methods from 24 on. The system property {@code lr4j.gradientScan} ({@code conversion} or
- * {@code multiply}) overrides the choice, for benchmarks or should a form misbehave on some JVM.
+ * The system property {@code lr4j.gradientScan} ({@code auto}, the default, {@code conversion} or {@code multiply})
+ * overrides the choice, for benchmarks or should a form misbehave on some JVM.
  */
 final class GradientScan {
 
@@ -34,36 +32,42 @@ final class GradientScan {
     private static final boolean CONVERSION = FORM == Form.CONVERSION;
 
     /*
-     * byMultiplication, called through a method handle that is deliberately not a constant, so that HotSpot never
-     * inlines it: inlined into a caller's loop over tensors (the optimizer's, or a user's), HotSpot 17 no longer
-     * vectorizes its reduction and the scan runs at 14 GB/s instead of 50-57 (measured; whether it was inlined
-     * depended on which method the JIT compiled first). Called on its own, its loop is always compiled as the
-     * outermost one. The call costs a few nanoseconds per tensor. The conversion scan needs none of this: HotSpot 25
-     * vectorizes it inlined too.
+     * byMultiplication behind a method handle, so that HotSpot never inlines it. Inlined into a caller's loop over
+     * tensors (the optimizer's, or a user's), HotSpot 17 may stop vectorizing its reduction, depending on which
+     * method the JIT compiled first: about 4x slower (BENCHMARKS.md, bench/probes/InlinedScanProbe.java). Called on
+     * its own, its loop is always compiled as the outermost one; the call costs a few nanoseconds per tensor.
+     * Not final on purpose: a final handle is a constant, and the JIT inlines through constant handles. Null (a
+     * direct call) if the lookup failed or the conversion form runs, which HotSpot 25 vectorizes inlined too.
      */
-    private static MethodHandle opaqueMultiplyScan = lookUpMultiplyScan();
+    private static MethodHandle multiplyScanNotInlined = CONVERSION ? null : lookUpMultiplyScan();
 
     private static MethodHandle lookUpMultiplyScan() {
         try {
             return MethodHandles.lookup().findStatic(GradientScan.class, "byMultiplication",
                     MethodType.methodType(boolean.class, float[].class, int.class, int.class));
-        } catch (ReflectiveOperationException e) {
-            throw new LinkageError("lr4j: GradientScan.byMultiplication not found", e);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // a direct call: the same answer, perhaps slower
         }
     }
 
     private GradientScan() {
     }
 
-    /** A wrong {@code lr4j.gradientScan} is reported, not thrown: a class initializer that throws breaks every step. */
+    /**
+     * Never throws (an initializer that throws would break every step): a wrong {@code lr4j.gradientScan} is
+     * reported and the default form used; a property that cannot be read counts as unset.
+     */
     private static Form formForThisJvm() {
         int feature = Runtime.version().feature();
+        Form byVersion = chooseForm(null, feature);
         try {
             return chooseForm(System.getProperty(PROPERTY), feature);
         } catch (IllegalArgumentException e) {
             System.getLogger(GradientScan.class.getName()).log(System.Logger.Level.WARNING,
-                    e.getMessage() + "; using " + chooseForm(null, feature).name().toLowerCase(Locale.ROOT));
-            return chooseForm(null, feature);
+                    e.getMessage() + "; using " + byVersion.name().toLowerCase(Locale.ROOT));
+            return byVersion;
+        } catch (RuntimeException e) { // e.g. a SecurityManager that forbids reading the property
+            return byVersion;
         }
     }
 
@@ -84,8 +88,12 @@ final class GradientScan {
         if (CONVERSION) {
             return byConversion(g, from, to);
         }
+        MethodHandle scan = multiplyScanNotInlined;
+        if (scan == null) {
+            return byMultiplication(g, from, to);
+        }
         try {
-            return (boolean) opaqueMultiplyScan.invokeExact(g, from, to);
+            return (boolean) scan.invokeExact(g, from, to);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -94,8 +102,9 @@ final class GradientScan {
     }
 
     /*
-     * Four streams again, summed before the conversion: one stream reads about as fast from L3 (88 GB/s) but only
-     * 35 GB/s from memory on HotSpot 25, four streams 43-65 GB/s; eight are not vectorized.
+     * Four streams summed before the conversion, as in byMultiplication: one conversion per four floats. As fast as
+     * one stream from cache; ahead of it from memory in a probe (43-65 against 35 GB/s, noisy); eight streams are
+     * not vectorized.
      */
     static boolean byConversion(float[] g, int from, int to) {
         int quarter = (to - from) / 4;

@@ -196,6 +196,7 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
         }
         job.check = nonFinite != NonFiniteGradients.UNCHECKED;
         job.bad = false;
+        job.scanThrew = false;
         job.scanned.set(0);
         job.verdict = Job.WAIT;
         if (plan.length == 1) {
@@ -284,6 +285,8 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
 
         boolean check;
         volatile boolean bad;
+        /** A scan that threw (never expected): the parts still meet, nobody updates, and the step rethrows it. */
+        volatile boolean scanThrew;
         final AtomicInteger scanned = new AtomicInteger();
         /** Written by part 0 once every part has scanned; the volatile write publishes what prepare() did. */
         volatile int verdict;
@@ -291,20 +294,34 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
         @Override
         public void run(int part) {
             int[] ranges = plan[part];
+            RuntimeException scanFailure = null;
             if (check) {
-                for (int k = 0; k < ranges.length && !bad; k += 3) {
-                    if (!Kernels.allFinite(params[ranges[k]].grad(), ranges[k + 1], ranges[k + 2])) {
-                        bad = true;
+                try {
+                    for (int k = 0; k < ranges.length && !bad && !scanThrew; k += 3) {
+                        if (!Kernels.allFinite(params[ranges[k]].grad(), ranges[k + 1], ranges[k + 2])) {
+                            bad = true;
+                        }
                     }
+                } catch (RuntimeException | Error e) {
+                    // a part that left here without meeting the others would leave them spinning
+                    scanFailure = new IllegalStateException("lr4j bug: the gradient check failed; nothing changed", e);
+                    scanThrew = true;
                 }
             }
+            meetThenUpdate(part, ranges); // with scanThrew set, nobody updates
+            if (scanFailure != null) {
+                throw scanFailure;
+            }
+        }
+
+        private void meetThenUpdate(int part, int[] ranges) {
             if (part == 0) {
                 int go = STOP;
                 try {
                     while (scanned.get() != plan.length - 1) {
                         Thread.onSpinWait();
                     }
-                    if (!bad) {
+                    if (!bad && !scanThrew) {
                         startStep();
                         for (int i = 0; i < params.length; i++) {
                             prepare(groups.get(groupOf[i]), params[i], states[i]);

@@ -76,9 +76,12 @@ final class WorkerPool {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        j.run(0);
-        while (remaining.get() != 0) {
-            Thread.onSpinWait();
+        try {
+            j.run(0);
+        } finally {
+            while (remaining.get() != 0) { // also when part 0 threw: no worker may still run this job next time
+                Thread.onSpinWait();
+            }
         }
         Throwable f = failure;
         if (f != null) {
