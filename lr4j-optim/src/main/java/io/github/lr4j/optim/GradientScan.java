@@ -17,7 +17,8 @@ import java.util.Locale;
  *       on Java 17-24.</li>
  * </ul>
  * The system property {@code lr4j.gradientScan} ({@code auto}, the default, {@code conversion} or {@code multiply})
- * overrides the choice, for benchmarks or should a form misbehave on some JVM.
+ * overrides the choice, for benchmarks, for CPUs without 256-bit integer vectors (AVX but not AVX2, where the
+ * conversion form measured slower), or should a form misbehave on some JVM.
  */
 final class GradientScan {
 
