@@ -20,9 +20,9 @@ import java.util.Random;
  * <pre>
  * setup OPTIMIZER PARAMS TENSORS THREADS   builds the optimizer (PyTorch's defaults), warms it up checked and unchecked
  * setup-plain PARAMS TENSORS THREADS       builds {@link PlainAdamLoop} and warms it up
- * sample checked|unchecked|plain N         times N steps, prints "ms ms ms ..."
  * sample alternating N                     times N checked and N unchecked steps, one of each in turn, so that both
  *                                          meet the same cache and machine state; prints "checked unchecked ..."
+ * sample plain N                           times N steps of the plain loop, prints "ms ms ms ..."
  * sample scan N                            times N passes of the gradient check alone (no update)
  * jvm                                      prints "JAVA_VERSION SCAN_FORM" (the check's form: GradientScan)
  * quit
@@ -135,8 +135,8 @@ public final class OptimBenchServer {
                             }
                         };
                     } else {
-                        opt.nonFiniteGradients(w[1].equals("checked") ? NonFiniteGradients.FAIL : NonFiniteGradients.UNCHECKED);
-                        step = opt::step;
+                        out.println("error unknown sample " + w[1]);
+                        break;
                     }
                     StringBuilder sb = new StringBuilder();
                     for (int i = 0; i < n; i++) {

@@ -37,32 +37,30 @@ class SwaCliTest extends CliHarness {
         assertThat(out.toString()).startsWith("engine djl").contains("(SWA average of 2 epochs; last weights ");
     }
 
+    /** Runs a command that must be refused (exit 2) and returns what it wrote to stderr. */
+    private String refusal(String... args) {
+        err.getBuffer().setLength(0);
+        assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
+        return err.toString();
+    }
+
     @Test
     void refusals_areOneLine() {
-        assertThat(run("train", "--epochs", "3", "--swa-lr", "0.01")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --swa-lr needs --swa-start (the epoch from which the weights are averaged)"
-                + System.lineSeparator());
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--epochs", "3", "--swa-anneal-epochs", "2")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --swa-anneal-epochs and --swa-anneal-strategy need --swa-start (the epoch"
+        assertThat(refusal("train", "--epochs", "3", "--swa-lr", "0.01"))
+                .isEqualTo("lr4j: --swa-lr needs --swa-start (the epoch from which the weights are averaged)" + System.lineSeparator());
+        assertThat(refusal("train", "--epochs", "3", "--swa-anneal-epochs", "2"))
+                .isEqualTo("lr4j: --swa-anneal-epochs and --swa-anneal-strategy need --swa-start (the epoch"
                 + " from which the weights are averaged)" + System.lineSeparator());
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--epochs", "3", "--swa-start", "2", "--swa-anneal-strategy", "linear")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("lr4j: --swa-anneal-epochs and --swa-anneal-strategy shape SWALR's anneal to"
-                + " --swa-lr: give --swa-lr too");
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--epochs", "3", "--swa-start", "4")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --swa-start must be an epoch in [1, 3] (--epochs), got 4" + System.lineSeparator());
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--epochs", "3", "--swa-start", "2", "--swa-lr", "0.01", "--swa-anneal-strategy", "cosine"))
-                .isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --swa-anneal-strategy must be cos or linear, got cosine" + System.lineSeparator());
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--engine", "spark", "--swa-start", "2")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --swa-start, --swa-lr and the other --swa options are options of --engine lr4j"
-                + " and djl" + System.lineSeparator());
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--epochs", "3", "--swa-start", "2", "--swa-lr", "-1")).isEqualTo(2);
-        assertThat(err.toString()).contains("swa_lr").contains("-1").doesNotContain("\n" + "lr4j");
+        assertThat(refusal("train", "--epochs", "3", "--swa-start", "2", "--swa-anneal-strategy", "linear"))
+                .startsWith("lr4j: --swa-anneal-epochs and --swa-anneal-strategy shape SWALR's anneal to --swa-lr: give --swa-lr too");
+        assertThat(refusal("train", "--epochs", "3", "--swa-start", "4"))
+                .isEqualTo("lr4j: --swa-start must be an epoch in [1, 3] (--epochs), got 4" + System.lineSeparator());
+        assertThat(refusal("train", "--epochs", "3", "--swa-start", "2", "--swa-lr", "0.01", "--swa-anneal-strategy", "cosine"))
+                .isEqualTo("lr4j: --swa-anneal-strategy must be cos or linear, got cosine" + System.lineSeparator());
+        assertThat(refusal("train", "--engine", "spark", "--swa-start", "2"))
+                .isEqualTo("lr4j: --swa-start, --swa-lr and the other --swa options are options of --engine lr4j and djl"
+                + System.lineSeparator());
+        assertThat(refusal("train", "--epochs", "3", "--swa-start", "2", "--swa-lr", "-1"))
+                .contains("swa_lr").contains("-1").doesNotContain("\n" + "lr4j");
     }
 }

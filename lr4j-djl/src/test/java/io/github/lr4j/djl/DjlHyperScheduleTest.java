@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DjlHyperScheduleTest {
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> load(String name) throws IOException {
-        try (InputStream in = DjlHyperScheduleTest.class.getResourceAsStream("/golden-hyper/" + name + ".json")) {
-            return new ObjectMapper().readValue(in, Map.class);
-        }
+        return GoldenCases.load("golden-hyper", name);
     }
 
     static double number(Map<String, Object> group, String key, double otherwise) {

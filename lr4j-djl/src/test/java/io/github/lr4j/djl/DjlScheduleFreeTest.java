@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.OptimizerMode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The DJL schedule-free optimizers replay the reference's single-group cases on DJL's PyTorch engine. */
 class DjlScheduleFreeTest {
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> load(String name) throws IOException {
-        try (InputStream in = DjlScheduleFreeTest.class.getResourceAsStream("/golden-schedulefree/" + name + ".json")) {
-            return new ObjectMapper().readValue(in, Map.class);
-        }
+        return GoldenCases.load("golden-schedulefree", name);
     }
 
     @SuppressWarnings("unchecked")

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.spec.ScheduleSpec;
@@ -15,7 +14,6 @@ import io.github.lr4j.train.Interval;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DjlSwaTest {
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> load(String name) throws IOException {
-        try (InputStream in = DjlSwaTest.class.getResourceAsStream("/golden-swa/" + name + ".json")) {
-            return new ObjectMapper().readValue(in, Map.class);
-        }
+        return GoldenCases.load("golden-swa", name);
     }
 
     /** The case's optimizer, scheduler and listener on DJL over {@code block}'s tensors. */
