@@ -43,6 +43,16 @@ public abstract class LrScheduler implements Scheduler {
         return lastLr[group];
     }
 
+    @Override
+    public Scheduler retarget(long oldTotalSteps, long newTotalSteps) {
+        return Schedulers.retarget(this, oldTotalSteps, newTotalSteps);
+    }
+
+    @Override
+    public Scheduler restoreRetargeted(SchedulerState saved) {
+        return Schedulers.restoreRetargeted(this, saved);
+    }
+
     /** Advances one step (one epoch or one batch, as the user chose) and updates the groups. */
     public abstract void step();
 

@@ -40,6 +40,41 @@ public interface Scheduler {
      */
     double lrAt(long step, int group);
 
+    /**
+     * The hyper-parameter this scheduler sets: {@code "lr"} for every lr scheduler, another name for a schedule of
+     * another hyper-parameter ({@code "weight_decay"}, {@code "beta2"}, ...). Training runs log each one's values.
+     */
+    default String hyperParameter() {
+        return "lr";
+    }
+
+    /**
+     * Whether this scheduler sets the learning rate. A training run's SWA scheduler takes over the lr from the
+     * schedulers that drive it and leaves the others running.
+     */
+    default boolean drivesLr() {
+        return "lr".equals(hyperParameter());
+    }
+
+    /**
+     * This scheduler with a new horizon from its current step on: the steps taken stay, the rest of the schedule
+     * (made for {@code oldTotalSteps}) is stretched to end at {@code newTotalSteps}, so the value does not jump
+     * ({@link Schedulers#retarget}). Used when a run is resumed with another length.
+     *
+     * @throws IllegalArgumentException if this scheduler cannot take a new length (a metric-driven one)
+     */
+    default Scheduler retarget(long oldTotalSteps, long newTotalSteps) {
+        throw new IllegalArgumentException(name() + " cannot take a new length");
+    }
+
+    /**
+     * Restores the state of a {@link #retarget retargeted} copy of this scheduler, this one being built as the
+     * original run built it and not stepped. Checks everything before it changes anything.
+     */
+    default Scheduler restoreRetargeted(SchedulerState saved) {
+        throw new IllegalArgumentException(name() + " cannot take a new length");
+    }
+
     /** Whether this scheduler writes momentum (or beta1) into the groups (OneCycleLR, CyclicLR, ...). */
     default boolean changesMomentum() {
         return false;

@@ -6,11 +6,11 @@ import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.ScheduleDriver;
 import io.github.lr4j.train.TrainingLoop.Attached;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +29,8 @@ import java.util.OptionalDouble;
  * honours it). With {@link #swa} it also averages the weights from a given epoch on (stochastic weight averaging).
  */
 public final class Lr4jTrainingListener extends TrainingListenerAdapter {
-    private final List<Attached> schedulers = new ArrayList<>();
-    /** How to build each scheduler for another run length, or null (see {@link #runLength}). */
-    private final List<io.github.lr4j.train.TrainingLoop.ForRunLength> rebuilders = new ArrayList<>();
+    /** Decides when each scheduler steps, SWA's takeover and what a resume restores (the same rules as lr4j's loop). */
+    private final ScheduleDriver driver = new ScheduleDriver();
     private int runEpochs;
     private long updatesPerEpoch;
     private Evaluator monitorEvaluator;
@@ -52,10 +51,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private boolean accumulatorAdded;
 
     // Stochastic weight averaging (see swa()).
-    private int swaStart;
     private DjlWeightAverage average;
-    private java.util.function.Supplier<Scheduler> swaFactory;
-    private Scheduler swaScheduler;
 
     /** Steps {@code s} at its default interval ({@link Interval#defaultFor}: per update for schedules sized in batches). */
     public Lr4jTrainingListener scheduler(Scheduler s) {
@@ -63,8 +59,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     }
 
     public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency) {
-        schedulers.add(new Attached(s, interval, frequency));
-        rebuilders.add(null);
+        driver.add(new Attached(s, interval, frequency), null);
         return this;
     }
 
@@ -77,8 +72,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
      */
     public Lr4jTrainingListener scheduler(Scheduler s, Interval interval, int frequency,
                                           io.github.lr4j.train.TrainingLoop.ForRunLength rebuild) {
-        scheduler(s, interval, frequency);
-        rebuilders.set(rebuilders.size() - 1, java.util.Objects.requireNonNull(rebuild, "rebuild"));
+        driver.add(new Attached(s, interval, frequency), java.util.Objects.requireNonNull(rebuild, "rebuild"));
         return this;
     }
 
@@ -105,12 +99,8 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
      * {@link Lr4jTraining#save}; copy it into the model with {@link DjlWeightAverage#copyInto()} at the end.
      */
     public Lr4jTrainingListener swa(int startEpoch, DjlWeightAverage average, java.util.function.Supplier<Scheduler> swaScheduler) {
-        if (startEpoch < 1) {
-            throw new IllegalArgumentException("swa start epoch must be >= 1 (epochs count from 1), got " + startEpoch);
-        }
-        this.swaStart = startEpoch;
+        driver.swa(startEpoch, swaScheduler);
         this.average = java.util.Objects.requireNonNull(average, "average");
-        this.swaFactory = swaScheduler;
         return this;
     }
 
@@ -121,18 +111,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
 
     /** In the SWA phase: the epoch being trained ({@code epoch} completed so far) is at or after the SWA start. */
     private boolean swaPhase() {
-        return swaStart > 0 && epoch + 1 >= swaStart;
-    }
-
-    private Scheduler swaScheduler() {
-        if (swaScheduler == null && swaFactory != null) {
-            swaScheduler = java.util.Objects.requireNonNull(swaFactory.get(), "the SWA scheduler supplier returned null");
-            if (swaScheduler.drivenByMetric()) {
-                throw new IllegalArgumentException("the SWA scheduler " + swaScheduler.name() + " is driven by a metric: use a"
-                        + " time-based one such as SWALR");
-            }
-        }
-        return swaScheduler;
+        return driver.swaPhase(epoch);
     }
 
     /** Monitor this evaluator's validation value instead of the validation loss. */
@@ -155,9 +134,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     @Override
     public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
         flushPendingStep();
-        if (swaPhase()) {
-            swaScheduler(); // built when the SWA phase starts, before its first update
-        }
+        driver.beforeEpoch(epoch); // the SWA scheduler is built when its phase starts, before its first update
         pending = true; // trainer.step() runs after this call; the schedule moves on before the next update
     }
 
@@ -167,15 +144,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         }
         pending = false;
         updates++;
-        boolean lrTakenOver = swaPhase() && swaScheduler != null; // the SWA scheduler steps at the epoch end
-        for (Attached a : schedulers) {
-            if (lrTakenOver && !(a.scheduler() instanceof HyperParameterSchedule)) {
-                continue;
-            }
-            if (a.interval() == Interval.STEP && updates % a.frequency() == 0) {
-                a.scheduler().step(OptionalDouble.empty());
-            }
-        }
+        driver.afterUpdate(updates, epoch);
     }
 
     @Override
@@ -203,6 +172,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     public void onEpoch(Trainer trainer) {
         flushPendingStep();
         double metric;
+        boolean measured = monitorEvaluator != null ? accumulatorAdded : lossCount > 0;
         if (monitorEvaluator != null) {
             metric = accumulatorAdded ? monitorEvaluator.getAccumulator("lr4j") : Double.NaN;
             if (accumulatorAdded) {
@@ -214,28 +184,12 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         lossSum = 0;
         lossCount = 0;
         lastMetric = metric;
-        boolean averages = swaPhase();
-        epoch++;
-        if (averages) {
+        if (swaPhase()) {
             average.update(); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
         }
-        boolean lrTakenOver = averages && swaScheduler() != null;
-        for (Attached a : schedulers) {
-            if (lrTakenOver && !(a.scheduler() instanceof HyperParameterSchedule)) {
-                continue; // the SWA scheduler has the lr; schedules of other hyper-parameters keep running
-            }
-            if (a.interval() != Interval.EPOCH || epoch % a.frequency() != 0) {
-                continue;
-            }
-            if (a.scheduler().drivenByMetric() && Double.isNaN(metric)) {
-                throw new IllegalStateException(a.scheduler().name() + " needs a validation metric, but no validation"
-                        + " batches were seen in epoch " + epoch + " (give EasyTrain.fit a validation set)");
-            }
-            a.scheduler().step(OptionalDouble.of(metric));
-        }
-        if (averages && swaScheduler() != null) {
-            swaScheduler.step(OptionalDouble.empty());
-        }
+        driver.beforeEpoch(epoch); // an epoch without batches still builds the SWA scheduler before it steps
+        driver.afterEpoch(epoch, measured ? OptionalDouble.of(metric) : OptionalDouble.empty());
+        epoch++;
         if (bestEpoch < 0 || improves(metric)) {
             best = metric;
             bestEpoch = epoch;
@@ -288,17 +242,17 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         out.put("wait", wait);
         out.put("stop", stop);
         List<Object> states = new ArrayList<>();
-        for (Attached a : schedulers) {
-            states.add(a.scheduler().state().toMap());
+        for (SchedulerState s : driver.states()) {
+            states.add(s.toMap());
         }
         out.put("schedulers", states);
         if (runEpochs > 0) {
             out.put("run", Map.of("epochs", runEpochs, "updates_per_epoch", updatesPerEpoch));
         }
         Map<String, Object> swa = new LinkedHashMap<>();
-        swa.put("start_epoch", swaStart);
+        swa.put("start_epoch", driver.swaStart());
         swa.put("n_averaged", average == null ? 0 : average.count());
-        swa.put("scheduler", swaScheduler == null ? null : swaScheduler.state().toMap());
+        swa.put("scheduler", driver.swaScheduler() == null ? null : driver.swaScheduler().state().toMap());
         out.put("swa", swa);
         return out;
     }
@@ -342,9 +296,10 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
                     + (state.get("stop") == null ? "nothing" : state.get("stop")));
         }
         Object list = state.get("schedulers");
-        if (!(list instanceof List) || ((List<Object>) list).size() != schedulers.size()) {
+        int attached = driver.attached().size();
+        if (!(list instanceof List) || ((List<Object>) list).size() != attached) {
             throw new IllegalArgumentException("the state holds " + (list instanceof List ? ((List<Object>) list).size() : 0)
-                    + " schedulers, this listener has " + schedulers.size());
+                    + " schedulers, this listener has " + attached);
         }
         List<Object> states = (List<Object>) list;
         List<SchedulerState> saved = new ArrayList<>();
@@ -372,6 +327,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
                 swaState = SchedulerState.of((Map<String, Object>) swa.get("scheduler"));
             }
         }
+        int swaStart = driver.swaStart();
         if (swaStartSaved != swaStart) {
             throw new IllegalArgumentException("the state was written with " + (swaStartSaved == 0 ? "no SWA" : "SWA from epoch "
                     + swaStartSaved) + " but this listener has " + (swaStart == 0 ? "no SWA" : "SWA from epoch " + swaStart));
@@ -380,11 +336,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
             throw new IllegalArgumentException("the state says " + averaged + " epochs were averaged but the weight average"
                     + " holds " + average.count() + " (load the average saved with this state first)");
         }
-        if (swaState != null && swaFactory == null) {
+        if (swaState != null && !driver.hasSwaFactory()) {
             throw new IllegalArgumentException("the state holds an SWA scheduler but this listener has none");
         }
-        Scheduler swaBefore = swaScheduler;
-        SchedulerState swaBeforeState = swaBefore == null ? null : swaBefore.state();
         // The run's length (saved when runLength was given): another number of epochs retargets the schedulers
         // attached with a rebuild function.
         int savedRunEpochs = 0;
@@ -400,61 +354,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
                         + " this one has " + updatesPerEpoch + "; resume with the same data and batch size");
             }
         }
-        List<SchedulerState> before = new ArrayList<>();
-        for (Attached a : schedulers) {
-            before.add(a.scheduler().state());
-        }
-        // New schedulers are built on the groups: keep the groups' values to put back if anything is refused.
-        Map<io.github.lr4j.groups.ParamGroups, double[][]> groupsBefore = new java.util.IdentityHashMap<>();
-        for (Attached a : schedulers) {
-            io.github.lr4j.groups.ParamGroups g = a.scheduler().groups();
-            groupsBefore.computeIfAbsent(g, k -> {
-                double[][] v = new double[2][k.size()];
-                for (int i = 0; i < k.size(); i++) {
-                    v[0][i] = k.lr(i);
-                    v[1][i] = k.momentum(i);
-                }
-                return v;
-            });
-        }
-        List<Attached> resumed = new ArrayList<>(schedulers);
-        try {
-            for (int i = 0; i < schedulers.size(); i++) {
-                Attached a = schedulers.get(i);
-                io.github.lr4j.train.TrainingLoop.ForRunLength build = rebuilders.get(i);
-                if (build != null && savedRunEpochs > 0 && runEpochs > 0
-                        && (savedRunEpochs != runEpochs || io.github.lr4j.train.RunLength.retargeted(saved.get(i)))) {
-                    resumed.set(i, new Attached(io.github.lr4j.train.RunLength.resume("the listener state", a.scheduler(),
-                            saved.get(i), build, savedRunEpochs, runEpochs, a.interval() == Interval.STEP ? updatesPerEpoch : 1,
-                            a.frequency()), a.interval(), a.frequency()));
-                } else {
-                    a.scheduler().loadState(saved.get(i));
-                }
-            }
-            // Last: in the SWA phase the SWA scheduler wrote the groups' lr after the others stopped.
-            if (swaState != null) {
-                swaScheduler().loadState(swaState);
-            } else {
-                swaScheduler = null;
-            }
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            for (int k = 0; k < schedulers.size(); k++) {
-                schedulers.get(k).scheduler().loadState(before.get(k));
-            }
-            groupsBefore.forEach((g, v) -> {
-                for (int i = 0; i < g.size(); i++) {
-                    g.setLr(i, v[0][i]);
-                    if (g.momentumKind() != io.github.lr4j.groups.MomentumKind.NONE) {
-                        g.setMomentum(i, v[1][i]);
-                    }
-                }
-            });
-            rollBackSwa(swaBefore, swaBeforeState);
-            throw e;
-        }
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.set(i, resumed.get(i));
-        }
+        driver.restore("the listener state", saved, swaState, savedRunEpochs, runEpochs, updatesPerEpoch);
         updates = updatesSaved;
         pending = false;
         epoch = epochSaved;
@@ -462,13 +362,6 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         bestEpoch = (Integer) be;
         wait = waitSaved;
         stop = (Boolean) state.get("stop");
-    }
-
-    private void rollBackSwa(Scheduler before, SchedulerState beforeState) {
-        swaScheduler = before;
-        if (before != null) {
-            before.loadState(beforeState);
-        }
     }
 
     private static long count(Map<String, Object> state, String key, long max) {

@@ -1,7 +1,6 @@
 package io.github.lr4j.optim;
 
 import io.github.lr4j.groups.ParamGroups;
-import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.scheduler.Schedulers;
@@ -48,26 +47,21 @@ public final class HyperParameterSchedule implements Scheduler {
      * This schedule with a new horizon from its current step on, as {@link Schedulers#retarget} gives an lr schedule:
      * the values taken stay, the rest is stretched from {@code oldTotalSteps} to {@code newTotalSteps}, no jump.
      */
+    @Override
     public HyperParameterSchedule retarget(long oldTotalSteps, long newTotalSteps) {
-        if (!(schedule instanceof LrScheduler)) {
-            throw new IllegalArgumentException("the " + name + " schedule " + schedule.name() + " cannot take a new length");
-        }
-        return new HyperParameterSchedule(target, name, values, Schedulers.retarget((LrScheduler) schedule, oldTotalSteps,
-                newTotalSteps), steps);
+        return new HyperParameterSchedule(target, name, values, schedule.retarget(oldTotalSteps, newTotalSteps), steps);
     }
 
     /**
      * Restores a retargeted schedule's {@code saved} state into this one, built as the original run built it (not
      * stepped); see {@link Schedulers#restoreRetargeted}. Checks everything before it writes any value.
      */
+    @Override
     public HyperParameterSchedule restoreRetargeted(SchedulerState saved) {
         Map<String, Object> m = checkedState(saved);
-        if (!(schedule instanceof LrScheduler)) {
-            throw new IllegalArgumentException("the " + name + " schedule " + schedule.name() + " cannot take a new length");
-        }
         @SuppressWarnings("unchecked")
         Map<String, ?> inner = (Map<String, ?>) m.get("schedule");
-        Scheduler retargeted = Schedulers.restoreRetargeted((LrScheduler) schedule, SchedulerState.of(inner));
+        Scheduler retargeted = schedule.restoreRetargeted(SchedulerState.of(inner));
         try {
             return new HyperParameterSchedule(target, name, values, retargeted, ((Number) m.get("last_epoch")).longValue());
         } catch (IllegalStateException e) {
@@ -146,7 +140,8 @@ public final class HyperParameterSchedule implements Scheduler {
         }
     }
 
-    /** The hyper-parameter this schedule drives. */
+    /** The hyper-parameter this schedule drives (never the lr: an SWA scheduler taking over the lr leaves it running). */
+    @Override
     public String hyperParameter() {
         return name;
     }

@@ -105,8 +105,7 @@ public final class DigitsRecipe {
 
     /** Per optimizer step when the type says so, or when the expression is sized with total_steps or steps_per_epoch. */
     public static Interval defaultInterval(String expression, Scheduler s) {
-        java.util.Set<String> used = ScheduleSpec.variablesIn(expression);
-        return used.contains("total_steps") || used.contains("steps_per_epoch") ? Interval.STEP : Interval.defaultFor(s);
+        return ScheduleDriver.defaultInterval(expression, s);
     }
 
     public String schedulerExpression() {
@@ -128,28 +127,16 @@ public final class DigitsRecipe {
         opt.addParamGroup(model.parameters());
         TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
                 .accumulate(accumulate).seed(seed);
-        Scheduler s = null;
-        if (scheduler != null && !scheduler.isBlank()) {
-            long perEpoch = trainer.optimizerStepsPerEpoch();
-            TrainingLoop.ForRunLength build = runEpochs -> ScheduleSpec.build(scheduler, opt, Map.of("total_steps",
-                    perEpoch * runEpochs, "steps_per_epoch", perEpoch, "epochs", (long) runEpochs));
-            s = build.build(epochs);
-            trainer.scheduler(s, interval != null ? interval : defaultInterval(scheduler, s), 1, build);
-        }
         long perEpoch = trainer.optimizerStepsPerEpoch();
-        for (Map.Entry<String, String> e : hyperSchedules.entrySet()) {
-            TrainingLoop.ForRunLength build = runEpochs -> HyperParameterSchedule.of(opt, e.getKey(), e.getValue(),
-                    Map.of("total_steps", perEpoch * runEpochs, "steps_per_epoch", perEpoch, "epochs", (long) runEpochs));
-            Scheduler h = build.build(epochs);
-            String conflict = ((HyperParameterSchedule) h).conflictWith(s);
-            if (conflict != null) {
-                throw new IllegalArgumentException(conflict);
-            }
-            trainer.scheduler(h, interval != null ? interval : defaultInterval(e.getValue(), h), 1, build);
+        ScheduleDriver.Built built = ScheduleDriver.build(opt, scheduler, hyperSchedules, interval, perEpoch, epochs);
+        for (int i = 0; i < built.attached().size(); i++) {
+            TrainingLoop.Attached a = built.attached().get(i);
+            trainer.scheduler(a.scheduler(), a.interval(), a.frequency(), built.rebuilders().get(i));
         }
+        Scheduler s = built.lrScheduler();
         if (swaStart > 0) {
             String swa = swaScheduler;
-            Map<String, Long> vars = Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs);
+            Map<String, Long> vars = ScheduleDriver.variables(perEpoch, epochs);
             trainer.swa(swaStart, swa == null ? null : () -> ScheduleSpec.build(swa, opt, vars));
             if (swa != null) {
                 // A mistake in the expression fails now, not when the run reaches startEpoch.

@@ -1,7 +1,5 @@
 package io.github.lr4j.train;
 
-import io.github.lr4j.optim.HyperParameterSchedule;
-import io.github.lr4j.scheduler.LrScheduler;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.scheduler.Schedulers;
@@ -60,13 +58,7 @@ public final class RunLength {
                         + ((Number) newEnd).longValue() * frequency / callsPerEpoch + " epochs); resume it with that --epochs");
             }
             Scheduler fresh = build.build((int) (((Number) oldEnd).longValue() * frequency / callsPerEpoch));
-            if (fresh instanceof HyperParameterSchedule) {
-                return ((HyperParameterSchedule) fresh).restoreRetargeted(state);
-            }
-            if (!(fresh instanceof LrScheduler)) {
-                throw new IllegalArgumentException(fresh.name() + " cannot take a new length");
-            }
-            return Schedulers.restoreRetargeted((LrScheduler) fresh, state);
+            return fresh.restoreRetargeted(state);
         }
         Scheduler old = build.build(savedEpochs);
         old.loadState(state);
@@ -74,13 +66,10 @@ public final class RunLength {
             return old; // a schedule whose spec does not mention the run length keeps its numbers
         }
         long oldTotal = savedEpochs * callsPerEpoch / frequency;
-        if (old instanceof HyperParameterSchedule) {
-            return ((HyperParameterSchedule) old).retarget(oldTotal, newTotal);
-        }
-        if (!(old instanceof LrScheduler)) {
+        if (old.drivenByMetric()) {
             throw new IllegalArgumentException(old.name() + " is driven by a metric: it cannot take a new length (resume"
                     + " with --epochs " + savedEpochs + ")");
         }
-        return Schedulers.retarget((LrScheduler) old, oldTotal, newTotal);
+        return old.retarget(oldTotal, newTotal);
     }
 }
