@@ -92,6 +92,11 @@ final class DriverCheckpoints {
         }
     }
 
+    /** Deletes one checkpoint (a new run clearing another run's, when told to). */
+    void delete(Path file) throws IOException {
+        fs.delete(file, false);
+    }
+
     /** The checkpoints in the directory, oldest first. */
     List<Path> list() throws IOException {
         if (!fs.exists(directory)) {

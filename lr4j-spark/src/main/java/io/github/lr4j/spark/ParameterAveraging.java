@@ -4,11 +4,14 @@ import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.optim.Parameter;
+import io.github.lr4j.optim.HyperParameters;
 import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.train.ScheduleDriver;
 import io.github.lr4j.scheduler.SchedulerState;
-import io.github.lr4j.spec.ScheduleSpec;
 import io.github.lr4j.train.EarlyStopping;
+import io.github.lr4j.train.GroupValues;
 import io.github.lr4j.train.Interval;
+import io.github.lr4j.train.MetricsLog;
 import io.github.lr4j.train.Mode;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
@@ -61,6 +64,8 @@ public final class ParameterAveraging<T> {
     private String optimizerExpression = "SGD(lr=0.01)";
     private String schedulerExpression;
     private Interval interval;
+    /** Schedules of other hyper-parameters (weight_decay, ...): name -> expression, stepped like the lr schedule. */
+    private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
     private int epochs = 10;
     private int batchSize = 32;
     private int localSteps = 1;
@@ -80,10 +85,14 @@ public final class ParameterAveraging<T> {
     // Set up by fit().
     private PartitionModel<T> driverModel;
     private Optimizer optimizer;
-    private ScheduleClock clock;
+    /** Decides what each step uses and when schedules step: the rules of lr4j's loop (lr4j-train's ScheduleDriver). */
+    private ScheduleDriver driver;
+    private Scheduler lrScheduler;
     private int stepsPerEpoch;
     private int localBatch;
     private long rounds;
+    private long roundsAtStart;
+    private boolean overwrite;
 
     private ParameterAveraging(JavaRDD<T> train, ModelFactory<T> factory) {
         this.train = train;
@@ -124,6 +133,16 @@ public final class ParameterAveraging<T> {
     public ParameterAveraging<T> scheduler(String expression, Interval interval) {
         this.schedulerExpression = expression;
         this.interval = interval;
+        return this;
+    }
+
+    /**
+     * Also schedules hyper-parameter {@code name} of the optimizer (weight_decay, beta2, eps, momentum, ...) with
+     * {@code expression}, stepped like the lr schedule; every local step of every partition uses the value the driver's
+     * schedule gives that step.
+     */
+    public ParameterAveraging<T> schedule(String name, String expression) {
+        hyperSchedules.put(name, expression);
         return this;
     }
 
@@ -233,13 +252,24 @@ public final class ParameterAveraging<T> {
     /** The scheduler driving the driver's optimizer, or null for a constant lr. */
     public Scheduler scheduler() {
         requireFitted();
-        return clock.scheduler();
+        return lrScheduler;
     }
 
     /** Optimizer steps (each partition's) in one epoch. */
     public int stepsPerEpoch() {
         requireFitted();
         return stepsPerEpoch;
+    }
+
+    /** Rounds this call of {@link #fit()} ran (a resumed run counts from its checkpoint). */
+    public long roundsRun() {
+        return rounds - roundsAtStart;
+    }
+
+    /** A new run (not a resume) deletes the checkpoints another run left in the checkpoint directory, instead of refusing. */
+    public ParameterAveraging<T> overwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+        return this;
     }
 
     /** Rounds (of up to K steps) done so far. */
@@ -256,9 +286,9 @@ public final class ParameterAveraging<T> {
     /** What every task needs besides the round's broadcast. */
     private record TaskSetup<T>(ModelFactory<T> factory, String optimizer, int localBatch, long seed) implements Serializable { }
 
-    /** The round's broadcast: weights, optimizer state, and the lr (and momentum) of each local step. */
-    private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, int epoch, int firstStep)
-            implements Serializable { }
+    /** The round's broadcast: weights, optimizer state, and the lr, momentum and hyper-parameters of each local step. */
+    private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, List<String> hyperNames,
+                              double[][][] hyper, int epoch, int firstStep) implements Serializable { }
 
     /** Trains to the end (or early stopping); returns the same summary as lr4j's {@link TrainingLoop}. */
     public TrainingLoop.Result fit() {
@@ -279,13 +309,11 @@ public final class ParameterAveraging<T> {
             driverModel = factory.create();
             optimizer = Optimizers.parse(optimizerExpression);
             optimizer.addParamGroup(driverModel.parameters());
-            Scheduler scheduler = null;
-            if (schedulerExpression != null && !schedulerExpression.isBlank()) {
-                scheduler = ScheduleSpec.build(schedulerExpression, optimizer, Map.of("total_steps", (long) stepsPerEpoch * epochs,
-                        "steps_per_epoch", (long) stepsPerEpoch, "epochs", (long) epochs));
-            }
-            clock = new ScheduleClock(optimizer, scheduler,
-                    scheduler == null ? Interval.EPOCH : interval == null ? Interval.defaultFor(scheduler) : interval);
+            driver = new ScheduleDriver();
+            ScheduleDriver.Built built = ScheduleDriver.build(optimizer, schedulerExpression, hyperSchedules, interval,
+                    stepsPerEpoch, epochs);
+            driver.addAll(built);
+            lrScheduler = built.lrScheduler();
             return new Run(sc, shards, validationChunks).go();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -304,7 +332,7 @@ public final class ParameterAveraging<T> {
         private final JavaRDD<List<T>> validationChunks;
         private final TaskSetup<T> setup;
         private final List<Parameter> params = driverModel.parameters();
-        private final MetricsFiles log = logDirectory == null ? null : new MetricsFiles(logDirectory);
+        private final MetricsLog log = logDirectory == null ? null : new MetricsLog(logDirectory);
         private DriverCheckpoints checkpoints;
         private int epoch;
         private int nextStep;
@@ -326,13 +354,67 @@ public final class ParameterAveraging<T> {
         }
 
         TrainingLoop.Result go() throws IOException {
-            rounds = 0;
-            if (checkpointDirectory != null) {
-                checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
-                if (resume && checkpoints.latest() != null) {
-                    restore(checkpoints.latest());
+            try {
+                return train();
+            } finally {
+                if (log != null) {
+                    log.close();
                 }
             }
+        }
+
+        /**
+         * Resume from the newest intact checkpoint (each damaged one is skipped, and said), or, with none, start afresh
+         * with clean logs; a new run refuses a folder holding another run's checkpoints unless told to overwrite them.
+         * Everything is checked before any file is deleted or cut.
+         */
+        private void start() throws IOException {
+            checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
+            List<org.apache.hadoop.fs.Path> found = checkpoints.list();
+            if (!resume) {
+                if (!found.isEmpty() && !overwrite) {
+                    throw new IllegalArgumentException("checkpoint directory " + checkpointDirectory + " holds " + found.size()
+                            + " checkpoint" + (found.size() == 1 ? "" : "s") + " of another run (" + found.get(0).getName()
+                            + (found.size() > 1 ? ", ..." : "") + "): resume that run (--resume latest), or start over and"
+                            + " delete them (--overwrite)");
+                }
+                for (org.apache.hadoop.fs.Path p : found) {
+                    checkpoints.delete(p);
+                }
+                return;
+            }
+            List<String> skipped = new ArrayList<>();
+            for (int i = found.size() - 1; i >= 0; i--) {
+                DriverCheckpoints.Contents c;
+                try {
+                    c = checkpoints.read(found.get(i));
+                } catch (IllegalArgumentException damaged) {
+                    skipped.add(found.get(i).getName() + ": " + damaged.getMessage());
+                    listener.onWarning("skipped " + found.get(i).getName() + ": " + damaged.getMessage());
+                    continue;
+                }
+                restore(found.get(i), c);
+                return;
+            }
+            if (!found.isEmpty()) {
+                throw new IllegalArgumentException("every checkpoint in " + checkpointDirectory + " is damaged: "
+                        + String.join("; ", skipped));
+            }
+            listener.onWarning("no checkpoint in " + checkpointDirectory + " yet: starting afresh");
+            if (log != null) {
+                log.truncate(0, 0); // the rows of a run killed before its first checkpoint are not this run's
+            }
+        }
+
+        private TrainingLoop.Result train() throws IOException {
+            rounds = 0;
+            if (checkpointDirectory != null) {
+                start();
+            }
+            if (log != null && (!resume || checkpointDirectory == null)) {
+                log.truncate(0, 0); // a new run's logs start empty (only once nothing refused it)
+            }
+            roundsAtStart = rounds;
             while (epoch < epochs && !stopped) {
                 while (nextStep < stepsPerEpoch) {
                     round(Math.min(localSteps, stepsPerEpoch - nextStep));
@@ -362,9 +444,12 @@ public final class ParameterAveraging<T> {
 
         /** One round: broadcast, K local steps in every partition, average. */
         private void round(int steps) {
-            double[][] lrs = clock.lrs(globalStep, steps);
-            double[][] momenta = clock.momenta(globalStep, steps);
-            Broadcast<RoundInput> input = sc.broadcast(new RoundInput(flatten(), save(optimizer), lrs, momenta, epoch, nextStep));
+            byte[] before = save(optimizer);
+            ScheduleDriver.Plan plan = driver.plan(optimizer, globalStep, epoch, steps);
+            double[][] lrs = plan.lrs();
+            double[][] momenta = plan.momenta();
+            Broadcast<RoundInput> input = sc.broadcast(new RoundInput(flatten(), before, lrs, momenta,
+                    new ArrayList<>(plan.hyperNames()), plan.hyper(), epoch, nextStep));
             TaskSetup<T> task = setup;
             RoundPartial total;
             try {
@@ -381,48 +466,34 @@ public final class ParameterAveraging<T> {
             for (int i = 0; i < buffers.length; i++) {
                 buffers[i] = (float) (total.buffers[i] / total.samples);
             }
-            // The partitions' checkpoint holds the lr of their last step; the driver's groups keep the schedule's.
-            double[] lr = new double[optimizer.size()];
-            double[] momentum = new double[optimizer.size()];
-            for (int g = 0; g < lr.length; g++) {
-                lr[g] = optimizer.lr(g);
-                momentum[g] = optimizer.momentum(g);
-            }
+            // The partitions' checkpoint holds the values of their last step; the driver's groups keep the schedules'.
+            GroupValues scheduled = GroupValues.of(optimizer);
             load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, buffers));
-            for (int g = 0; g < lr.length; g++) {
-                optimizer.setLr(g, lr[g]);
-                if (optimizer.momentumKind() != MomentumKind.NONE) {
-                    optimizer.setMomentum(g, momentum[g]);
-                }
-            }
+            scheduled.writeInto(optimizer);
             unflatten(averaged);
+            // Rows and listeners see, for each step, the values its schedules left after it (lr4j's loop logs the
+            // same): the next step's planned values, and after the round's last step what the driver's groups hold now.
+            GroupValues after = GroupValues.of(optimizer);
+            List<String> logged = driver.scheduledHyperParameters();
             for (int k = 0; k < steps; k++) {
                 double loss = total.lossSums[k] / total.counts[k];
                 globalStep++;
                 nextStep++;
                 epochLossSum += loss;
                 epochSteps++;
-                double[] m = momenta != null ? momenta[k] : momentum;
-                listener.onStep(new TrainingLoop.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lrs[k], m, false));
+                boolean last = k == steps - 1;
+                double[] lr = last ? after.lr() : lrs[k + 1];
+                double[] m = momenta == null ? null : last ? after.momentum() : momenta[k + 1];
+                Map<String, double[]> hyper = new LinkedHashMap<>();
+                for (String name : logged) {
+                    hyper.put(name, last ? after.hyper(name) : plan.hyperAt(k + 1, name));
+                }
+                listener.onStep(new TrainingLoop.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lr,
+                        m == null ? new double[lr.length] : m, false));
                 if (log != null) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", globalStep);
-                    row.put("epoch", epoch);
-                    row.put("batch", nextStep - 1);
-                    row.put("loss", loss);
-                    row.put("skipped", false);
-                    for (int g = 0; g < lrs[k].length; g++) {
-                        row.put("lr" + g, lrs[k][g]);
-                    }
-                    if (optimizer.momentumKind() != MomentumKind.NONE) {
-                        for (int g = 0; g < m.length; g++) {
-                            row.put("momentum" + g, m[g]);
-                        }
-                    }
-                    log.step(row);
+                    log.step(MetricsLog.stepRow(globalStep, epoch + 1, nextStep - 1, loss, false, lr, m, hyper));
                 }
             }
-            clock.afterSteps(steps);
             rounds++;
         }
 
@@ -431,7 +502,7 @@ public final class ParameterAveraging<T> {
             double trainLoss = epochSteps == 0 ? Double.NaN : epochLossSum / epochSteps;
             Model.Evaluation v = evaluate();
             double metric = monitor.equals("val_loss") ? v.loss() : v.accuracy();
-            clock.afterEpoch(metric);
+            driver.afterEpoch(epoch, java.util.OptionalDouble.of(metric));
             boolean best = false;
             double minDelta = earlyStopping == null ? 0 : earlyStopping.minDelta();
             if (bestEpoch < 0 ? !Double.isNaN(metric) : improves(metric, minDelta)) {
@@ -446,8 +517,8 @@ public final class ParameterAveraging<T> {
                 wait++;
                 if (earlyStopping != null && wait >= earlyStopping.patience()) {
                     stopped = true;
-                    listener.onWarning("early stopping after epoch " + epoch + ": " + monitor + " has not improved for "
-                            + wait + " epochs (best " + bestMetric + " at epoch " + bestEpoch + ")");
+                    listener.onWarning("early stopping after epoch " + (epoch + 1) + ": " + monitor + " has not improved for "
+                            + wait + " epochs (best " + bestMetric + " at epoch " + (bestEpoch + 1) + ")");
                 }
             }
             double[] lr = new double[optimizer.size()];
@@ -458,17 +529,8 @@ public final class ParameterAveraging<T> {
             history.add(info);
             listener.onValidation(info);
             if (log != null) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", epoch);
-                row.put("step", globalStep);
-                row.put("epoch_end", true);
-                row.put("train_loss", trainLoss);
-                row.put("val_loss", v.loss());
-                row.put("val_accuracy", v.accuracy());
-                for (int g = 0; g < lr.length; g++) {
-                    row.put("lr" + g, lr[g]);
-                }
-                row.put("best", best);
+                Map<String, Object> row = MetricsLog.epochRow(epoch + 1, globalStep, true, trainLoss, v.loss(), v.accuracy(), lr, best);
+                driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
                 log.epoch(row);
             }
         }
@@ -536,16 +598,19 @@ public final class ParameterAveraging<T> {
             h.put("best_metric", SchedulerState.jsonNumber(bestMetric));
             h.put("wait", wait);
             h.put("stopped", stopped);
-            SchedulerState s = clock.state();
-            h.put("scheduler", s == null ? null : s.toMap());
+            List<Object> states = new ArrayList<>();
+            for (SchedulerState s : driver.states()) {
+                states.add(s.toMap());
+            }
+            h.put("schedulers", states);
             List<Object> hist = new ArrayList<>();
             for (TrainingLoop.EpochInfo e : history) {
                 hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
                         SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
             }
             h.put("history", hist);
-            h.put("log_step_rows", log == null ? 0 : log.stepRows);
-            h.put("log_epoch_rows", log == null ? 0 : log.epochRows);
+            h.put("log_step_rows", log == null ? 0 : log.stepRows());
+            h.put("log_epoch_rows", log == null ? 0 : log.epochRows());
             return h;
         }
 
@@ -554,6 +619,7 @@ public final class ParameterAveraging<T> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("optimizer", optimizerExpression);
             c.put("scheduler", schedulerExpression == null ? "none" : schedulerExpression);
+            c.put("schedules", hyperSchedules.toString());
             c.put("epochs", epochs);
             c.put("batch_size", batchSize);
             c.put("local_steps", localSteps);
@@ -564,13 +630,15 @@ public final class ParameterAveraging<T> {
         }
 
         @SuppressWarnings("unchecked")
-        private void restore(org.apache.hadoop.fs.Path file) throws IOException {
-            DriverCheckpoints.Contents c = checkpoints.read(file);
+        private void restore(org.apache.hadoop.fs.Path file, DriverCheckpoints.Contents c) throws IOException {
             Map<String, Object> h = c.header();
             Map<String, Object> saved = (Map<String, Object>) h.get("config");
             Map<String, Object> now = config();
             for (Map.Entry<String, Object> e : now.entrySet()) {
                 Object was = saved == null ? null : saved.get(e.getKey());
+                if (was == null && e.getKey().equals("schedules") && saved != null) {
+                    was = "{}"; // written before hyper-parameter schedules ran on Spark: none
+                }
                 if (was == null || !String.valueOf(was).equals(String.valueOf(e.getValue()))) {
                     throw new IllegalArgumentException("cannot resume from " + file + ": it was written with " + e.getKey() + " = "
                             + was + ", this run has " + e.getValue());
@@ -580,11 +648,25 @@ public final class ParameterAveraging<T> {
                 throw new IllegalArgumentException("cannot resume from " + file + ": it holds " + c.params().length
                         + " parameter values, the model has " + flatten().length);
             }
-            Map<String, Object> schedulerState = (Map<String, Object>) h.get("scheduler");
-            // Optimizer and scheduler check everything before they change; the counters below cannot fail.
-            load(optimizer, c.optimizer());
-            if (schedulerState != null) {
-                clock.loadState(SchedulerState.of(schedulerState));
+            List<SchedulerState> states = new ArrayList<>();
+            if (h.get("schedulers") instanceof List) {
+                for (Object o : (List<Object>) h.get("schedulers")) {
+                    if (!(o instanceof Map)) {
+                        throw new IllegalArgumentException("cannot resume from " + file + ": schedulers must hold objects, got " + o);
+                    }
+                    states.add(SchedulerState.of((Map<String, Object>) o));
+                }
+            } else if (h.get("scheduler") instanceof Map) { // written before the driver: the lr scheduler alone
+                states.add(SchedulerState.of((Map<String, Object>) h.get("scheduler")));
+            }
+            // The schedulers check everything before they change (and are put back if the optimizer refuses its
+            // state); the counters below cannot fail.
+            ScheduleDriver.Restore token = driver.restore("checkpoint " + file, states, null, epochs, epochs, stepsPerEpoch);
+            try {
+                load(optimizer, c.optimizer());
+            } catch (RuntimeException e) {
+                driver.rollback(token);
+                throw e;
             }
             unflatten(c.params());
             bestWeights = c.best();
@@ -623,6 +705,7 @@ public final class ParameterAveraging<T> {
         List<T> samples = shard.samples();
         int[] order = Shards.localOrder(samples.size(), setup.seed(), in.epoch(), shard.index());
         int steps = in.lrs().length;
+        HyperParameters hyper = HyperParameters.of(opt);
         RoundPartial out = new RoundPartial();
         out.lossSums = new double[steps];
         out.counts = new long[steps];
@@ -637,6 +720,9 @@ public final class ParameterAveraging<T> {
                 opt.setLr(g, in.lrs()[k][g]);
                 if (in.momenta() != null) {
                     opt.setMomentum(g, in.momenta()[k][g]);
+                }
+                for (int h = 0; h < in.hyperNames().size(); h++) {
+                    hyper.set(g, in.hyperNames().get(h), in.hyper()[k][h][g]);
                 }
             }
             opt.zeroGrad();

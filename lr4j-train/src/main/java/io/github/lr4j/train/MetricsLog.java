@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,13 +20,13 @@ import java.util.Map;
  * (one row per validation). Rows are flushed as they are written; on resume the files are cut back
  * to the rows the checkpoint had seen.
  */
-final class MetricsLog implements AutoCloseable {
+public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path directory;
     private final Table steps;
     private final Table epochs;
 
-    MetricsLog(Path directory) {
+    public MetricsLog(Path directory) {
         this.directory = directory;
         this.steps = new Table(directory, "steps");
         this.epochs = new Table(directory, "epochs");
@@ -35,26 +36,74 @@ final class MetricsLog implements AutoCloseable {
         return directory;
     }
 
-    void step(Map<String, Object> row) {
+    public void step(Map<String, Object> row) {
         steps.write(row);
     }
 
-    void epoch(Map<String, Object> row) {
+    public void epoch(Map<String, Object> row) {
         epochs.write(row);
     }
 
-    long stepRows() {
+    public long stepRows() {
         return steps.rows;
     }
 
-    long epochRows() {
+    public long epochRows() {
         return epochs.rows;
     }
 
     /** Cuts both tables back to the given row counts (what a checkpoint had seen) and appends from there. */
-    void truncate(long stepRows, long epochRows) {
+    public void truncate(long stepRows, long epochRows) {
         steps.truncate(stepRows);
         epochs.truncate(epochRows);
+    }
+
+    /**
+     * What a step row holds, the same on every engine: the step (counted from 1), the epoch (from 1), the batch, the
+     * loss, whether the step was skipped, then each group's lr ({@code lr0}, ...) and momentum or beta1
+     * ({@code momentum0}, ...; {@code momentum} null: the optimizer has none) after the step, as the run's schedules
+     * left them, then each scheduled hyper-parameter's values ({@code weight_decay0}, ...).
+     */
+    public static Map<String, Object> stepRow(long step, int epoch, int batch, double loss, boolean skipped, double[] lr,
+                                              double[] momentum, Map<String, double[]> hyper) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", step);
+        row.put("epoch", epoch);
+        row.put("batch", batch);
+        row.put("loss", loss);
+        row.put("skipped", skipped);
+        putGroups(row, "lr", lr);
+        if (momentum != null) {
+            putGroups(row, "momentum", momentum);
+        }
+        hyper.forEach((name, values) -> putGroups(row, name, values));
+        return row;
+    }
+
+    /**
+     * What an epoch row holds (a validation, at an epoch end or every N steps): the epoch (from 1), the step, whether
+     * it ends the epoch, the train and validation figures, each group's lr after the epoch's schedule step, and whether
+     * it is the best so far; {@link #putGroups} adds engine-specific columns after these.
+     */
+    public static Map<String, Object> epochRow(int epoch, long step, boolean epochEnd, double trainLoss, double valLoss,
+                                               double valAccuracy, double[] lr, boolean best) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", epoch);
+        row.put("step", step);
+        row.put("epoch_end", epochEnd);
+        row.put("train_loss", trainLoss);
+        row.put("val_loss", valLoss);
+        row.put("val_accuracy", valAccuracy);
+        putGroups(row, "lr", lr);
+        row.put("best", best);
+        return row;
+    }
+
+    /** Columns {@code name0}, {@code name1}, ... holding each group's value. */
+    public static void putGroups(Map<String, Object> row, String name, double[] values) {
+        for (int g = 0; g < values.length; g++) {
+            row.put(name + g, values[g]);
+        }
     }
 
     @Override
@@ -112,6 +161,12 @@ final class MetricsLog implements AutoCloseable {
         void truncate(long keep) {
             close();
             try {
+                if (keep == 0) { // no row left: the header goes too (the next run's columns may differ)
+                    Files.deleteIfExists(jsonl);
+                    Files.deleteIfExists(csv);
+                    rows = 0;
+                    return;
+                }
                 cut(jsonl, keep);
                 cut(csv, keep + 1);
             } catch (IOException e) {

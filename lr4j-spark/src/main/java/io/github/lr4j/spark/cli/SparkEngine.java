@@ -78,11 +78,13 @@ public final class SparkEngine implements TrainEngine {
                     .epochs(r.epochs()).batchSize(r.batchSize()).localSteps(localSteps).partitions(partitions).seed(r.seed())
                     .monitor(r.monitor(), r.monitor().equals("val_accuracy") ? Mode.MAX : Mode.MIN)
                     .listener(listener).log(r.logs());
+            r.schedules().forEach(run::schedule);
             if (r.patience() > 0) {
                 run.earlyStopping(new EarlyStopping(r.patience(), r.minDelta(), true));
             }
             if (r.checkpointDir() != null) {
-                run.checkpoints(r.checkpointDir(), (int) r.checkpointEvery(), r.keep()).resume(r.resume() != null);
+                run.checkpoints(r.checkpointDir(), (int) r.checkpointEvery(), r.keep()).resume(r.resume() != null)
+                        .overwrite(r.overwrite());
             }
             long t0 = System.nanoTime();
             TrainingLoop.Result result = run.fit();
@@ -94,7 +96,7 @@ public final class SparkEngine implements TrainEngine {
             }
             Model.Evaluation test = model.evaluate(split.test());
             String engine = String.format(Locale.ROOT, "spark %s (%s, %d partitions, K=%d, %d rounds in %.1f s)", spark.version(),
-                    spark.sparkContext().master(), partitions, localSteps, run.rounds(), seconds);
+                    spark.sparkContext().master(), partitions, localSteps, run.roundsRun(), seconds);
             return new Outcome(result, test, run.scheduler() == null ? "none" : run.scheduler().toString(), engine);
         } finally {
             if (started) {
