@@ -33,15 +33,12 @@ final class ExternalEngine {
         PrintWriter out = c.spec.commandLine().getOut();
         PrintWriter err = c.spec.commandLine().getErr();
         int[] hidden = c.options.hidden.length == 1 && c.options.hidden[0] == 0 ? new int[0] : c.options.hidden;
-        Path logs = c.report.resolve("logs");
-        if (c.resume == null) {
-            TrainCommand.deleteLogs(logs);
-        }
+        Path logs = c.report.resolve("logs"); // the engine starts them afresh, once nothing refused the run
         TrainEngine.Request request = new TrainEngine.Request(c.options.optimizer,
                 c.scheduler == null || c.scheduler.equalsIgnoreCase("none") ? null : c.scheduler, c.options.interval, hidden,
                 c.options.epochs, c.options.batchSize, c.options.seed, !c.options.noAugment, c.monitor, c.patience, c.minDelta,
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
-                partitions, localSteps);
+                partitions, localSteps, c.options.schedules, c.overwrite);
         TrainEngine.Outcome o = engine.train(request, new ProgressBar(err, c.options.epochs, c.quiet));
         TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();
@@ -54,6 +51,7 @@ final class ExternalEngine {
                 "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", best, "epochs", result.epochsRun(),
                 "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)));
         Report.write(c.report, "lr4j train: MLP on digits (" + c.engine + ")", notes, List.of(r));
+        c.writeRecipe(c.report);
         out.println(String.format(Locale.ROOT, "engine %s | test accuracy %s (loss %.4f) | best epoch %s (%s %.4f) | %d epochs%s,"
                 + " %d steps, %d skipped | %.1f s", o.engine(), TrainCommand.percent(test.accuracy()), test.loss(), best, c.monitor,
                 result.bestMetric(), result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(),

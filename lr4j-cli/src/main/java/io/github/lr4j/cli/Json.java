@@ -28,6 +28,11 @@ final class Json {
         return object(parse(InputFiles.read(file, "case file", InputFiles.CASE_LIMIT), file.toString()), file.toString());
     }
 
+    /** A run recipe ({@code train --config FILE}). */
+    static Map<String, Object> readConfig(Path file) {
+        return object(parse(InputFiles.read(file, "config file", InputFiles.SPEC_LIMIT), file.toString()), file.toString());
+    }
+
     /** A schedule given as JSON. */
     static Map<String, Object> readObject(String text) {
         return object(parse(text, "the schedule"), "the schedule");

@@ -4,6 +4,7 @@ import io.github.lr4j.train.Checkpointing;
 import io.github.lr4j.train.DigitsRecipe;
 import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.RunSpec;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainingLoop;
 import java.io.PrintWriter;
@@ -74,6 +75,16 @@ final class TrainCommand implements Callable<Integer> {
                 "checkpoint, typed ones must equal its (except --epochs and output options)"})
     String resume;
 
+    @Option(names = "--restart-schedule",
+            description = "with --resume of a finished run and a larger --epochs: the schedule starts again from its"
+                    + " beginning, sized for the added epochs, from the trained weights (a warm restart)")
+    boolean restartSchedule;
+
+    @Option(names = "--continue-at-final-lr",
+            description = "with --resume of a finished run and a larger --epochs: train the added epochs at the"
+                    + " schedule's final lr")
+    boolean continueAtFinalLr;
+
     @Option(names = "--overwrite", description = "start a new run in a --checkpoint-dir that holds another run's checkpoints (they are deleted)")
     boolean overwrite;
 
@@ -116,8 +127,44 @@ final class TrainCommand implements Callable<Integer> {
             description = "spark: optimizer steps each partition takes between two averages (default: 8; 1 is synchronous SGD)")
     Integer localSteps;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "read the run's recipe from FILE (JSON, as --print-config prints it); options given beside it"
+                    + " override its fields")
+    Path config;
+
+    @Option(names = "--print-config", description = "print the effective recipe (every default filled in) as JSON that"
+            + " --config reads, and exit")
+    boolean printConfig;
+
+    /** The recipe the options make up (defaults filled in). */
+    RunSpec recipe() {
+        return new RunSpec(engine, Arrays.stream(options.hidden).boxed().toList(), !options.noAugment, options.batchSize,
+                options.seed, options.optimizer, scheduler, options.interval, options.schedules, options.epochs,
+                options.accumulate, monitor, patience, minDelta, swaStart, swaLr, swaAnnealEpochs, swaAnnealStrategy,
+                checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps);
+    }
+
+    /** {@code --config}: each field of the file sets its option, unless that option was typed. */
+    private void applyConfig() {
+        RunSpec fromFile = RunSpec.fromMap(Json.readConfig(config), recipe(), config.toString());
+        CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+        fromFile.toOptions().forEach((name, text) -> {
+            if (!typed.hasMatchedOption(name)) {
+                spec.findOption(name).setValue(valueOf(name, text));
+            }
+        });
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            applyConfig();
+        }
+        if (printConfig) {
+            spec.commandLine().getOut().println(recipe().toJson());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         if (patience < 0 || checkpointEvery < 0 || keep < 1) {
             throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
                     + patience + ", " + checkpointEvery + ", " + keep);
@@ -126,6 +173,13 @@ final class TrainCommand implements Callable<Integer> {
                 || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-strategy");
         if (swaOptions && engine.equals("spark")) {
             throw new IllegalArgumentException("--swa-start, --swa-lr and the other --swa options are options of --engine lr4j and djl");
+        }
+        if ((restartSchedule || continueAtFinalLr) && !engine.equals("lr4j")) {
+            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr are options of --engine lr4j"
+                    + " (not yet of --engine " + engine + ")");
+        }
+        if (restartSchedule && continueAtFinalLr) {
+            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr exclude each other: choose one");
         }
         if (engine.equals("djl")) {
             return djl();
@@ -166,13 +220,31 @@ final class TrainCommand implements Callable<Integer> {
             trainer.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
         }
         if (from != null) {
+            TrainingLoop.Progress progress = TrainingLoop.progress(from);
+            if (progress.finished()) {
+                String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
+                        : "finished its " + progress.epochsDone() + " epochs";
+                if (options.epochs <= progress.epochsDone()) {
+                    out.println("lr4j: the run in " + from + " " + ended + ": nothing to train (to train on, give a larger"
+                            + " --epochs with --restart-schedule or --continue-at-final-lr)");
+                    out.flush();
+                    return 0;
+                }
+                if (!restartSchedule && !continueAtFinalLr) {
+                    throw new IllegalArgumentException("the run in " + from + " " + ended + "; to train on to " + options.epochs
+                            + " epochs choose --restart-schedule (the schedule starts again, sized for the "
+                            + (options.epochs - progress.epochsDone()) + " added epochs: a warm restart) or"
+                            + " --continue-at-final-lr (the added epochs at the schedule's final lr)");
+                }
+                trainer.extendFinishedRun(restartSchedule);
+            } else if (restartSchedule || continueAtFinalLr) {
+                throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run; the run in "
+                        + from + " is at epoch " + progress.epochsDone() + " of " + progress.epochs() + ": resume it without them");
+            }
             trainer.resume(from);
             err.println("resuming from " + from);
         }
         Path logs = report.resolve("logs");
-        if (resume == null) {
-            deleteLogs(logs);
-        }
         trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet));
         TrainingLoop.Result result = trainer.fit();
         Model.Evaluation test = run.model().evaluate(run.data().test());
@@ -195,6 +267,7 @@ final class TrainCommand implements Callable<Integer> {
                 "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", best, "epochs", result.epochsRun(),
                 "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)));
         Report.write(report, "lr4j train: MLP on digits", notes, List.of(r));
+        writeRecipe(report);
         out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f)%s | best epoch %s (%s %.4f) | %d epochs%s, %d steps,"
                 + " %d skipped | %.1f s", percent(test.accuracy()), test.loss(), swaNote, best, monitor, result.bestMetric(),
                 result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(), result.skippedSteps(), seconds));
@@ -205,10 +278,15 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
-        if (resume != null || checkpointDir != null || options.accumulate != 1 || options.noAugment || options.interval != null) {
-            throw new IllegalArgumentException("--engine djl supports --optimizer, --scheduler, --schedule, --epochs, --batch-size,"
-                    + " --seed, --hidden and --early-stopping; checkpoints, --resume, --accumulate, --interval and --no-augment are lr4j-engine options");
+        if (resume != null || checkpointDir != null || options.accumulate != 1) {
+            throw new IllegalArgumentException("--checkpoint-dir, --resume and --accumulate are not options of --engine djl yet"
+                    + " (use --engine lr4j or spark)");
         }
+        io.github.lr4j.train.Interval interval = options.interval == null ? null : switch (options.interval) {
+            case "step" -> io.github.lr4j.train.Interval.STEP;
+            case "epoch" -> io.github.lr4j.train.Interval.EPOCH;
+            default -> throw new IllegalArgumentException("--interval must be step or epoch, got " + options.interval);
+        };
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -227,6 +305,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         };
         try (DjlDigits run = new DjlDigits(widths, options.epochs, options.batchSize, options.seed, schedule, options.optimizer,
+                interval, !options.noAugment,
                 recorder)) {
             options.schedules.forEach(run::schedule);
             String swaScheduler = swaScheduler();
@@ -287,6 +366,7 @@ final class TrainCommand implements Callable<Integer> {
                     "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
                     "time", String.format(Locale.ROOT, "%.1f s", seconds)));
             Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
+            writeRecipe(report);
             out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %d (val_loss) |"
                     + " %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote,
                     run.listener.bestEpoch(), epochs, run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(),
@@ -348,10 +428,12 @@ final class TrainCommand implements Callable<Integer> {
             "--batch-size", "--accumulate", "--seed", "--monitor", "--early-stopping", "--min-delta", "--swa-start", "--swa-lr",
             "--swa-anneal-epochs", "--swa-anneal-strategy", "--schedule");
 
+    /** What a checkpoint stores of the run: the recipe's options that a resume compares. */
     private Map<String, String> runSettings() {
+        Map<String, String> all = recipe().toOptions();
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : RUN_OPTIONS) {
-            out.put(name, text(spec.findOption(name).getValue()));
+            out.put(name, all.get(name));
         }
         return out;
     }
@@ -444,6 +526,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         fresh.parseArgs(name, text);
         return fresh.getCommandSpec().findOption(name).getValue();
+    }
+
+    /** The run's recipe beside its report: {@code lr4j train --config DIR/run.json} runs it again. */
+    void writeRecipe(Path dir) throws java.io.IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("run.json"), recipe().toJson() + System.lineSeparator());
     }
 
     static void deleteLogs(Path logs) throws Exception {

@@ -22,7 +22,8 @@ public interface TrainEngine {
     /** The train command's options, as given; 0 for partitions and localSteps: the engine's default. */
     record Request(String optimizer, String scheduler, String interval, int[] hidden, int epochs, int batchSize, long seed,
                    boolean augment, String monitor, int patience, double minDelta, String checkpointDir, long checkpointEvery,
-                   int keep, String resume, Path logs, String master, int partitions, int localSteps) { }
+                   int keep, String resume, Path logs, String master, int partitions, int localSteps,
+                   java.util.Map<String, String> schedules, boolean overwrite) { }
 
     /** How it went: the loop's result, the test set's evaluation, the scheduler as built, and what ran where. */
     record Outcome(TrainingLoop.Result result, Model.Evaluation test, String scheduler, String engine) { }

@@ -17,10 +17,10 @@ import ai.djl.engine.Engine;
 import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.scheduler.Scheduler;
-import io.github.lr4j.spec.ScheduleSpec;
 import io.github.lr4j.train.Dataset;
 import io.github.lr4j.train.Digits;
-import io.github.lr4j.train.DigitsRecipe;
+import io.github.lr4j.train.ScheduleDriver;
+import io.github.lr4j.train.TrainingLoop;
 import java.util.Map;
 
 /**
@@ -39,7 +39,9 @@ public final class DjlDigits implements AutoCloseable {
     public final ArrayDataset validation;
     public final ArrayDataset test;
     private final NDManager manager;
-    private final Map<String, Long> variables;
+    private final long perEpoch;
+    private final io.github.lr4j.train.Interval interval;
+    private final int epochs;
 
     /**
      * @param schedule a scheduler expression that may use total_steps, steps_per_epoch and epochs
@@ -55,10 +57,19 @@ public final class DjlDigits implements AutoCloseable {
      */
     public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, String optimizerExpression,
                      Lr4jOptimizer.UpdateRecorder recorder) {
+        this(hidden, epochs, batchSize, seed, schedule, optimizerExpression, null, true, recorder);
+    }
+
+    /**
+     * @param interval when the schedules step (null: each one's default, as on the lr4j engine)
+     * @param augment  add the one-pixel-shifted copies of the training images (as {@code lr4j train} does by default)
+     */
+    public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, String optimizerExpression,
+                     io.github.lr4j.train.Interval interval, boolean augment, Lr4jOptimizer.UpdateRecorder recorder) {
         Engine.getInstance().setRandomSeed((int) seed);
         manager = NDManager.newBaseManager();
         Digits.Split split = Digits.split();
-        train = dataset(Digits.withShifts(split.train()), batchSize, true);
+        train = dataset(augment ? Digits.withShifts(split.train()) : split.train(), batchSize, true);
         validation = dataset(split.validation(), batchSize, false);
         test = dataset(split.test(), batchSize, false);
         SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock(Digits.FEATURES));
@@ -108,11 +119,22 @@ public final class DjlDigits implements AutoCloseable {
         trainer = model.newTrainer(config);
         trainer.initialize(new Shape(batchSize, Digits.FEATURES));
         groups.bind(net);
-        long perEpoch = (train.size() + batchSize - 1) / batchSize;
-        variables = Map.of("total_steps", perEpoch * epochs, "steps_per_epoch", perEpoch, "epochs", (long) epochs);
-        scheduler = ScheduleSpec.build(schedule == null ? "OneCycleLR(max_lr=0.1, total_steps=total_steps)" : schedule, groups,
-                variables);
-        listener.scheduler(scheduler);
+        perEpoch = (train.size() + batchSize - 1) / batchSize;
+        this.epochs = epochs;
+        // Built and stepped by the rules every engine shares (lr4j-train's ScheduleDriver).
+        this.interval = interval;
+        ScheduleDriver.Built built = ScheduleDriver.build(optimizer,
+                schedule == null ? "OneCycleLR(max_lr=0.1, total_steps=total_steps)" : schedule, Map.of(), interval, perEpoch, epochs);
+        attach(built);
+        scheduler = built.lrScheduler();
+        listener.runLength(epochs, perEpoch);
+    }
+
+    private void attach(ScheduleDriver.Built built) {
+        for (int i = 0; i < built.attached().size(); i++) {
+            TrainingLoop.Attached a = built.attached().get(i);
+            listener.scheduler(a.scheduler(), a.interval(), a.frequency(), built.rebuilders().get(i));
+        }
     }
 
     /**
@@ -120,12 +142,13 @@ public final class DjlDigits implements AutoCloseable {
      * {@code spec}, stepped by the listener like the lr schedule (the same rule for per-update or per-epoch).
      */
     public HyperParameterSchedule schedule(String name, String spec) {
-        HyperParameterSchedule h = HyperParameterSchedule.of(optimizer, name, spec, variables);
+        ScheduleDriver.Built built = ScheduleDriver.build(optimizer, null, Map.of(name, spec), interval, perEpoch, epochs);
+        HyperParameterSchedule h = built.hyperSchedules().get(0);
         String conflict = h.conflictWith(scheduler);
         if (conflict != null) {
             throw new IllegalArgumentException(conflict);
         }
-        listener.scheduler(h, DigitsRecipe.defaultInterval(spec, h), 1);
+        attach(built);
         return h;
     }
 

@@ -1,7 +1,7 @@
 package io.github.lr4j.train;
 
 import io.github.lr4j.groups.MomentumKind;
-import io.github.lr4j.optim.HyperParameterSchedule;
+import io.github.lr4j.optim.HyperParameters;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Parameter;
@@ -95,9 +95,8 @@ public final class TrainingLoop {
     private int batchSize = 32;
     private long seed = 0;
     private int accumulate = 1;
-    private final List<Attached> schedulers = new ArrayList<>();
-    /** How to build each scheduler for another run length, or null (see {@link #scheduler(Scheduler, Interval, int, ForRunLength)}). */
-    private final List<ForRunLength> rebuilders = new ArrayList<>();
+    /** Decides when each scheduler steps, SWA's takeover and what a resume restores (shared with lr4j-djl and lr4j-spark). */
+    private final ScheduleDriver driver = new ScheduleDriver();
     private String monitor = "val_loss";
     private Mode mode = Mode.MIN;
     private EarlyStopping earlyStopping;
@@ -121,13 +120,17 @@ public final class TrainingLoop {
     private final List<EpochInfo> history = new ArrayList<>();
     private Path resumeFrom;
     private boolean overwriteCheckpoints;
+    /** A resume of a finished run that trains on: false (not one), or with the schedule restarted or at its final lr. */
+    private boolean extendFinished;
+    private boolean restartSchedule;
+    /** The epoch (0: the run's start) from which the schedules run, sized for the epochs left then (a warm restart). */
+    private int scheduleStart;
+    /** The optimizer's values when the loop was made (before schedules are attached): where a warm restart starts. */
+    private final GroupValues startValues;
     private Map<String, String> runSettings = Map.of();
     private MetricsLog log;
 
     // Stochastic weight averaging (see swa()); the average and the SWA scheduler's state go into checkpoints.
-    private int swaStart;
-    private Supplier<Scheduler> swaFactory;
-    private Scheduler swaScheduler;
     private WeightAverage average;
     private Model.Evaluation swaValidation;
     private float[][] trainedWeights;
@@ -137,6 +140,7 @@ public final class TrainingLoop {
         this.model = model;
         this.optimizer = optimizer;
         this.train = train;
+        this.startValues = GroupValues.of(optimizer);
     }
 
     /** A loop for {@code model} with {@code optimizer} (whose groups hold the model's parameters) on {@code train}. */
@@ -191,8 +195,7 @@ public final class TrainingLoop {
         if (s.groups() != optimizer) {
             throw new IllegalArgumentException(s.name() + " must be attached to this trainer's optimizer");
         }
-        schedulers.add(new Attached(s, interval, frequency));
-        rebuilders.add(null);
+        driver.add(new Attached(s, interval, frequency), null);
         return this;
     }
 
@@ -210,7 +213,7 @@ public final class TrainingLoop {
      */
     public TrainingLoop scheduler(Scheduler s, Interval interval, int frequency, ForRunLength rebuild) {
         scheduler(s, interval, frequency);
-        rebuilders.set(rebuilders.size() - 1, java.util.Objects.requireNonNull(rebuild, "rebuild"));
+        driver.rebuildLast(rebuild);
         return this;
     }
 
@@ -231,11 +234,13 @@ public final class TrainingLoop {
      * it as {@code swa.ckpt}. No batch-norm update pass: an lr4j {@link Model} has parameters only.
      */
     public TrainingLoop swa(int startEpoch, Supplier<Scheduler> swaScheduler) {
-        if (startEpoch < 1) {
-            throw new IllegalArgumentException("swa start epoch must be >= 1 (epochs count from 1), got " + startEpoch);
-        }
-        this.swaStart = startEpoch;
-        this.swaFactory = swaScheduler;
+        driver.swa(startEpoch, swaScheduler == null ? null : () -> {
+            Scheduler s = swaScheduler.get();
+            if (s != null && s.groups() != optimizer) {
+                throw new IllegalArgumentException("the SWA scheduler " + s.name() + " must be attached to this trainer's optimizer");
+            }
+            return s;
+        });
         this.average = new WeightAverage(model);
         return this;
     }
@@ -252,19 +257,7 @@ public final class TrainingLoop {
 
     /** In the SWA phase: the current epoch (0-based) is at or after the SWA start (1-based). */
     private boolean swaPhase() {
-        return swaStart > 0 && epoch + 1 >= swaStart;
-    }
-
-    private Scheduler buildSwaScheduler() {
-        Scheduler s = java.util.Objects.requireNonNull(swaFactory.get(), "the SWA scheduler supplier returned null");
-        if (s.groups() != optimizer) {
-            throw new IllegalArgumentException("the SWA scheduler " + s.name() + " must be attached to this trainer's optimizer");
-        }
-        if (s.drivenByMetric()) {
-            throw new IllegalArgumentException("the SWA scheduler " + s.name() + " is driven by a metric: use a time-based one"
-                    + " such as SWALR");
-        }
-        return s;
+        return driver.swaPhase(epoch);
     }
 
     /** The metric that plateau control, early stopping and the best checkpoint watch: val_loss (default), val_accuracy or train_loss. */
@@ -311,6 +304,34 @@ public final class TrainingLoop {
     public TrainingLoop resume(Path checkpoint) {
         this.resumeFrom = checkpoint;
         return this;
+    }
+
+    /**
+     * The resumed checkpoint ends a finished run (its last epoch, or early stopping) and this run trains on to
+     * {@link #epochs}: with {@code restartSchedule} the schedules start again from their beginning, sized for the
+     * epochs added, from the trained weights and optimizer state (a warm restart, SGDR's habit); without it they
+     * stay at their final values (the schedule stretched to the new end has nothing left to stretch). Early stopping's
+     * verdict is cleared.
+     */
+    public TrainingLoop extendFinishedRun(boolean restartSchedule) {
+        this.extendFinished = true;
+        this.restartSchedule = restartSchedule;
+        return this;
+    }
+
+    /** How far the run a checkpoint belongs to got. */
+    public record Progress(int epochsDone, int epochs, boolean stopped) {
+        /** Whether the run ended: all its epochs trained, or early stopping. */
+        public boolean finished() {
+            return stopped || epochsDone >= epochs;
+        }
+    }
+
+    /** Where the run that wrote {@code checkpoint} stood (read and checked, nothing restored). */
+    public static Progress progress(Path checkpoint) throws IOException {
+        HeaderReader h = new HeaderReader(checkpoint, CheckpointFile.read(checkpoint).header());
+        return new Progress((int) h.integer("epoch", 0, Integer.MAX_VALUE),
+                (int) h.map("settings").integer("epochs", 1, Integer.MAX_VALUE), h.bool("stopped"));
     }
 
     /**
@@ -364,6 +385,8 @@ public final class TrainingLoop {
     List<String> preflight() {
         List<String> warnings = new ArrayList<>();
         long stepCalls = (long) optimizerStepsPerEpoch() * epochs;
+        List<Attached> schedulers = driver.attached();
+        int swaStart = driver.swaStart();
         for (Attached a : schedulers) {
             String name = a.scheduler().name();
             long calls = (a.interval() == Interval.STEP ? stepCalls : epochs) / a.frequency();
@@ -419,6 +442,9 @@ public final class TrainingLoop {
         optimizer.nonFiniteGradients(NonFiniteGradients.SKIP);
         if (logDirectory != null) {
             log = new MetricsLog(logDirectory);
+            if (resumeFrom == null) {
+                log.truncate(0, 0); // a new run's logs start empty, once nothing refused it
+            }
         }
         try {
             if (resumeFrom != null) {
@@ -438,9 +464,7 @@ public final class TrainingLoop {
             int[] order = new int[train.size()];
             int batches = batchesPerEpoch();
             while (epoch < epochs && !stopped) {
-                if (swaPhase() && swaScheduler == null && swaFactory != null) {
-                    swaScheduler = buildSwaScheduler();
-                }
+                driver.beforeEpoch(epoch);
                 shuffle(order, seed + epoch);
                 while (nextBatch < batches && !stopped) {
                     int groupEnd = Math.min(batches, (nextBatch / accumulate + 1) * accumulate);
@@ -459,7 +483,7 @@ public final class TrainingLoop {
                     boolean applied = optimizer.step();
                     if (applied) {
                         optimizerSteps++;
-                        stepSchedulers(Interval.STEP, Double.NaN);
+                        driver.afterUpdate(optimizerSteps, epoch);
                     } else {
                         skippedSteps++;
                         listener.onWarning("step skipped at epoch " + (epoch + 1) + ", batch " + (groupEnd - 1)
@@ -525,22 +549,6 @@ public final class TrainingLoop {
         }
     }
 
-    private void stepSchedulers(Interval interval, double metric) {
-        // In the SWA phase the SWA scheduler has taken over the lr (it is stepped at the epoch end, after the
-        // average: see validate); schedules of other hyper-parameters (weight decay, ...) keep running.
-        boolean lrTakenOver = swaScheduler != null && swaPhase();
-        for (Attached a : schedulers) {
-            if (a.interval() != interval || lrTakenOver && !(a.scheduler() instanceof HyperParameterSchedule)) {
-                continue;
-            }
-            long count = interval == Interval.STEP ? optimizerSteps : epoch + 1;
-            if (count % a.frequency() != 0) {
-                continue;
-            }
-            a.scheduler().step(interval == Interval.EPOCH ? OptionalDouble.of(metric) : OptionalDouble.empty());
-        }
-    }
-
     private void logStep(double loss, boolean skipped, int batches) {
         double[] lr = new double[optimizer.size()];
         double[] m = new double[optimizer.size()];
@@ -551,21 +559,8 @@ public final class TrainingLoop {
         StepInfo info = new StepInfo(optimizerSteps, epoch, nextBatch - 1, batches, loss, lr, m, skipped);
         listener.onStep(info);
         if (log != null) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", optimizerSteps);
-            row.put("epoch", epoch + 1);
-            row.put("batch", nextBatch - 1);
-            row.put("loss", loss);
-            row.put("skipped", skipped);
-            for (int g = 0; g < lr.length; g++) {
-                row.put("lr" + g, lr[g]);
-            }
-            if (optimizer.momentumKind() != MomentumKind.NONE) {
-                for (int g = 0; g < m.length; g++) {
-                    row.put("momentum" + g, m[g]);
-                }
-            }
-            log.step(row);
+            log.step(MetricsLog.stepRow(optimizerSteps, epoch + 1, nextBatch - 1, loss, skipped, lr,
+                    optimizer.momentumKind() != MomentumKind.NONE ? m : null, driver.scheduledValues(HyperParameters.of(optimizer))));
         }
     }
 
@@ -591,10 +586,7 @@ public final class TrainingLoop {
             }
         }
         if (epochEnd) {
-            stepSchedulers(Interval.EPOCH, metric);
-            if (averages && swaScheduler != null) {
-                swaScheduler.step(OptionalDouble.empty());
-            }
+            driver.afterEpoch(epoch, OptionalDouble.of(metric));
             if (bestEpoch < 0 || mode.improves(metric, bestMetric, earlyStopping == null ? 0 : earlyStopping.minDelta())) {
                 bestMetric = metric;
                 bestEpoch = epoch;
@@ -622,21 +614,13 @@ public final class TrainingLoop {
         }
         listener.onValidation(info);
         if (log != null) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", epoch + 1);
-            row.put("step", optimizerSteps);
-            row.put("epoch_end", epochEnd);
-            row.put("train_loss", trainLoss);
-            row.put("val_loss", v.loss());
-            row.put("val_accuracy", v.accuracy());
-            for (int g = 0; g < lr.length; g++) {
-                row.put("lr" + g, lr[g]);
-            }
-            row.put("best", best);
-            if (swaStart > 0) { // every row, so that the CSV has the columns from its first row on (NaN: not averaging)
+            Map<String, Object> row = MetricsLog.epochRow(epoch + 1, optimizerSteps, epochEnd, trainLoss, v.loss(), v.accuracy(),
+                    lr, best);
+            if (driver.swaStart() > 0) { // every row, so that the CSV has the columns from its first row on (NaN: not averaging)
                 row.put("swa_val_loss", swaValidation == null ? Double.NaN : swaValidation.loss());
                 row.put("swa_val_accuracy", swaValidation == null ? Double.NaN : swaValidation.accuracy());
             }
+            driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
             log.epoch(row);
         }
         if (epochEnd && best && checkpointing != null && checkpointing.best()) {
@@ -680,6 +664,9 @@ public final class TrainingLoop {
         h.put("best_epoch", bestEpoch);
         h.put("wait", wait);
         h.put("stopped", stopped);
+        if (scheduleStart > 0) {
+            h.put("schedule_start_epoch", scheduleStart); // the schedules were restarted there (extendFinishedRun)
+        }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("epochs", epochs);
         settings.put("batch_size", batchSize);
@@ -689,14 +676,14 @@ public final class TrainingLoop {
         h.put("settings", settings);
         h.put("run", runSettings);
         List<Object> states = new ArrayList<>();
-        for (Attached a : schedulers) {
-            states.add(a.scheduler().state().toMap());
+        for (SchedulerState state : driver.states()) {
+            states.add(state.toMap());
         }
         h.put("schedulers", states);
         Map<String, Object> swa = new LinkedHashMap<>();
-        swa.put("start_epoch", swaStart);
+        swa.put("start_epoch", driver.swaStart());
         swa.put("n_averaged", average == null ? 0 : average.count());
-        swa.put("scheduler", swaScheduler == null ? null : swaScheduler.state().toMap());
+        swa.put("scheduler", driver.swaScheduler() == null ? null : driver.swaScheduler().state().toMap());
         h.put("swa", swa);
         if (writingSwaAverage) {
             h.put("swa_average", true); // swa.ckpt: the parameters are the average, not weights to train on from
@@ -831,23 +818,11 @@ public final class TrainingLoop {
     }
 
 
-    /**
-     * Scheduler {@code i} for this run's length, restored from a checkpoint written by a run of {@code savedEpochs}
-     * epochs (or by a run already given a new length). Builds on the optimizer's groups; the caller's rollback and
-     * optimizer restore put the groups back if anything fails.
-     */
-    private Scheduler forNewLength(Path file, int i, SchedulerState state, int savedEpochs) {
-        Attached a = schedulers.get(i);
-        long perEpoch = a.interval() == Interval.STEP ? optimizerStepsPerEpoch() : 1;
-        return RunLength.resume("checkpoint " + file, a.scheduler(), state, rebuilders.get(i), savedEpochs, epochs, perEpoch,
-                a.frequency());
-    }
-
     /** A checkpoint's header, read and checked against this run before anything is changed. */
     private record Saved(int epoch, int nextBatch, long optimizerSteps, long skippedSteps, double epochLossSum,
                          int epochBatches, double bestMetric, int bestEpoch, int epochsWithoutImprovement, boolean stopped,
                          List<SchedulerState> schedulerStates, List<EpochInfo> history, long logStepRows, long logEpochRows,
-                         int epochs, long swaAveraged, SchedulerState swaSchedulerState) { }
+                         int epochs, long swaAveraged, SchedulerState swaSchedulerState, int scheduleStart) { }
 
     /** Reads and checks every field; throws an IllegalArgumentException naming the file, the field and the value. */
     private Saved check(Path file, CheckpointFile.Contents c) {
@@ -886,9 +861,9 @@ public final class TrainingLoop {
         int waitSaved = (int) h.integer("wait", 0, Integer.MAX_VALUE);
         boolean stoppedSaved = h.bool("stopped");
         List<Object> states = h.list("schedulers");
-        if (states.size() != schedulers.size()) {
+        if (states.size() != driver.attached().size()) {
             throw new IllegalArgumentException("checkpoint " + file + " holds " + states.size() + " schedulers, this run has "
-                    + schedulers.size());
+                    + driver.attached().size());
         }
         List<SchedulerState> schedulerStates = new ArrayList<>();
         for (int i = 0; i < states.size(); i++) {
@@ -930,6 +905,7 @@ public final class TrainingLoop {
                 swaState = SchedulerState.of(swa.map("scheduler").raw());
             }
         }
+        int swaStart = driver.swaStart();
         if (swaStartSaved != swaStart) {
             throw new IllegalArgumentException("checkpoint " + file + " was written by a run with "
                     + (swaStartSaved == 0 ? "no SWA" : "SWA from epoch " + swaStartSaved) + " but this run has "
@@ -942,11 +918,11 @@ public final class TrainingLoop {
         if (c.swaAverage() != null) {
             checkShapes(file, "SWA average", c.swaAverage(), ps);
         }
-        if (swaState != null && swaFactory == null) {
+        if (swaState != null && !driver.hasSwaFactory()) {
             throw new IllegalArgumentException("checkpoint " + file + " holds an SWA scheduler but this run has none");
         }
         boolean inSwaPhase = averaged > 0 || swaStart > 0 && epochSaved + 1 >= swaStart && nextBatchSaved > 0;
-        if (swaState == null && swaFactory != null && inSwaPhase) {
+        if (swaState == null && driver.hasSwaFactory() && inSwaPhase) {
             throw new IllegalArgumentException("checkpoint " + file + " was written in the SWA phase by a run without an SWA"
                     + " scheduler, but this run has one; resume with the same setting");
         }
@@ -954,8 +930,28 @@ public final class TrainingLoop {
             throw new IllegalArgumentException("checkpoint " + file + " holds the SWA average written at the end of the run,"
                     + " not a state to train on from; resume from an epoch or step checkpoint");
         }
+        int scheduleStartSaved = c.header().containsKey("schedule_start_epoch")
+                ? (int) h.integer("schedule_start_epoch", 1, epochSaved) : 0;
+        if (extendFinished) {
+            if (!(stoppedSaved || epochSaved >= epochsSaved)) {
+                throw new IllegalArgumentException("checkpoint " + file + " is from a run that has not finished (epoch "
+                        + epochSaved + " of " + epochsSaved + "): resume it as it is");
+            }
+            if (epochs <= epochSaved) {
+                throw new IllegalArgumentException("to train on from checkpoint " + file + ", epochs must be more than the "
+                        + epochSaved + " it trained, got " + epochs);
+            }
+            if (restartSchedule && swaStart > 0) {
+                throw new IllegalArgumentException("a schedule restart does not combine with SWA; extend the run without SWA");
+            }
+        }
+        if (scheduleStartSaved > 0 && epochs <= scheduleStartSaved) {
+            throw new IllegalArgumentException("checkpoint " + file + " restarted its schedules at epoch " + scheduleStartSaved
+                    + ": epochs must be more than that, got " + epochs);
+        }
         return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
-                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved, averaged, swaState);
+                stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved, averaged, swaState,
+                scheduleStartSaved);
     }
 
     private static void checkShapes(Path file, String what, float[][] saved, List<Parameter> ps) {
@@ -984,44 +980,38 @@ public final class TrainingLoop {
         }
         Saved saved = check(file, c);
         byte[] optimizerBefore = optimizerBytes();
-        List<SchedulerState> schedulersBefore = new ArrayList<>();
-        for (Attached a : schedulers) {
-            schedulersBefore.add(a.scheduler().state());
-        }
-        List<Attached> resumed = new ArrayList<>(schedulers);
-        Scheduler swaBefore = swaScheduler;
-        SchedulerState swaStateBefore = swaScheduler == null ? null : swaScheduler.state();
-        Scheduler swaResumed = null;
-        SchedulerState swaResumedBefore = null;
+        ScheduleDriver.Restore token;
+        boolean restart = extendFinished && restartSchedule;
+        int start = restart ? saved.epoch() : saved.scheduleStart();
         try {
-            if (saved.swaSchedulerState() != null) {
-                swaResumed = swaScheduler != null ? swaScheduler : buildSwaScheduler();
-                // A supplier may hand out a scheduler built before the run: put it back too if the restore fails.
-                swaResumedBefore = swaResumed.state();
-                swaResumed.loadState(saved.swaSchedulerState());
+            if (restart) {
+                driver.requireRebuildable(); // the schedules are built afresh once the optimizer's state is back
             }
-            for (int i = 0; i < schedulers.size(); i++) {
-                SchedulerState state = saved.schedulerStates().get(i);
-                if (rebuilders.get(i) != null && (saved.epochs() != epochs || RunLength.retargeted(state))) {
-                    Attached a = schedulers.get(i);
-                    resumed.set(i, new Attached(forNewLength(file, i, state, saved.epochs()), a.interval(), a.frequency()));
-                } else {
-                    schedulers.get(i).scheduler().loadState(state);
-                }
-            }
+            // Restarted schedules were sized for the epochs left at their start: restore them on that footing.
+            token = restart ? driver.restore("checkpoint " + file, driver.states(), null, 0, 0, 0)
+                    : driver.restore("checkpoint " + file, saved.schedulerStates(), saved.swaSchedulerState(),
+                    saved.epochs() - start, epochs - start, optimizerStepsPerEpoch(), start > 0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage()
+                    + "; nothing was changed", e);
+        }
+        try {
             // Last: each scheduler wrote its own last lr into the groups; the optimizer's saved lrs and
             // momenta are what the groups really held.
             optimizer.load(new ByteArrayInputStream(c.optimizer()));
+            if (restart) {
+                // The schedules start again from the values the run started with (each group's initial lr where the
+                // optimizer knows it), keeping the trained weights and the optimizer's buffers.
+                startValues.writeInto(optimizer);
+                for (int g = 0; g < optimizer.size(); g++) {
+                    if (!Double.isNaN(optimizer.initialLr(g))) {
+                        optimizer.setLr(g, optimizer.initialLr(g));
+                    }
+                }
+                driver.rebuildAll(epochs - start); // each writes its step-0 values into the groups
+            }
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-            for (int i = 0; i < schedulers.size(); i++) {
-                schedulers.get(i).scheduler().loadState(schedulersBefore.get(i));
-            }
-            if (swaResumedBefore != null) {
-                swaResumed.loadState(swaResumedBefore);
-            }
-            if (swaStateBefore != null) {
-                swaBefore.loadState(swaStateBefore);
-            }
+            driver.rollback(token);
             try {
                 optimizer.load(new ByteArrayInputStream(optimizerBefore));
             } catch (IOException impossible) {
@@ -1030,10 +1020,6 @@ public final class TrainingLoop {
             throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage()
                     + "; nothing was changed", e);
         }
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.set(i, resumed.get(i));
-        }
-        swaScheduler = swaResumed;
         if (average != null) {
             average.restore(c.swaAverage(), saved.swaAveraged());
         }
@@ -1051,7 +1037,11 @@ public final class TrainingLoop {
         bestMetric = saved.bestMetric();
         bestEpoch = saved.bestEpoch();
         wait = saved.epochsWithoutImprovement();
-        stopped = saved.stopped();
+        stopped = saved.stopped() && !extendFinished;
+        if (extendFinished) {
+            wait = 0; // early stopping judges the added epochs afresh
+        }
+        scheduleStart = start;
         history.clear();
         history.addAll(saved.history());
         if (log != null) {
@@ -1078,6 +1068,6 @@ public final class TrainingLoop {
     }
 
     public List<Attached> schedulers() {
-        return List.copyOf(schedulers);
+        return driver.attached();
     }
 }
