@@ -375,12 +375,13 @@ public final class ScheduleSpec {
                     args.put(d.getKey(), d.getValue(), c.column());
                 }
             }
-            if (args.integer("last_epoch") != -1) {
-                throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be -1 (to resume, restore a"
-                        + " saved state instead), got " + args.integer("last_epoch"));
+            long lastEpoch = args.integer("last_epoch");
+            if (lastEpoch < -1) {
+                throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be >= -1, got " + lastEpoch);
             }
             try {
-                return sig.type().factory().build(args, groups);
+                // PyTorch 2.x: last_epoch=k resumes on groups that hold their initial lr (Schedulers.resumed)
+                return io.github.lr4j.scheduler.Schedulers.resumed(groups, lastEpoch, g -> sig.type().factory().build(args, g));
             } catch (SpecException ex) {
                 throw ex;
             } catch (IllegalArgumentException | IllegalStateException ex) {
