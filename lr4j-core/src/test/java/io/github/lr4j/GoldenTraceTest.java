@@ -54,7 +54,7 @@ class GoldenTraceTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void compareState(String where, Map<String, Object> expected, Map<String, Object> actual, List<String> out) {
+    static void compareState(String where, Map<String, Object> expected, Map<String, Object> actual, List<String> out) {
         for (Map.Entry<String, Object> e : expected.entrySet()) {
             String key = e.getKey();
             if (key.equals("_schedulers") && e.getValue() instanceof List && actual.get(key) instanceof List) {

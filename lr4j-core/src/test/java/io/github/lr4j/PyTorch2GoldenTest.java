@@ -53,6 +53,23 @@ class PyTorch2GoldenTest {
         assertSameTrace(name, (List<?>) c.get("trace"), (List<?>) result.get("trace"));
     }
 
+    /** lr4j's state has every key PyTorch 2.x's state_dict() has, with the same value (GoldenTraceTest.NOT_COMPARED aside). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @SuppressWarnings("unchecked")
+    void stateDict_hasPyTorch2sKeysAndValues(Path file) {
+        Map<String, Object> c = GoldenCases.read(file);
+        String name = String.valueOf(c.get("name"));
+        if (DELIBERATE.containsKey(name) || c.get("error") != null) {
+            return;
+        }
+        Map<String, Object> actual = (Map<String, Object>) TraceRunner.run(c).get("state_dict");
+        List<String> differences = new ArrayList<>();
+        GoldenTraceTest.compareState(name, (Map<String, Object>) c.get("state_dict"), actual, differences);
+        assertThat(differences).as("state_dict differences from PyTorch 2.x").isEmpty();
+        assertThat(actual).as(name + ": PyTorch 2.7 removed verbose").doesNotContainKey("verbose");
+    }
+
     /** Where PyTorch raised at construction (or at call N), lr4j refuses there too, and not earlier. */
     private static void assertRefused(Map<String, Object> c) {
         Object at = c.get("error_at");
