@@ -3,12 +3,19 @@ package io.github.lr4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.scheduler.LrScheduler;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.scheduler.SchedulerState;
+import io.github.lr4j.spec.ScheduleSpec;
 import io.github.lr4j.spec.TraceRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -68,6 +75,62 @@ class PyTorch2GoldenTest {
         GoldenTraceTest.compareState(name, (Map<String, Object>) c.get("state_dict"), actual, differences);
         assertThat(differences).as("state_dict differences from PyTorch 2.x").isEmpty();
         assertThat(actual).as(name + ": PyTorch 2.7 removed verbose").doesNotContainKey("verbose");
+    }
+
+    static Stream<Path> savedByPyTorch() {
+        return cases().filter(f -> GoldenCases.read(f).get("resume_state") != null);
+    }
+
+    /**
+     * A run saved by PyTorch continues in lr4j: the groups get the optimizer's saved lr, initial lr and momentum
+     * (resume_groups), a freshly built scheduler loads PyTorch's own state_dict (resume_state) through
+     * {@link SchedulerState#fromPyTorch}, and every later step gives PyTorch's values.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("savedByPyTorch")
+    @SuppressWarnings("unchecked")
+    void pytorchSavedState_continuesWithPyTorchsValues(Path file) {
+        Map<String, Object> c = GoldenCases.read(file);
+        String name = String.valueOf(c.get("name"));
+        int resumeAt = ((Number) c.get("resume_at")).intValue();
+        List<Object> trace = (List<Object>) c.get("trace");
+        List<Object> metrics = (List<Object>) c.get("metrics");
+        List<Object> epochs = (List<Object>) c.get("epochs");
+        ParamGroups groups = TraceRunner.groups(String.valueOf(c.get("optimizer")), (List<?>) c.get("param_groups"));
+        Scheduler scheduler = ScheduleSpec.build(String.valueOf(c.get("scheduler")), groups);
+        List<Map<String, Object>> saved = (List<Map<String, Object>>) c.get("resume_groups");
+        for (int g = 0; g < groups.size(); g++) {
+            groups.setLr(g, GoldenCases.toDouble(saved.get(g).get("lr")));
+            groups.setInitialLr(g, GoldenCases.toDouble(saved.get(g).get("initial_lr")));
+            if (groups.momentumKind() != MomentumKind.NONE) {
+                groups.setMomentum(g, GoldenCases.toDouble(saved.get(g).get("momentum")));
+            }
+        }
+        scheduler.loadState(SchedulerState.fromPyTorch((Map<String, Object>) c.get("resume_state")));
+        List<Object> actual = new ArrayList<>();
+        actual.add(snapshot(groups));
+        for (int i = resumeAt; i < ((Number) c.get("steps")).intValue(); i++) {
+            if (metrics != null) {
+                scheduler.step(OptionalDouble.of(GoldenCases.toDouble(metrics.get(i))));
+            } else if (epochs != null && epochs.get(i) != null) {
+                ((LrScheduler) scheduler).step(GoldenCases.toDouble(epochs.get(i)));
+            } else {
+                scheduler.step(OptionalDouble.empty());
+            }
+            actual.add(snapshot(groups));
+        }
+        assertSameTrace(name + " (continued from PyTorch's state at step " + resumeAt + ")",
+                trace.subList(resumeAt, trace.size()), actual);
+    }
+
+    private static Map<String, Object> snapshot(ParamGroups groups) {
+        List<Object> lr = new ArrayList<>();
+        List<Object> momentum = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            lr.add(groups.lr(g));
+            momentum.add(groups.momentumKind() == MomentumKind.NONE ? null : (Object) groups.momentum(g));
+        }
+        return Map.of("lr", lr, "momentum", momentum);
     }
 
     /** Where PyTorch raised at construction (or at call N), lr4j refuses there too, and not earlier. */

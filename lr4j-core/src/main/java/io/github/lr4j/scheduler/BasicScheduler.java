@@ -388,7 +388,8 @@ abstract class BasicScheduler extends LrScheduler {
         }
         long count = in.integer("_step_count", 0);
         double[] last = in.numbers("_last_lr", n, true);
-        double[] momentum = cyclesMomentum() ? readMomentum(in, epoch) : null;
+        // PyTorch keeps the momentum it wrote in the optimizer's groups: restored with them, left as they are here
+        double[] momentum = cyclesMomentum() && !in.missingFromPyTorch("_last_momentum") ? readMomentum(in, epoch) : null;
         return () -> {
             extra.run();
             System.arraycopy(base, 0, baseLrs, 0, n);
