@@ -38,7 +38,8 @@ class GoldenTraceTest {
      */
     static final Map<String, String> NOT_COMPARED = Map.of(
             "verbose", "lr4j has no verbose printing",
-            "_get_lr_called_within_step", "a flag PyTorch sets only while inside step()");
+            "_get_lr_called_within_step", "a flag PyTorch sets only while inside step()",
+            "_is_initial", "PyTorch 2.x's flag, true only inside the constructor's initial step; lr4j writes false");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("pytorchCases")
@@ -53,7 +54,7 @@ class GoldenTraceTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void compareState(String where, Map<String, Object> expected, Map<String, Object> actual, List<String> out) {
+    static void compareState(String where, Map<String, Object> expected, Map<String, Object> actual, List<String> out) {
         for (Map.Entry<String, Object> e : expected.entrySet()) {
             String key = e.getKey();
             if (key.equals("_schedulers") && e.getValue() instanceof List && actual.get(key) instanceof List) {
@@ -71,6 +72,9 @@ class GoldenTraceTest {
             }
             if (NOT_COMPARED.containsKey(key)) {
                 continue;
+            }
+            if (key.equals("_step_count") && where.contains("._schedulers[") && expected.containsKey("verbose")) {
+                continue; // a 1.13 SequentialLR member: 1.13's step(0) at a milestone counted, 2.x's _update_lr(0) does not
             }
             if (!actual.containsKey(key)) {
                 out.add(where + "." + key + ": lr4j does not write it (PyTorch: " + e.getValue() + ")");

@@ -49,6 +49,7 @@ final class CheckCommand implements Callable<Integer> {
             out.println(line);
         }
         List<String> warnings = new ArrayList<>(sim.report.warnings());
+        warnings.addAll(io.github.lr4j.spec.ScheduleSpec.removedInPyTorch(expression));
         if (inputs.optimizer != null) {
             String decay = scheduleFreeDecay(Optimizers.parse(inputs.optimizer).name(), sim.report.lr());
             if (decay != null) {

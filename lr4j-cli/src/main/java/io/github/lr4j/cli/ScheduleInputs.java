@@ -53,12 +53,20 @@ final class ScheduleInputs {
             }
         }
         double[] lrs = groups == null ? new double[] {lr} : groups;
+        ParamGroups out;
         if (kind == MomentumKind.NONE) {
-            return ParamGroups.of(lrs);
+            out = ParamGroups.of(lrs);
+        } else {
+            double[] ms = new double[lrs.length];
+            Arrays.fill(ms, m);
+            out = ParamGroups.withMomentum(kind, lrs, ms);
         }
-        double[] ms = new double[lrs.length];
-        Arrays.fill(ms, m);
-        return ParamGroups.withMomentum(kind, lrs, ms);
+        // The lr the groups start with is their initial lr (PyTorch's initial_lr), so that last_epoch=k builds as
+        // PyTorch 2.x does on a resumed optimizer; a fresh scheduler would record the same value.
+        for (int g = 0; g < lrs.length; g++) {
+            out.setInitialLr(g, lrs[g]);
+        }
+        return out;
     }
 
     /** Each group's momentum as given, before a scheduler is attached. */

@@ -143,4 +143,18 @@ class CliTest extends CliHarness {
         assertThat(run("check", "CosineAnnealingLR(T_max=100)", "--steps", "100", "--optimizer", "AdamW(lr=2.5e-3)")).isZero();
         assertThat(out.toString()).doesNotContain("schedule-free");
     }
+
+    @Test
+    void check_verbose_warnsThatPyTorch27RemovedIt() {
+        assertThat(run("check", "StepLR(step_size=3, gamma=0.5, verbose=True)", "--steps", "10")).isEqualTo(1);
+        assertThat(out.toString()).contains("warning: column 32: StepLR(verbose=...) was removed in PyTorch 2.7 (a TypeError"
+                + " there; deprecated since 2.2): lr4j accepts and ignores it");
+        assertThat(run("check", "StepLR(step_size=3, gamma=0.5)", "--steps", "10")).isZero();
+    }
+
+    @Test
+    void check_lastEpochOnResumedGroups_buildsAsPyTorch2() {
+        // the language's groups start at their lr, which is also their initial lr: StepLR resumed after epoch 4
+        assertThat(run("check", "StepLR(step_size=3, gamma=0.5, last_epoch=4)", "--steps", "3")).isZero();
+    }
 }

@@ -57,6 +57,44 @@ abstract class BasicScheduler extends LrScheduler {
         return self;
     }
 
+    /**
+     * PyTorch 2.x's constructor with {@code last_epoch=k} (the resume idiom {@code StepLR(opt, 30, last_epoch=start - 1)}):
+     * every group must already hold its {@code initial_lr} (a resumed optimizer's state has it), the base lrs are
+     * those, and the initial step is step {@code k + 1} taken in PyTorch's {@code _is_initial} mode
+     * ({@link #initialNext}). The groups must hold what they held before this scheduler was built.
+     */
+    void resumeAt(long k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("last_epoch must be >= -1, got " + k);
+        }
+        for (int g = 0; g < n; g++) {
+            if (Double.isNaN(groups.initialLr(g))) {
+                throw new IllegalArgumentException("param 'initial_lr' is not specified in param_groups[" + g
+                        + "] when resuming an optimizer (last_epoch=" + k + "): load the optimizer's saved state first");
+            }
+        }
+        checkCanStep(k + 1);
+        for (int g = 0; g < n; g++) {
+            baseLrs[g] = groups.initialLr(g);
+            attachLrs[g] = groups.lr(g);
+        }
+        lastEpoch = k;
+        stepCount = 0;
+        for (int g = 0; g < n; g++) {
+            pendingLr[g] = initialNext(g, k + 1, groups.lr(g));
+        }
+        commit(k + 1);
+    }
+
+    /**
+     * PyTorch 2.x's {@code get_lr()} inside the initial step of a scheduler built with {@code last_epoch=k}
+     * ({@code _is_initial}, PR #149312): by default a plain step; ExponentialLR, MultiplicativeLR, LinearLR,
+     * PolynomialLR and CosineAnnealingLR keep the lr the group holds.
+     */
+    double initialNext(int g, long t, double lr) {
+        return next(g, t, lr);
+    }
+
     /** The schedule value for group {@code g}, from the base {@link #curveBase(int)}. */
     abstract Curve curve(int g);
 
@@ -289,9 +327,12 @@ abstract class BasicScheduler extends LrScheduler {
         commit(t);
     }
 
+    /** PyTorch 2.x's {@code _update_lr(0)} (PR #149392): the closed form at 0, not counted in {@code _step_count}. */
     @Override
     void restart() {
+        long count = stepCount;
         step(0L);
+        stepCount = count;
     }
 
     // --- state: PyTorch's keys ---
@@ -324,6 +365,7 @@ abstract class BasicScheduler extends LrScheduler {
         out.put("base_lrs", SchedulerState.numbers(baseLrs));
         out.put("last_epoch", lastEpoch);
         out.put("_step_count", stepCount);
+        out.put("_is_initial", false); // PyTorch 2.x's flag, true only inside the constructor's initial step
         out.put("_last_lr", SchedulerState.numbers(lastLr));
         if (cyclesMomentum()) {
             double[] m = new double[n];
@@ -346,7 +388,8 @@ abstract class BasicScheduler extends LrScheduler {
         }
         long count = in.integer("_step_count", 0);
         double[] last = in.numbers("_last_lr", n, true);
-        double[] momentum = cyclesMomentum() ? readMomentum(in, epoch) : null;
+        // PyTorch keeps the momentum it wrote in the optimizer's groups: restored with them, left as they are here
+        double[] momentum = cyclesMomentum() && !in.missingFromPyTorch("_last_momentum") ? readMomentum(in, epoch) : null;
         return () -> {
             extra.run();
             System.arraycopy(base, 0, baseLrs, 0, n);

@@ -298,10 +298,15 @@ final class BuiltinTypes {
             .param(optional("cooldown", Kind.INTEGER, 0L, ">= 0", "steps to wait after a reduction"))
             .param(optional("min_lr", Kind.NUMBERS, 0.0, ">= 0; " + PER_GROUP, "lowest lr"))
             .param(optional("eps", Kind.NUMBER, 1e-8, ">= 0", "smaller changes are skipped"))
-            .factory((a, g) -> Schedulers.reduceLROnPlateau().mode(a.choice("mode", PlateauMode.class)).factor(a.num("factor"))
-                    .patience(a.integer("patience")).threshold(a.num("threshold"))
-                    .thresholdMode(a.choice("threshold_mode", ThresholdMode.class)).cooldown(a.integer("cooldown"))
-                    .minLr(a.nums("min_lr")).eps(a.num("eps")).attach(g))
+            .factory((a, g) -> {
+                PlateauBuilder b = Schedulers.reduceLROnPlateau().mode(a.choice("mode", PlateauMode.class)).factor(a.num("factor"))
+                        .patience(a.integer("patience")).threshold(a.num("threshold"))
+                        .thresholdMode(a.choice("threshold_mode", ThresholdMode.class)).cooldown(a.integer("cooldown"))
+                        .eps(a.num("eps"));
+                double[] min = a.nums("min_lr");
+                // PyTorch 2.x keeps a scalar min_lr as default_min_lr; a list (even of one) as per-group values only
+                return (a.value("min_lr") instanceof List ? b.minLrPerGroup(min) : b.minLr(min)).attach(g);
+            })
             .build();
     }
 

@@ -274,13 +274,23 @@ final class ChainedScheduler extends LrScheduler {
     @Override
     Runnable readState(StateReader in) {
         double[] last = in.numbers("_last_lr", n, true);
-        long epoch = in.integer("last_epoch", 0);
+        // PyTorch's ChainedScheduler has no last_epoch: its steps are its first member's
+        long epoch = in.missingFromPyTorch("last_epoch") ? firstMemberEpoch(in) : in.integer("last_epoch", 0);
         Runnable children = SequentialLR.readChildren(in, schedulers);
         return () -> {
             children.run();
             lastEpoch = epoch;
             System.arraycopy(last, 0, lastLr, 0, n);
         };
+    }
+
+    private long firstMemberEpoch(StateReader in) {
+        Object first = in.list("_schedulers", schedulers.size()).get(0);
+        Object epoch = first instanceof Map ? ((Map<?, ?>) first).get("last_epoch") : null;
+        if (!(epoch instanceof Number) || ((Number) epoch).longValue() < 0) {
+            throw in.bad("_schedulers[0].last_epoch", "an integer >= 0", epoch);
+        }
+        return ((Number) epoch).longValue();
     }
 
     @Override

@@ -46,6 +46,12 @@ final class CosineAnnealingLR extends BasicScheduler {
         return "CosineAnnealingLR";
     }
 
+    /** PyTorch 2.x: the initial step of a resumed scheduler keeps the lr ({@code _is_initial}). */
+    @Override
+    double initialNext(int g, long t, double lr) {
+        return lr;
+    }
+
     @Override
     double next(int g, long t, double lr) {
         if (t == 0) {

@@ -123,7 +123,7 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
         double cur = tCur + 1;
         long period = tI;
         if (cur >= period) {
-            cur = cur - period;
+            cur = cur % period; // PyTorch 2.x (#151289); 1.13 subtracted one period, leaving T_cur >= T_i
             period = period * tMult;
         }
         commit(cur, period, lastEpoch + 1);
@@ -132,6 +132,27 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     @Override
     void restart() {
         advanceTo(0);
+    }
+
+    /** PyTorch 2.x with {@code last_epoch=k}: {@code T_cur = k}, then one plain step (which wraps T_cur once). */
+    @Override
+    void resumeAt(long k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("last_epoch must be >= -1, got " + k);
+        }
+        for (int g = 0; g < n; g++) {
+            if (Double.isNaN(groups.initialLr(g))) {
+                throw new IllegalArgumentException("param 'initial_lr' is not specified in param_groups[" + g
+                        + "] when resuming an optimizer (last_epoch=" + k + "): load the optimizer's saved state first");
+            }
+            baseLrs[g] = groups.initialLr(g);
+            attachLrs[g] = groups.lr(g);
+        }
+        tI = t0;
+        tCur = k;
+        lastEpoch = k;
+        stepCount = 0;
+        plainStep();
     }
 
     private long markedTI;

@@ -122,8 +122,24 @@ final class CyclicLR extends BasicScheduler {
         }
     }
 
+    /** PyTorch 2.x resumed with last_epoch=k: its initial step still uses the groups' initial lrs as base lrs. */
+    @Override
+    double initialNext(int g, long t, double lr) {
+        return Curve.cyclic(baseLrs[g], maxLrs[g], stepSizeUp, stepSizeDown, amplitude()).at(t);
+    }
+
+    /** PyTorch sets {@code base_lrs = base_lr} after its base constructor (and its initial step). */
+    @Override
+    void resumeAt(long k) {
+        super.resumeAt(k);
+        System.arraycopy(cycleBaseLrs, 0, baseLrs, 0, n);
+    }
+
     @Override
     void writeExtraState(Map<String, Object> out) {
+        if (cycleMomentum) {
+            out.put("use_beta1", groups.momentumKind() == io.github.lr4j.groups.MomentumKind.BETA1); // PyTorch 2.x
+        }
         out.put("_scale_fn_custom", customScaleFn == null ? null : String.valueOf(customScaleFn));
         if (customScaleFn != null && !(customScaleFn instanceof LrLambda && ((LrLambda) customScaleFn).state() != null)) {
             List<Object> notSaved = new ArrayList<>();

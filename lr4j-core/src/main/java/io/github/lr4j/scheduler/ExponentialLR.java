@@ -25,6 +25,12 @@ final class ExponentialLR extends BasicScheduler {
         return curve;
     }
 
+    /** PyTorch 2.x: the initial step of a resumed scheduler keeps the lr ({@code _is_initial}). */
+    @Override
+    double initialNext(int g, long t, double lr) {
+        return lr;
+    }
+
     @Override
     double next(int g, long t, double lr) {
         return t == 0 ? lr : lr * gamma;

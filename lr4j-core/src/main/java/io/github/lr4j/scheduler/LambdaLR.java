@@ -67,9 +67,36 @@ final class LambdaLR extends BasicScheduler {
         return t > 0 ? lr * factor(g, t) : lr;
     }
 
+    /**
+     * Neither class has a closed form in PyTorch: step(epoch) runs get_lr(). PyTorch 2.x's MultiplicativeLR
+     * multiplies at every step but its initial one ({@code _is_initial}, PR #149312), so {@code step(0)} and
+     * SequentialLR's hand-over at a milestone multiply by {@code lr_lambda(0)} (1.13 kept the lr at epoch 0).
+     */
     @Override
     double jump(int g, long t, double lr) {
-        return next(g, t, lr); // neither class has a closed form in PyTorch: step(epoch) runs get_lr()
+        return multiplicativeForm ? lr * factor(g, t) : next(g, t, lr);
+    }
+
+    /** A later phase of SequentialLR: PyTorch 2.x multiplies the lr reached by {@code lr_lambda(0)} at the milestone. */
+    @Override
+    Curve scheduleAfterRestart(int g) {
+        if (!multiplicativeForm) {
+            return schedule(g);
+        }
+        int group = g;
+        return Curve.continuing((t, start) -> {
+            double v = start * factor(group, 0);
+            for (long i = 1; i <= (long) Math.floor(t); i++) {
+                v *= factor(group, i);
+            }
+            return v;
+        }, "restarted(" + lambdas[g] + ")");
+    }
+
+    /** PyTorch 2.x: the initial step of a resumed MultiplicativeLR keeps the lr. */
+    @Override
+    double initialNext(int g, long t, double lr) {
+        return multiplicativeForm ? lr : next(g, t, lr);
     }
 
 

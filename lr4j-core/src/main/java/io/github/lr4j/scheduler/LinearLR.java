@@ -33,6 +33,12 @@ final class LinearLR extends BasicScheduler {
         return "LinearLR";
     }
 
+    /** PyTorch 2.x: the initial step of a resumed scheduler keeps the lr ({@code _is_initial}). */
+    @Override
+    double initialNext(int g, long t, double lr) {
+        return lr;
+    }
+
     @Override
     double next(int g, long t, double lr) {
         if (t == 0) {

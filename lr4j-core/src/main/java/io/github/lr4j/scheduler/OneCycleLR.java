@@ -184,6 +184,12 @@ final class OneCycleLR extends BasicScheduler {
         }
     }
 
+    /** PyTorch 2.x's pickle-safe name of the anneal function (1.13 saved the bound method anneal_func). */
+    @Override
+    void writeExtraState(Map<String, Object> out) {
+        out.put("_anneal_func_type", cos ? "cos" : "linear");
+    }
+
     @Override
     void describe(Map<String, Object> args) {
         args.put("max_lr", maxLrs);

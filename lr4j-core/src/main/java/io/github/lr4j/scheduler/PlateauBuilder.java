@@ -57,10 +57,21 @@ public final class PlateauBuilder {
         return this;
     }
 
+    /** The lowest lr: one value for every group (PyTorch's scalar {@code min_lr}), or one per group. */
     public PlateauBuilder minLr(double... minLr) {
         this.minLr = minLr;
+        this.minLrPerGroup = minLr != null && minLr.length != 1;
         return this;
     }
+
+    /** One lowest lr per group, as PyTorch's list {@code min_lr=[...]} (even for one group). */
+    public PlateauBuilder minLrPerGroup(double... minLr) {
+        this.minLr = minLr;
+        this.minLrPerGroup = true;
+        return this;
+    }
+
+    private boolean minLrPerGroup;
 
     public PlateauBuilder eps(double eps) {
         this.eps = eps;
@@ -79,6 +90,6 @@ public final class PlateauBuilder {
         Schedulers.checkLrs("minLr", min, false);
         nonNegative("eps", eps);
         return new ReduceLROnPlateau(groups, mode.equals("min"), factor, patience, threshold, thresholdMode.equals("rel"),
-                cooldown, min, eps);
+                cooldown, min, minLrPerGroup ? null : min[0], eps);
     }
 }

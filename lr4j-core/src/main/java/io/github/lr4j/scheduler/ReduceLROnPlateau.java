@@ -20,6 +20,8 @@ final class ReduceLROnPlateau implements MetricScheduler {
     private final boolean relative;
     private final long cooldown;
     private final double[] minLrs;
+    /** PyTorch 2.x's {@code default_min_lr}: min_lr when it was given as one value, null for a list (PR #137637). */
+    private final Double defaultMinLr;
     private final double eps;
     private final double[] lastLr;
 
@@ -29,7 +31,7 @@ final class ReduceLROnPlateau implements MetricScheduler {
     private long lastEpoch;
 
     ReduceLROnPlateau(ParamGroups groups, boolean modeMin, double factor, long patience, double threshold,
-                      boolean relative, long cooldown, double[] minLrs, double eps) {
+                      boolean relative, long cooldown, double[] minLrs, Double defaultMinLr, double eps) {
         this.groups = groups;
         this.n = groups.size();
         this.modeMin = modeMin;
@@ -39,6 +41,7 @@ final class ReduceLROnPlateau implements MetricScheduler {
         this.relative = relative;
         this.cooldown = cooldown;
         this.minLrs = minLrs;
+        this.defaultMinLr = defaultMinLr;
         this.eps = eps;
         this.lastLr = new double[n];
         this.best = modeWorse();
@@ -119,6 +122,7 @@ final class ReduceLROnPlateau implements MetricScheduler {
         out.put("type", name());
         out.put("version", SchedulerState.VERSION);
         writeHyperParameters(out);
+        out.put("default_min_lr", defaultMinLr); // PyTorch 2.x; not read back (it equals min_lrs for a fixed group count)
         out.put("cooldown_counter", cooldownCounter);
         out.put("best", SchedulerState.number(best));
         out.put("num_bad_epochs", numBadEpochs);

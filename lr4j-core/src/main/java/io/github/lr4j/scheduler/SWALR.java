@@ -57,6 +57,15 @@ final class SWALR extends BasicScheduler {
         }, toString());
     }
 
+    /**
+     * At a SequentialLR milestone SWALR keeps PyTorch 1.13's {@code step(0)}, which counts the step its anneal is
+     * timed by (golden/swa; swa_utils.py was not re-checked against 2.x).
+     */
+    @Override
+    void restart() {
+        step(0L);
+    }
+
     /** Restarted as a later phase of SequentialLR it starts from the lr the previous phase left, one anneal step in. */
     @Override
     Curve scheduleAfterRestart(int g) {

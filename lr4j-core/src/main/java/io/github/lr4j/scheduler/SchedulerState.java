@@ -39,6 +39,52 @@ public final class SchedulerState {
         return new SchedulerState(freeze(map));
     }
 
+    /** The key {@link #fromPyTorch} adds to mark a state PyTorch wrote. */
+    static final String PYTORCH_FORMAT_KEY = "format";
+    static final String PYTORCH_FORMAT = "pytorch";
+
+    /**
+     * A state written by PyTorch itself (1.13 or 2.x): {@code scheduler.state_dict()} dumped to JSON as the
+     * README shows (callables left out, {@code inf}/{@code nan} as strings or JSON's non-standard numbers), read
+     * back as a map. Restore it into the same lr4j scheduler, built with the same arguments on groups that hold
+     * the optimizer's saved lr, initial lr and momentum (PyTorch keeps those in the optimizer's state, not the
+     * scheduler's); stepping then continues with PyTorch's next values.
+     *
+     * <p>Such a state has no lr4j {@code "type"}/{@code "version"}: the scheduler it is restored into supplies
+     * the type, and keys PyTorch keeps elsewhere (OneCycleLR's max/min lrs and momenta live in the optimizer's
+     * groups; the momentum a cycling scheduler wrote) are taken from the scheduler and the groups. PyTorch-only
+     * keys ({@code verbose}, {@code _is_initial}, {@code _get_lr_called_within_step}, ...) are ignored.
+     */
+    public static SchedulerState fromPyTorch(Map<String, ?> stateDict) {
+        if (stateDict == null) {
+            throw new IllegalArgumentException("stateDict must be a map, got null");
+        }
+        return new SchedulerState(freeze(markPyTorch(stateDict)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> markPyTorch(Map<String, ?> in) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : in.entrySet()) {
+            Object v = e.getValue();
+            if (String.valueOf(e.getKey()).equals("_schedulers") && v instanceof List) {
+                List<Object> children = new ArrayList<>();
+                for (Object child : (List<?>) v) {
+                    children.add(child instanceof Map ? markPyTorch((Map<String, ?>) child) : child);
+                }
+                v = children;
+            }
+            out.put(String.valueOf(e.getKey()), v);
+        }
+        out.put(PYTORCH_FORMAT_KEY, PYTORCH_FORMAT);
+        return out;
+    }
+
+    /** Whether {@link #fromPyTorch} made this state. */
+    public boolean writtenByPyTorch() {
+        return PYTORCH_FORMAT.equals(map.get(PYTORCH_FORMAT_KEY)) && !map.containsKey("type");
+    }
+
     /** The PyTorch class name of the scheduler that wrote this state, or null if missing. */
     public String type() {
         Object t = map.get("type");

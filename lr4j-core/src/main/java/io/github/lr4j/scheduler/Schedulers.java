@@ -32,6 +32,61 @@ public final class Schedulers {
     private Schedulers() {
     }
 
+    /**
+     * PyTorch 2.x's constructor with {@code last_epoch=lastEpoch}, the resume idiom
+     * {@code StepLR(optimizer, 30, last_epoch=start - 1)}: {@code build} makes the scheduler (as for a fresh start) on
+     * groups that already hold their {@code initial_lr} (a resumed optimizer's state has it); the groups are then put
+     * back as they were and the scheduler takes PyTorch's initial step {@code lastEpoch + 1} in its
+     * {@code _is_initial} mode: ExponentialLR, MultiplicativeLR, LinearLR, PolynomialLR and CosineAnnealingLR keep
+     * the lr the groups hold (PR #149312; 1.13 applied one extra step), the others compute step
+     * {@code lastEpoch + 1} as a plain step would. {@code lastEpoch = -1} is a plain build.
+     *
+     * <p>Only PyTorch's single schedulers other than OneCycleLR can be built this way; composites, plateau control
+     * and OneCycleLR (whose resumed groups would need PyTorch's max_lr/min_lr keys) restore a saved state instead.
+     *
+     * @throws IllegalArgumentException if a group has no initial lr (PyTorch's KeyError), {@code lastEpoch < -1},
+     *     or the scheduler cannot be built with a last_epoch; the groups are then unchanged
+     */
+    public static <T extends Scheduler> T resumed(ParamGroups groups, long lastEpoch,
+                                                  java.util.function.Function<ParamGroups, T> build) {
+        if (lastEpoch == -1) {
+            return build.apply(groups);
+        }
+        if (lastEpoch < -1) {
+            throw new IllegalArgumentException("last_epoch must be >= -1, got " + lastEpoch);
+        }
+        int n = groups.size();
+        for (int g = 0; g < n; g++) {
+            if (Double.isNaN(groups.initialLr(g))) {
+                throw new IllegalArgumentException("param 'initial_lr' is not specified in param_groups[" + g
+                        + "] when resuming an optimizer (last_epoch=" + lastEpoch + "): load the optimizer's saved state first");
+            }
+        }
+        double[][] held = new double[n][3];
+        boolean momentum = groups.momentumKind() != MomentumKind.NONE;
+        for (int g = 0; g < n; g++) {
+            held[g][0] = groups.lr(g);
+            held[g][1] = groups.initialLr(g);
+            held[g][2] = momentum ? groups.momentum(g) : Double.NaN;
+        }
+        T built = build.apply(groups);
+        for (int g = 0; g < n; g++) {
+            groups.setLr(g, held[g][0]);
+            groups.setInitialLr(g, held[g][1]);
+            if (momentum) {
+                groups.setMomentum(g, held[g][2]);
+            }
+        }
+        if (!(built instanceof BasicScheduler) || built instanceof OneCycleLR || built instanceof SWALR
+                || built instanceof CustomScheduler) {
+            throw new IllegalArgumentException(built.name() + " cannot be built with last_epoch=" + lastEpoch
+                    + " (only PyTorch's single schedulers other than OneCycleLR can); build it with last_epoch=-1"
+                    + " and restore a saved state instead");
+        }
+        ((BasicScheduler) built).resumeAt(lastEpoch);
+        return built;
+    }
+
     /** PyTorch's LambdaLR: {@code lr = base * lambda(t)}; one function for all groups or one per group. */
     public static LrScheduler lambdaLR(ParamGroups groups, LrLambda... lrLambda) {
         return new LambdaLR(groups, lambdas(groups, lrLambda), false).attach();

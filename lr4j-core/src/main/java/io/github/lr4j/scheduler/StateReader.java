@@ -13,16 +13,21 @@ final class StateReader {
     private final String scheduler;
     private final Map<String, Object> map;
     private final boolean nested;
+    private final boolean pytorch;
 
-    private StateReader(String scheduler, Map<String, Object> map, boolean nested) {
+    private StateReader(String scheduler, Map<String, Object> map, boolean nested, boolean pytorch) {
         this.scheduler = scheduler;
         this.map = map;
         this.nested = nested;
+        this.pytorch = pytorch;
     }
 
     static StateReader of(String expectedType, SchedulerState state) {
         if (state == null) {
             throw new IllegalArgumentException("cannot restore " + expectedType + ": state is null");
+        }
+        if (state.writtenByPyTorch()) {
+            return new StateReader(expectedType, state.asMap(), false, true);
         }
         String type = state.type();
         if (type == null) {
@@ -40,7 +45,7 @@ final class StateReader {
             throw new IllegalArgumentException("Unknown version " + version + " of " + expectedType
                     + " state, this lr4j supports versions 1 to " + SchedulerState.VERSION);
         }
-        return new StateReader(expectedType, state.asMap(), false);
+        return new StateReader(expectedType, state.asMap(), false, false);
     }
 
     static StateReader nested(String expectedType, Object value, String where) {
@@ -50,7 +55,17 @@ final class StateReader {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) value;
         StateReader top = of(expectedType, SchedulerState.of(m));
-        return new StateReader(top.scheduler, top.map, true);
+        return new StateReader(top.scheduler, top.map, true, top.pytorch);
+    }
+
+    /** Whether PyTorch wrote this state ({@link SchedulerState#fromPyTorch}): lr4j-only keys may be missing. */
+    boolean pytorch() {
+        return pytorch;
+    }
+
+    /** Whether {@code key}, which lr4j writes but PyTorch keeps elsewhere or not at all, is absent from a PyTorch state. */
+    boolean missingFromPyTorch(String key) {
+        return pytorch && !map.containsKey(key);
     }
 
     /** Whether this is a member's state inside a SequentialLR or ChainedScheduler. */
@@ -158,6 +173,18 @@ final class StateReader {
 
     /** Deep equality where numbers compare by value (JSON readers give Integer, Long or Double). */
     static boolean sameValue(Object saved, Object mine) {
+        if (saved instanceof Map && (mine instanceof long[] || mine instanceof List)) {
+            // MultiStepLR's milestones as PyTorch saves them: a Counter, {"5": 2, ...}
+            Map<String, Object> counts = new java.util.TreeMap<>();
+            List<?> values = mine instanceof long[] ? java.util.Arrays.stream((long[]) mine).boxed().toList() : (List<?>) mine;
+            for (Object m : values) {
+                if (!(m instanceof Number)) {
+                    return false;
+                }
+                counts.merge(String.valueOf(((Number) m).longValue()), 1L, (a, b) -> (Long) a + (Long) b);
+            }
+            mine = counts;
+        }
         if (mine instanceof Number || mine instanceof String && saved instanceof Number) {
             try {
                 return Double.compare(toDouble(saved), toDouble(mine)) == 0;
@@ -199,6 +226,9 @@ final class StateReader {
 
     /** The hyper-parameter stored under {@code key} must equal the scheduler's own. */
     void expectSame(String key, Object mine) {
+        if (missingFromPyTorch(key)) {
+            return; // e.g. OneCycleLR's max_lrs: PyTorch keeps them in the optimizer's groups
+        }
         Object saved = raw(key);
         if (sameValue(saved, mine)) {
             return;
@@ -210,6 +240,9 @@ final class StateReader {
     }
 
     void expectSameList(String key, double[] mine) {
+        if (missingFromPyTorch(key)) {
+            return;
+        }
         double[] saved = numbers(key, mine.length, false);
         for (int i = 0; i < mine.length; i++) {
             if (Double.compare(saved[i], mine[i]) != 0) {

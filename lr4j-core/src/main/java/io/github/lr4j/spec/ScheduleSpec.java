@@ -97,6 +97,40 @@ public final class ScheduleSpec {
     }
 
     /**
+     * Arguments lr4j accepts that today's PyTorch refuses, one warning each: {@code verbose=}, deprecated in
+     * PyTorch 2.2 and removed in 2.7 (PR #147301; a TypeError there). lr4j accepts and ignores it.
+     * Empty when {@code expression} is not the expression form (e.g. JSON).
+     */
+    public static List<String> removedInPyTorch(String expression) {
+        List<String> out = new ArrayList<>();
+        Expr e;
+        try {
+            e = Parser.parse(expression);
+        } catch (RuntimeException notAnExpression) {
+            return out;
+        }
+        collectVerbose(e, out);
+        return out;
+    }
+
+    private static void collectVerbose(Expr e, List<String> out) {
+        if (e instanceof Expr.Call c) {
+            for (Expr.Keyword k : c.keywords()) {
+                if (k.name().equals("verbose")) {
+                    String callee = c.callee() instanceof Expr.Name n ? n.name() : "a scheduler";
+                    out.add("column " + k.column() + ": " + callee + "(verbose=...) was removed in PyTorch 2.7 (a TypeError"
+                            + " there; deprecated since 2.2): lr4j accepts and ignores it, drop it to run the same"
+                            + " expression on today's PyTorch");
+                }
+                collectVerbose(k.value(), out);
+            }
+            c.args().forEach(a -> collectVerbose(a, out));
+        } else if (e instanceof Expr.ListLit l) {
+            l.items().forEach(i -> collectVerbose(i, out));
+        }
+    }
+
+    /**
      * Builds a scheduler from the JSON form of the language (what a JSON reader gives for
      * {@code {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 1000}}): {@code "type"} names the
      * scheduler, the other keys are its arguments; nested schedulers are maps too, and a lambda is
@@ -375,12 +409,13 @@ public final class ScheduleSpec {
                     args.put(d.getKey(), d.getValue(), c.column());
                 }
             }
-            if (args.integer("last_epoch") != -1) {
-                throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be -1 (to resume, restore a"
-                        + " saved state instead), got " + args.integer("last_epoch"));
+            long lastEpoch = args.integer("last_epoch");
+            if (lastEpoch < -1) {
+                throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be >= -1, got " + lastEpoch);
             }
             try {
-                return sig.type().factory().build(args, groups);
+                // PyTorch 2.x: last_epoch=k resumes on groups that hold their initial lr (Schedulers.resumed)
+                return io.github.lr4j.scheduler.Schedulers.resumed(groups, lastEpoch, g -> sig.type().factory().build(args, g));
             } catch (SpecException ex) {
                 throw ex;
             } catch (IllegalArgumentException | IllegalStateException ex) {

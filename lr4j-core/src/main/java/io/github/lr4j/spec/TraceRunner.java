@@ -185,7 +185,18 @@ public final class TraceRunner {
                 momentum[i] = betas instanceof List ? toDouble(((List<?>) betas).get(0)) : defaultMomentum;
             }
         }
-        return kind == MomentumKind.NONE ? ParamGroups.of(lrs) : ParamGroups.withMomentum(kind, lrs, momentum);
+        ParamGroups out = kind == MomentumKind.NONE ? ParamGroups.of(lrs) : ParamGroups.withMomentum(kind, lrs, momentum);
+        for (int i = 0; i < specs.size(); i++) {
+            Object initial = ((Map<?, ?>) specs.get(i)).get("initial_lr"); // a resumed optimizer's groups hold it
+            if (initial != null) {
+                double v = toDouble(initial);
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("param_groups[" + i + "].initial_lr must be finite and >= 0, got " + initial);
+                }
+                out.setInitialLr(i, v);
+            }
+        }
+        return out;
     }
 
     /** What an optimizer's state_dict keeps of its groups: lr, initial lr, momentum. */

@@ -42,7 +42,7 @@ class NoBadValuesWrittenTest {
         "CyclicLR(base_lr=0.01, max_lr=0.1, mode='exp_range', gamma=10) | 309 | CyclicLR would set group 0's lr to Infinity at step 309",
         "ChainedScheduler([ConstantLR(factor=0.5, total_iters=3), StepLR(step_size=1, gamma=1e308)]) | 2 | StepLR would set group 0's lr to Infinity at step 2",
         "ChainedScheduler([SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), ExponentialLR(gamma=0.9)], milestones=[2]), StepLR(step_size=1, gamma=1e308)]) | 3 | StepLR would set group 0's lr to Infinity at step 3",
-        "SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), ChainedScheduler([ExponentialLR(gamma=0.9), MultiplicativeLR(lr_lambda=lambda e: -1)])], milestones=[3]) | 4 | MultiplicativeLR would set group 0's lr to -0.09000000000000001 at step 1",
+        "SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), ChainedScheduler([ExponentialLR(gamma=0.9), MultiplicativeLR(lr_lambda=lambda e: -1)])], milestones=[3]) | 3 | MultiplicativeLR would set group 0's lr to -0.1 at step 0",
     })
     void stepThatWouldWriteABadValue_failsAndChangesNothing(String spec, int failingStep, String message) {
         ParamGroups g = groups();
