@@ -38,7 +38,7 @@ final class ExternalEngine {
                 c.scheduler == null || c.scheduler.equalsIgnoreCase("none") ? null : c.scheduler, c.options.interval, hidden,
                 c.options.epochs, c.options.batchSize, c.options.seed, !c.options.noAugment, c.monitor, c.patience, c.minDelta,
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
-                partitions, localSteps, c.options.schedules, c.overwrite);
+                partitions, localSteps, c.options.schedules, c.overwrite, c.options.paramGroups);
         TrainEngine.Outcome o = engine.train(request, new ProgressBar(err, c.options.epochs, c.quiet));
         TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();

@@ -138,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The recipe the options make up (defaults filled in). */
     RunSpec recipe() {
-        return new RunSpec(engine, Arrays.stream(options.hidden).boxed().toList(), !options.noAugment, options.batchSize,
+        return new RunSpec(engine, Arrays.stream(options.hidden).boxed().toList(), options.paramGroups, !options.noAugment,
+                options.batchSize,
                 options.seed, options.optimizer, scheduler, options.interval, options.schedules, options.epochs,
                 options.accumulate, monitor, patience, minDelta, swaStart, swaLr, swaAnnealEpochs, swaAnnealStrategy,
                 checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps);
@@ -278,6 +279,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
+        if (!options.paramGroups.equals("one")) {
+            throw new IllegalArgumentException("--param-groups " + options.paramGroups + " is not an option of --engine djl yet"
+                    + " (use --engine lr4j or spark)");
+        }
         if (resume != null || checkpointDir != null || options.accumulate != 1) {
             throw new IllegalArgumentException("--checkpoint-dir, --resume and --accumulate are not options of --engine djl yet"
                     + " (use --engine lr4j or spark)");
@@ -426,7 +431,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     static final List<String> RUN_OPTIONS = List.of("--optimizer", "--scheduler", "--hidden", "--no-augment", "--interval",
             "--batch-size", "--accumulate", "--seed", "--monitor", "--early-stopping", "--min-delta", "--swa-start", "--swa-lr",
-            "--swa-anneal-epochs", "--swa-anneal-strategy", "--schedule");
+            "--swa-anneal-epochs", "--swa-anneal-strategy", "--schedule", "--param-groups");
 
     /** What a checkpoint stores of the run: the recipe's options that a resume compares. */
     private Map<String, String> runSettings() {

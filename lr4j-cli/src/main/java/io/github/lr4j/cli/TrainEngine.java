@@ -23,7 +23,7 @@ public interface TrainEngine {
     record Request(String optimizer, String scheduler, String interval, int[] hidden, int epochs, int batchSize, long seed,
                    boolean augment, String monitor, int patience, double minDelta, String checkpointDir, long checkpointEvery,
                    int keep, String resume, Path logs, String master, int partitions, int localSteps,
-                   java.util.Map<String, String> schedules, boolean overwrite) { }
+                   java.util.Map<String, String> schedules, boolean overwrite, String paramGroups) { }
 
     /** How it went: the loop's result, the test set's evaluation, the scheduler as built, and what ran where. */
     record Outcome(TrainingLoop.Result result, Model.Evaluation test, String scheduler, String engine) { }

@@ -32,6 +32,11 @@ final class TrainOptions {
             description = "hidden layer widths, comma-separated; 0 for softmax regression (default: ${DEFAULT-VALUE})")
     int[] hidden;
 
+    @Option(names = "--param-groups", paramLabel = "one|no_decay|layers", defaultValue = "one",
+            description = "the optimizer's param groups: one (default), no_decay (weights, then biases with weight_decay 0)"
+                    + " or layers (one group per layer); per-group values go in the schedule, e.g. max_lr=[0.1, 0.01]")
+    String paramGroups;
+
     @Option(names = "--no-augment", description = "do not add the one-pixel-shifted copies of the training images")
     boolean noAugment;
 
@@ -75,7 +80,7 @@ final class TrainOptions {
         }
         int[] widths = widths();
         DigitsRecipe r = new DigitsRecipe().optimizer(optimizer).epochs(epochs).batchSize(batchSize).accumulate(accumulate)
-                .seed(seed).hidden(widths).augment(!noAugment)
+                .seed(seed).hidden(widths).augment(!noAugment).paramGroups(io.github.lr4j.train.ParamGrouping.parse(paramGroups))
                 .scheduler(scheduler == null || scheduler.equalsIgnoreCase("none") ? null : scheduler);
         schedules.forEach(r::schedule);
         if (interval != null) {

@@ -10,6 +10,7 @@ import io.github.lr4j.train.ScheduleDriver;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.GroupValues;
+import io.github.lr4j.train.ParamGrouping;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.MetricsLog;
 import io.github.lr4j.train.Mode;
@@ -93,6 +94,7 @@ public final class ParameterAveraging<T> {
     private long rounds;
     private long roundsAtStart;
     private boolean overwrite;
+    private ParamGrouping paramGroups = ParamGrouping.ONE;
 
     private ParameterAveraging(JavaRDD<T> train, ModelFactory<T> factory) {
         this.train = train;
@@ -272,6 +274,12 @@ public final class ParameterAveraging<T> {
         return this;
     }
 
+    /** How the model's parameters become the optimizer's param groups, on the driver and in every partition. */
+    public ParameterAveraging<T> paramGroups(ParamGrouping grouping) {
+        this.paramGroups = java.util.Objects.requireNonNull(grouping, "grouping");
+        return this;
+    }
+
     /** Rounds (of up to K steps) done so far. */
     public long rounds() {
         return rounds;
@@ -284,7 +292,8 @@ public final class ParameterAveraging<T> {
     }
 
     /** What every task needs besides the round's broadcast. */
-    private record TaskSetup<T>(ModelFactory<T> factory, String optimizer, int localBatch, long seed) implements Serializable { }
+    private record TaskSetup<T>(ModelFactory<T> factory, String optimizer, ParamGrouping grouping, int localBatch, long seed)
+            implements Serializable { }
 
     /** The round's broadcast: weights, optimizer state, and the lr, momentum and hyper-parameters of each local step. */
     private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, List<String> hyperNames,
@@ -308,7 +317,7 @@ public final class ParameterAveraging<T> {
 
             driverModel = factory.create();
             optimizer = Optimizers.parse(optimizerExpression);
-            optimizer.addParamGroup(driverModel.parameters());
+            paramGroups.addTo(optimizer, driverModel.parameters());
             driver = new ScheduleDriver();
             ScheduleDriver.Built built = ScheduleDriver.build(optimizer, schedulerExpression, hyperSchedules, interval,
                     stepsPerEpoch, epochs);
@@ -350,7 +359,7 @@ public final class ParameterAveraging<T> {
             this.sc = sc;
             this.shards = shards;
             this.validationChunks = validationChunks;
-            this.setup = new TaskSetup<>(factory, optimizerExpression, localBatch, seed);
+            this.setup = new TaskSetup<>(factory, optimizerExpression, paramGroups, localBatch, seed);
         }
 
         TrainingLoop.Result go() throws IOException {
@@ -700,7 +709,7 @@ public final class ParameterAveraging<T> {
         List<Parameter> params = model.parameters();
         copyInto(in.params(), params);
         Optimizer opt = Optimizers.parse(setup.optimizer());
-        opt.addParamGroup(params);
+        setup.grouping().addTo(opt, params); // the driver's groups, so the states line up
         load(opt, in.optimizer());
         List<T> samples = shard.samples();
         int[] order = Shards.localOrder(samples.size(), setup.seed(), in.epoch(), shard.index());

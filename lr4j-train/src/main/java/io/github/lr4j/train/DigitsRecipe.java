@@ -27,6 +27,7 @@ public final class DigitsRecipe {
     private int accumulate = 1;
     private long seed;
     private boolean augment = true;
+    private ParamGrouping paramGroups = ParamGrouping.ONE;
     private Interval interval;
     private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
     private int swaStart;
@@ -89,6 +90,12 @@ public final class DigitsRecipe {
         return this;
     }
 
+    /** How the model's parameters become the optimizer's param groups (default: one group). */
+    public DigitsRecipe paramGroups(ParamGrouping grouping) {
+        this.paramGroups = java.util.Objects.requireNonNull(grouping, "grouping");
+        return this;
+    }
+
     public DigitsRecipe augment(boolean augment) {
         this.augment = augment;
         return this;
@@ -124,7 +131,7 @@ public final class DigitsRecipe {
         Dataset train = augment ? Digits.withShifts(split.train()) : split.train();
         Mlp model = new Mlp(Digits.FEATURES, hidden, Digits.CLASSES, seed);
         Optimizer opt = Optimizers.parse(optimizer);
-        opt.addParamGroup(model.parameters());
+        paramGroups.addTo(opt, model.parameters());
         TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
                 .accumulate(accumulate).seed(seed);
         long perEpoch = trainer.optimizerStepsPerEpoch();

@@ -18,7 +18,7 @@ import java.util.Set;
  * <p>Text fields hold expressions in the schedule language or PyTorch syntax, exactly as on the command line; a
  * schedule of {@code "none"} means a constant lr. Null fields are "not set": the engine's default.
  */
-public record RunSpec(String engine, List<Integer> hidden, boolean augment, int batchSize, long seed, String optimizer,
+public record RunSpec(String engine, List<Integer> hidden, String paramGroups, boolean augment, int batchSize, long seed, String optimizer,
                       String scheduler, String interval, Map<String, String> schedules, int epochs, int accumulate,
                       String monitor, int earlyStopping, double minDelta, Integer swaStart, Double swaLr, int swaAnnealEpochs,
                       String swaAnnealStrategy, String checkpointDir, long checkpointEvery, int keep, String master,
@@ -50,7 +50,7 @@ public record RunSpec(String engine, List<Integer> hidden, boolean augment, int 
         m.put("format", "lr4j-run");
         m.put("version", 1);
         m.put("engine", engine);
-        m.put("model", ordered("hidden", hidden));
+        m.put("model", ordered("hidden", hidden, "param_groups", paramGroups));
         m.put("data", ordered("augment", augment, "batch_size", batchSize, "seed", seed));
         m.put("optimizer", optimizer);
         m.put("scheduler", scheduler);
@@ -90,7 +90,7 @@ public record RunSpec(String engine, List<Integer> hidden, boolean augment, int 
             throw new IllegalArgumentException(source + ": version " + json.get("version") + " of the run recipe is unknown;"
                     + " this lr4j reads version 1");
         }
-        Reader model = r.section("model", Set.of("hidden"));
+        Reader model = r.section("model", Set.of("hidden", "param_groups"));
         Reader data = r.section("data", Set.of("augment", "batch_size", "seed"));
         Reader early = r.section("early_stopping", Set.of("patience", "min_delta"));
         Reader checkpoints = r.section("checkpoints", Set.of("dir", "every", "keep"));
@@ -111,6 +111,7 @@ public record RunSpec(String engine, List<Integer> hidden, boolean augment, int 
         }
         return new RunSpec(r.text("engine", defaults.engine()),
                 model == null ? defaults.hidden() : model.integers("hidden", defaults.hidden()),
+                model == null ? defaults.paramGroups() : model.text("param_groups", defaults.paramGroups()),
                 data == null ? defaults.augment() : data.bool("augment", defaults.augment()),
                 data == null ? defaults.batchSize() : data.integer("batch_size", defaults.batchSize(), 1, Integer.MAX_VALUE),
                 data == null ? defaults.seed() : data.longInteger("seed", defaults.seed()),
@@ -134,6 +135,7 @@ public record RunSpec(String engine, List<Integer> hidden, boolean augment, int 
         Map<String, String> o = new LinkedHashMap<>();
         o.put("--engine", engine);
         o.put("--hidden", String.join(",", hidden.stream().map(String::valueOf).toList()));
+        o.put("--param-groups", paramGroups);
         o.put("--no-augment", String.valueOf(!augment));
         o.put("--batch-size", String.valueOf(batchSize));
         o.put("--seed", String.valueOf(seed));

@@ -79,6 +79,7 @@ public final class SparkEngine implements TrainEngine {
                     .monitor(r.monitor(), r.monitor().equals("val_accuracy") ? Mode.MAX : Mode.MIN)
                     .listener(listener).log(r.logs());
             r.schedules().forEach(run::schedule);
+            run.paramGroups(io.github.lr4j.train.ParamGrouping.parse(r.paramGroups()));
             if (r.patience() > 0) {
                 run.earlyStopping(new EarlyStopping(r.patience(), r.minDelta(), true));
             }
