@@ -14,8 +14,9 @@ final class CosineAnnealingLR extends BasicScheduler {
     private final double etaMin;
     /** {@code 1 - cos(pi / tMax)}: PyTorch's step out of a trough. */
     private final double troughStep;
-    /** The recursion's ratio for one step, computed once per step rather than once per group. */
+    /** Whether the current step leaves a trough, and else the recursion's ratio: found once per step, not per group. */
     private long ratioStep = -1;
+    private boolean trough;
     private double ratio;
     private final Curve curve;
 
@@ -32,13 +33,18 @@ final class CosineAnnealingLR extends BasicScheduler {
         return curve;
     }
 
-    /** {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1) / tMax))}, memoized for the current step. */
-    private double ratio(long t) {
+    /**
+     * Memoizes for step {@code t} whether it leaves a trough and else {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1)
+     * / tMax))}.
+     */
+    private void prepare(long t) {
         if (t != ratioStep) {
-            ratio = (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax));
+            trough = Math.floorMod(t - 1 - tMax, 2 * tMax) == 0;
+            if (!trough) {
+                ratio = (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax));
+            }
             ratioStep = t;
         }
-        return ratio;
     }
 
     @Override
@@ -51,10 +57,11 @@ final class CosineAnnealingLR extends BasicScheduler {
         if (t == 0) {
             return lr;
         }
-        if (Math.floorMod(t - 1 - tMax, 2 * tMax) == 0) {
+        prepare(t);
+        if (trough) {
             return lr + (baseLrs[g] - etaMin) * troughStep / 2;
         }
-        return ratio(t) * (lr - etaMin) + etaMin;
+        return ratio * (lr - etaMin) + etaMin;
     }
 
     /** Without a floor and before the first trough the recursion is a pure product (the trough branch adds). */
