@@ -15,9 +15,11 @@ final class CosineAnnealingLR extends BasicScheduler {
     /** {@code 1 - cos(pi / tMax)}: PyTorch's step out of a trough. */
     private final double troughStep;
     /** Whether the current step leaves a trough, and else the recursion's ratio: found once per step, not per group. */
-    private long ratioStep = -1;
+    private long ratioStep = Long.MIN_VALUE;
     private boolean trough;
     private double ratio;
+    /** {@code 1 + cos(pi t / tMax)} at {@code t = ratioStep}: the next step's denominator, so one cosine per step. */
+    private double rise;
     private final Curve curve;
 
     CosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
@@ -35,13 +37,16 @@ final class CosineAnnealingLR extends BasicScheduler {
 
     /**
      * Memoizes for step {@code t} whether it leaves a trough and else {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1)
-     * / tMax))}.
+     * / tMax))}; the denominator is the numerator of step {@code t - 1} when that was the step before (the same
+     * operations on the same numbers).
      */
     private void prepare(long t) {
         if (t != ratioStep) {
+            double previous = ratioStep == t - 1 ? rise : 1 + Math.cos(Math.PI * (t - 1) / tMax);
+            rise = 1 + Math.cos(Math.PI * t / tMax);
             trough = Math.floorMod(t - 1 - tMax, 2 * tMax) == 0;
             if (!trough) {
-                ratio = (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax));
+                ratio = rise / previous;
             }
             ratioStep = t;
         }

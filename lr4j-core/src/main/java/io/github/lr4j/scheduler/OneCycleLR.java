@@ -46,10 +46,10 @@ final class OneCycleLR extends BasicScheduler {
     private final double[][] lrs;
     private final Curve[] curves;
     private final Curve[] momentumCurves;
-    /** The phases' lr values, group after group ({@code endSteps.length + 1} each): what {@link #curves} anneal between. */
-    private final double[] lrPoints;
+    /** {@code lrPoints[i][g]}: group g's lr at the start of phase i (i = phases: at the end), what {@link #curves} anneal between. */
+    private final double[][] lrPoints;
     /** The same for momentum, or null when momentum is not cycled. */
-    private final double[] momentumPoints;
+    private final double[][] momentumPoints;
 
     OneCycleLR(ParamGroups groups, double[] maxLrs, long totalSteps, double pctStart, boolean cos, boolean cycleMomentum,
                double[] baseMomentum, double[] maxMomentum, double divFactor, double finalDivFactor, boolean threePhase) {
@@ -87,8 +87,8 @@ final class OneCycleLR extends BasicScheduler {
         curves = new Curve[n];
         momentumCurves = cycleMomentum ? new Curve[n] : null;
         int points = endSteps.length + 1;
-        lrPoints = new double[n * points];
-        momentumPoints = cycleMomentum ? new double[n * points] : null;
+        lrPoints = new double[points][n];
+        momentumPoints = cycleMomentum ? new double[points][n] : null;
         for (int g = 0; g < n; g++) {
             double[] lrValues = new double[points];
             double[] momentumValues = new double[points];
@@ -98,9 +98,11 @@ final class OneCycleLR extends BasicScheduler {
             }
             lrValues[endSteps.length] = lrs[g][endLr[endSteps.length - 1]];
             momentumValues[endSteps.length] = endM[endSteps.length - 1] == MAX_M ? maxMomentum[g] : baseMomentum[g];
-            System.arraycopy(lrValues, 0, lrPoints, g * points, points);
-            if (cycleMomentum) {
-                System.arraycopy(momentumValues, 0, momentumPoints, g * points, points);
+            for (int i = 0; i < points; i++) {
+                lrPoints[i][g] = lrValues[i];
+                if (cycleMomentum) {
+                    momentumPoints[i][g] = momentumValues[i];
+                }
             }
             // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0.
             curves[g] = Curve.phases(endSteps, lrValues, anneal).clamped(0, Double.POSITIVE_INFINITY);
@@ -182,14 +184,18 @@ final class OneCycleLR extends BasicScheduler {
         }
         double pct = (step - start) / (endSteps[phase] - start);
         double shared = cos ? Math.cos(Math.PI * pct) + 1 : pct;
-        int points = endSteps.length + 1;
-        for (int g = 0, k = phase; g < n; g++, k += points) {
-            // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0.
-            out[g] = Math.max(0, Math.min(Double.POSITIVE_INFINITY, anneal(lrPoints[k], lrPoints[k + 1], shared)));
+        double[] from = lrPoints[phase];
+        double[] to = lrPoints[phase + 1];
+        for (int g = 0; g < n; g++) {
+            // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0 (the curve's
+            // clamp to [0, inf): its min with inf changes no value, NaN included, so only the max is left).
+            out[g] = Math.max(0, anneal(from[g], to[g], shared));
         }
         if (momenta != null) {
-            for (int g = 0, k = phase; g < n; g++, k += points) {
-                momenta[g] = anneal(momentumPoints[k], momentumPoints[k + 1], shared);
+            from = momentumPoints[phase];
+            to = momentumPoints[phase + 1];
+            for (int g = 0; g < n; g++) {
+                momenta[g] = anneal(from[g], to[g], shared);
             }
         }
     }
