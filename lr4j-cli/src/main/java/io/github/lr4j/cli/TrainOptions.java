@@ -10,10 +10,38 @@ final class TrainOptions {
             description = "optimizer, in PyTorch syntax (default: ${DEFAULT-VALUE})")
     String optimizer;
 
-    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "",
+    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "", parameterConsumer = OncePerName.class,
             description = "also schedule hyper-parameter NAME (weight_decay, beta2, eps, momentum, ...) with SPEC, stepped"
-                    + " like the lr; repeatable, e.g. --schedule weight_decay='CosineAnnealingLR(T_max=total_steps, eta_min=0.01)'")
+                    + " like the lr; repeatable, once per NAME, e.g. --schedule weight_decay='CosineAnnealingLR(T_max=total_steps,"
+                    + " eta_min=0.01)'")
     java.util.Map<String, String> schedules = new java.util.LinkedHashMap<>();
+
+    /** Reads one --schedule NAME=SPEC; a NAME given twice is refused (picocli's map would keep the last silently). */
+    static final class OncePerName implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec argSpec,
+                                      picocli.CommandLine.Model.CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
+                        "Missing required parameter for option '--schedule' (NAME=SPEC)");
+            }
+            String given = args.pop();
+            int eq = given.indexOf('=');
+            String name = eq < 0 ? given : given.substring(0, eq);
+            String spec = eq < 0 ? "" : given.substring(eq + 1);
+            java.util.Map<String, String> map = argSpec.getValue();
+            if (map.containsKey(name)) {
+                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--schedule " + name
+                        + " is given twice (" + abbreviate(map.get(name)) + ", then " + abbreviate(spec) + "): give one"
+                        + " schedule per hyper-parameter");
+            }
+            map.put(name, spec);
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() <= 40 ? "'" + s + "'" : "'" + s.substring(0, 40) + "...'";
+        }
+    }
 
     @Option(names = "--epochs", defaultValue = "20", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
