@@ -406,6 +406,9 @@ public final class ScheduleSpec {
                 throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be -1 (to resume, restore a"
                         + " saved state instead), got " + args.integer("last_epoch"));
             }
+            for (SchedulerType.Param p : sig.type().params()) { // the documented range is the one checked
+                Ranges.check(args, p);
+            }
             try {
                 return sig.type().factory().build(args, groups);
             } catch (SpecException ex) {
