@@ -10,32 +10,33 @@ final class TrainOptions {
             description = "optimizer, in PyTorch syntax (default: ${DEFAULT-VALUE})")
     String optimizer;
 
-    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "", parameterConsumer = OncePerName.class,
+    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "", preprocessor = OncePerName.class,
             description = "also schedule hyper-parameter NAME (weight_decay, beta2, eps, momentum, ...) with SPEC, stepped"
                     + " like the lr; repeatable, once per NAME, e.g. --schedule weight_decay='CosineAnnealingLR(T_max=total_steps,"
                     + " eta_min=0.01)'")
     java.util.Map<String, String> schedules = new java.util.LinkedHashMap<>();
 
-    /** Reads one --schedule NAME=SPEC; a NAME given twice is refused (picocli's map would keep the last silently). */
-    static final class OncePerName implements picocli.CommandLine.IParameterConsumer {
+    /**
+     * Looks at one --schedule NAME=SPEC before picocli adds it to the map: a NAME given twice is refused (the map would
+     * keep the last silently). picocli still parses the value, so the option counts as typed.
+     */
+    static final class OncePerName implements picocli.CommandLine.IParameterPreprocessor {
         @Override
-        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec argSpec,
-                                      picocli.CommandLine.Model.CommandSpec commandSpec) {
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec commandSpec,
+                                  picocli.CommandLine.Model.ArgSpec argSpec, java.util.Map<String, Object> info) {
             if (args.isEmpty()) {
-                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
-                        "Missing required parameter for option '--schedule' (NAME=SPEC)");
+                return false; // picocli reports the missing value
             }
-            String given = args.pop();
+            String given = args.peek();
             int eq = given.indexOf('=');
             String name = eq < 0 ? given : given.substring(0, eq);
-            String spec = eq < 0 ? "" : given.substring(eq + 1);
             java.util.Map<String, String> map = argSpec.getValue();
-            if (map.containsKey(name)) {
+            if (map != null && map.containsKey(name)) {
                 throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--schedule " + name
-                        + " is given twice (" + abbreviate(map.get(name)) + ", then " + abbreviate(spec) + "): give one"
-                        + " schedule per hyper-parameter");
+                        + " is given twice (" + abbreviate(map.get(name)) + ", then " + abbreviate(eq < 0 ? "" : given.substring(eq + 1))
+                        + "): give one schedule per hyper-parameter");
             }
-            map.put(name, spec);
+            return false;
         }
 
         private static String abbreviate(String s) {

@@ -114,5 +114,8 @@ class HostileInputRound3Test extends CliHarness {
     void scheduleGivenTwiceForOneHyperParameter_isRefused() {
         assertRefused(run("train", "--schedule", "weight_decay=ConstantLR(factor=0.5)", "--schedule",
                 "weight_decay=ExponentialLR(gamma=0.9)", "--epochs", "1"), "--schedule weight_decay is given twice");
+        err.getBuffer().setLength(0);
+        assertRefused(run("train", "--schedule=eps=ConstantLR(factor=0.5)", "--schedule=eps=ConstantLR(factor=0.9)",
+                "--epochs", "1"), "--schedule eps is given twice");
     }
 }
