@@ -186,6 +186,23 @@ final class CyclicLR extends BasicScheduler {
         }
     }
 
+    /** The saved custom scale_fn must be this one (a Java lambda, whose text changes from run to run, cannot be told). */
+    @Override
+    Runnable readExtraState(StateReader in) {
+        Object saved = in.raw("_scale_fn_custom");
+        if (customScaleFn == null ? saved != null : !(saved instanceof String)) {
+            throw in.bad("_scale_fn_custom", customScaleFn == null ? "null (this CyclicLR has no scale_fn)"
+                    : "the text of this CyclicLR's scale_fn", saved);
+        }
+        String mine = customScaleFn == null ? null : String.valueOf(customScaleFn);
+        if (mine != null && !mine.contains("$$Lambda") && !mine.contains("$Lambda$") && !mine.equals(saved)) {
+            throw new IllegalArgumentException("cannot restore CyclicLR: the state was saved with scale_fn=" + saved
+                    + " but this scheduler has scale_fn=" + mine + " (build the scheduler with the same arguments before"
+                    + " restoring)");
+        }
+        return super.readExtraState(in);
+    }
+
     @Override
     void describe(Map<String, Object> args) {
         args.put("base_lr", cycleBaseLrs);
