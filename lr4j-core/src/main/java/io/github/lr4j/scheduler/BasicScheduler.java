@@ -83,7 +83,14 @@ abstract class BasicScheduler extends LrScheduler {
         for (int g = 0; g < n; g++) {
             pendingLr[g] = initialNext(g, k + 1, groups.lr(g));
         }
-        commit(k + 1);
+        double[] momenta = null;
+        if (cyclesMomentum()) {
+            momenta = pendingMomentum;
+            for (int g = 0; g < n; g++) {
+                momenta[g] = momentumAt(g, k + 1);
+            }
+        }
+        commit(k + 1, momenta);
     }
 
     /**
