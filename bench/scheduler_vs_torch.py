@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """scheduler.step() in lr4j and in PyTorch, side by side in one run (median ns per step).
 
-Usage: bench/scheduler-vs-torch [--groups 1,10]
+Usage: bench/scheduler-vs-torch [--groups 1,10,100]
 Prints a table and one JSON line per scheduler and group count:
 {"scheduler": "OneCycleLR", "groups": 1, "lr4j_ns": .., "torch_ns": .., "speedup": ..}
 """
@@ -55,7 +55,7 @@ def torch_ns(expression, groups, steps=20000):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--groups", default="1,10")
+    ap.add_argument("--groups", default="1,10,100")
     ap.add_argument("--jar", required=True)
     args = ap.parse_args()
     print("%-28s %6s %10s %10s %9s" % ("scheduler", "groups", "lr4j ns", "torch ns", "speedup"), file=sys.stderr)

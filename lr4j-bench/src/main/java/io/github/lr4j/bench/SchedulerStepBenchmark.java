@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of one {@code scheduler.step()} (the call on every training iteration's path), with one
- * or ten param groups. Run with {@code -prof gc} to see allocation per step (it should be ~0).
+ * The cost of one {@code scheduler.step()} (the call on every training iteration's path), with one,
+ * ten or a hundred param groups. Run with {@code -prof gc} to see allocation per step (it should be ~0).
  * Schedules are sized so that no run reaches their end (OneCycleLR would refuse to step further).
  */
 @State(Scope.Thread)
@@ -37,7 +37,7 @@ public class SchedulerStepBenchmark {
         "OneCycleLR", "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"})
     public String scheduler;
 
-    @Param({"1", "10"})
+    @Param({"1", "10", "100"})
     public int groups;
 
     /** Metrics for ReduceLROnPlateau (time-based schedulers ignore them), made once: stepping must not allocate. */

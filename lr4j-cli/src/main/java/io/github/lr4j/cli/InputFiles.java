@@ -32,6 +32,11 @@ final class InputFiles {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(what + " " + file + " is a directory, not a file");
         }
+        // A FIFO, a socket or a device would block or never end: only regular files (links followed) are read.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + " is not a regular file (a FIFO, socket or device);"
+                    + " give a file");
+        }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             // Reads one byte past the limit: enough to know the file is too big, even for /dev/zero.

@@ -17,8 +17,10 @@ import java.util.Map;
  */
 final class Json {
     static final int MAX_DEPTH = 100;
+    /** Nested at most MAX_DEPTH levels; a key given twice in one object is an error (Python's json keeps the last). */
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private Json() {
     }
@@ -54,13 +56,22 @@ final class Json {
         return (Map<String, Object>) v;
     }
 
+    /** One JSON value and nothing after it but white space (a second object, a word, a comment or a NUL is refused). */
     private static Object parse(String text, String what) {
-        try {
-            return MAPPER.readValue(text, Object.class);
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.createParser(text)) {
+            Object v = MAPPER.readValue(p, Object.class);
+            if (p.nextToken() != null) {
+                JsonLocation at = p.currentTokenLocation();
+                throw new IllegalArgumentException(what + " is not valid JSON: line " + at.getLineNr() + ", column "
+                        + at.getColumnNr() + ": more follows the end of the JSON value (give one value only)");
+            }
+            return v;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
             throw new IllegalArgumentException(what + " is not valid JSON: " + where + explain(e));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(what + " cannot be read: " + InputFiles.reason(e));
         }
     }
 
@@ -83,6 +94,8 @@ final class Json {
                 .replace("close marker for Array", "']' to close the list")
                 .replace("start marker at", "opened at")
                 .replace("a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                        "a value (a string, number, list, object, true, false or null)")
+                .replace("(JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
                         "a value (a string, number, list, object, true, false or null)");
         if (m.contains("end-of-input")) {
             return "the text ends too early (" + m.replaceAll("^Unexpected end-of-input:?\\s*", "").replaceAll("\\s*$", "") + ")";

@@ -10,10 +10,39 @@ final class TrainOptions {
             description = "optimizer, in PyTorch syntax (default: ${DEFAULT-VALUE})")
     String optimizer;
 
-    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "",
+    @Option(names = "--schedule", paramLabel = "NAME=SPEC", mapFallbackValue = "", preprocessor = OncePerName.class,
             description = "also schedule hyper-parameter NAME (weight_decay, beta2, eps, momentum, ...) with SPEC, stepped"
-                    + " like the lr; repeatable, e.g. --schedule weight_decay='CosineAnnealingLR(T_max=total_steps, eta_min=0.01)'")
+                    + " like the lr; repeatable, once per NAME, e.g. --schedule weight_decay='CosineAnnealingLR(T_max=total_steps,"
+                    + " eta_min=0.01)'")
     java.util.Map<String, String> schedules = new java.util.LinkedHashMap<>();
+
+    /**
+     * Looks at one --schedule NAME=SPEC before picocli adds it to the map: a NAME given twice is refused (the map would
+     * keep the last silently). picocli still parses the value, so the option counts as typed.
+     */
+    static final class OncePerName implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec commandSpec,
+                                  picocli.CommandLine.Model.ArgSpec argSpec, java.util.Map<String, Object> info) {
+            if (args.isEmpty()) {
+                return false; // picocli reports the missing value
+            }
+            String given = args.peek();
+            int eq = given.indexOf('=');
+            String name = eq < 0 ? given : given.substring(0, eq);
+            java.util.Map<String, String> map = argSpec.getValue();
+            if (map != null && map.containsKey(name)) {
+                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--schedule " + name
+                        + " is given twice (" + abbreviate(map.get(name)) + ", then " + abbreviate(eq < 0 ? "" : given.substring(eq + 1))
+                        + "): give one schedule per hyper-parameter");
+            }
+            return false;
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() <= 40 ? "'" + s + "'" : "'" + s.substring(0, 40) + "...'";
+        }
+    }
 
     @Option(names = "--epochs", defaultValue = "20", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;

@@ -24,7 +24,9 @@ class CliFuzzTest extends CliHarness {
             "{\"type\": \"ExponentialLR\", \"gamma\": 0.9}",
             "{\"type\": \"MultiStepLR\", \"milestones\": [3, 6], \"gamma\": 0.1}");
     private static final List<String> EXTREMES = List.of("0", "-1", "1e308", "-1e308", "1e-320", "nan", "inf", "9999999999999999999",
-            "'x'", "[]", "[1, [2]]", "None", "True", "lambda e: -1", "\"\\u0000\"", "{}", "0x10", "1_000");
+            "'x'", "[]", "[1, [2]]", "None", "True", "lambda e: -1", "\"\\u0000\"", "{}", "0x10", "1_000", "1 / 0", "1 // 0",
+            "2 % 0", "1__0", "10_", "010", "float('0x1p-1')", "float('0.5d')", "'m\\in'", "1+".repeat(30_000) + "1",
+            "(lambda e: 1)(2)", "1e-320 / 1e-320");
 
     static Stream<String> inputs() {
         Random random = new Random(13);
@@ -58,12 +60,21 @@ class CliFuzzTest extends CliHarness {
         out.add("{\"type\": " + "[".repeat(150) + "]".repeat(150) + "}");
         out.add("StepLR(" + "(".repeat(150) + "1" + ")".repeat(150) + ")");
         out.add("StepLR(step_size=3, gamma=0." + "9".repeat(100_000) + ")");
+        // Round 3 of issue 22: chained calls, lambdas dividing by zero when stepped, trailing JSON, duplicate keys, timm noise.
+        out.add("StepLR(step_size=3)(1)");
+        out.add("LambdaLR(lr_lambda=lambda e: 1 / (e - 4) ** 2)");
+        out.add("LambdaLR(lr_lambda=lambda e: " + "e+".repeat(30_000) + "1)");
+        out.add("{\"type\": \"StepLR\", \"step_size\": 3} {\"type\": \"StepLR\", \"step_size\": 3}");
+        out.add("{\"type\": \"StepLR\", \"step_size\": 3, \"step_size\": 2}");
+        out.add("{\"type\": \"LambdaLR\", \"lr_lambda\": \"lambda e: " + "1+".repeat(30_000) + "1\"}");
+        out.add("CosineLRScheduler(t_initial=10, noise_range_t=1, noise_pct=1e-9)");
+        out.add("StepLR(optimizer, optimizer=optimizer, step_size=3)");
         return out.stream();
     }
 
     @ParameterizedTest
     @MethodSource("inputs")
-    @Timeout(10)
+    @Timeout(120)
     void table_hostileSpec_exits0WithFiniteLrsOr2WithOneOrTwoCleanLines(String spec) {
         int code = run("table", spec, "--steps", "30");
         if (code == 0) {

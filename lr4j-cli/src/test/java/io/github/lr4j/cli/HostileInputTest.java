@@ -48,10 +48,10 @@ class HostileInputTest extends CliHarness {
     }
 
     @Test
-    void atFile_devZero_stopsAtTheCap() {
+    void atFile_devZero_isRefusedAsNotARegularFile() {
         assumeTrue(Files.exists(Path.of("/dev/zero")));
         assertOneCleanLine(run("table", "@/dev/zero"));
-        assertThat(err.toString()).contains("larger than the limit of 1048576 bytes");
+        assertThat(err.toString()).contains("SPEC file /dev/zero is not a regular file");
         err.getBuffer().setLength(0);
         assertOneCleanLine(run("trace", "/dev/zero"));
         err.getBuffer().setLength(0);

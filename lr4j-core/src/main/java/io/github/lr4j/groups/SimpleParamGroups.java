@@ -43,9 +43,17 @@ final class SimpleParamGroups implements ParamGroups {
         return lr[group];
     }
 
+    /** NaN, infinite or negative values are refused and nothing changes; -0.0 is stored as 0.0. */
     @Override
     public void setLr(int group, double value) {
-        lr[group] = value;
+        checkGroup(group);
+        lr[group] = Checks.nonNegative("lr of group " + group, value) + 0.0;
+    }
+
+    private void checkGroup(int group) {
+        if (group < 0 || group >= lr.length) {
+            throw new IndexOutOfBoundsException("group must be in [0, " + (lr.length - 1) + "], got " + group);
+        }
     }
 
     @Override
@@ -53,9 +61,11 @@ final class SimpleParamGroups implements ParamGroups {
         return initialLr[group];
     }
 
+    /** NaN (that stands for "no scheduler attached yet" and is never set), infinite or negative values are refused. */
     @Override
     public void setInitialLr(int group, double value) {
-        initialLr[group] = value;
+        checkGroup(group);
+        initialLr[group] = Checks.nonNegative("initial lr of group " + group, value) + 0.0;
     }
 
     @Override
@@ -73,7 +83,9 @@ final class SimpleParamGroups implements ParamGroups {
         if (kind == MomentumKind.NONE) {
             throw new IllegalStateException("these param groups have no momentum or beta1 to set");
         }
-        momentum[group] = value;
+        checkGroup(group);
+        // Schedulers may cycle momentum above 1 (OneCycleLR's max_momentum is not bounded): finite is what is required.
+        momentum[group] = Checks.finite("momentum of group " + group, value);
     }
 
     @Override

@@ -83,7 +83,14 @@ abstract class BasicScheduler extends LrScheduler {
         for (int g = 0; g < n; g++) {
             pendingLr[g] = initialNext(g, k + 1, groups.lr(g));
         }
-        commit(k + 1);
+        double[] momenta = null;
+        if (cyclesMomentum()) {
+            momenta = pendingMomentum;
+            for (int g = 0; g < n; g++) {
+                momenta[g] = momentumAt(g, k + 1);
+            }
+        }
+        commit(k + 1, momenta);
     }
 
     /**
@@ -230,26 +237,47 @@ abstract class BasicScheduler extends LrScheduler {
         for (int g = 0; g < n; g++) {
             pendingLr[g] = jump(g, epoch, groups.lr(g));
         }
-        commit(epoch);
+        double[] momenta = null;
+        if (cyclesMomentum()) {
+            momenta = pendingMomentum;
+            for (int g = 0; g < n; g++) {
+                momenta[g] = momentumAt(g, epoch);
+            }
+        }
+        commit(epoch, momenta);
     }
 
     /**
-     * Writes the values computed for step {@code t}. Everything that can fail (a user function, a
-     * step past the end) ran before, so a failed step changes nothing.
+     * PyTorch's {@code get_lr()} for every group at step {@code t} into {@code lrs}, and the cycled
+     * momenta into {@code momenta} unless it is null; changes nothing. By default group by group
+     * ({@link #next}, {@link #momentumAt(int, long)}). A scheduler whose groups all sit at the same
+     * point of one shape and differ only in their bounds overrides it to evaluate that point once
+     * per step, keeping PyTorch's operations per group so that the values are the same bits.
      */
-    private void commit(long t) {
-        if (cyclesMomentum()) {
+    void valuesAt(long t, double[] lrs, double[] momenta) {
+        for (int g = 0; g < n; g++) {
+            lrs[g] = next(g, t, groups.lr(g));
+        }
+        if (momenta != null) {
             for (int g = 0; g < n; g++) {
-                pendingMomentum[g] = momentumAt(g, t);
+                momenta[g] = momentumAt(g, t);
             }
         }
-        checkWritable(t, pendingLr, cyclesMomentum() ? pendingMomentum : null);
+    }
+
+    /**
+     * Writes the values computed for step {@code t} ({@code momenta} null: momentum is left alone).
+     * Everything that can fail (a user function, a step past the end) ran before, so a failed step
+     * changes nothing.
+     */
+    private void commit(long t, double[] momenta) {
+        checkWritable(t, pendingLr, momenta);
         stepCount++;
         lastEpoch = t;
         for (int g = 0; g < n; g++) {
             groups.setLr(g, pendingLr[g]);
-            if (cyclesMomentum()) {
-                groups.setMomentum(g, pendingMomentum[g]);
+            if (momenta != null) {
+                groups.setMomentum(g, momenta[g]);
             }
         }
         captureLastLr();
@@ -321,10 +349,9 @@ abstract class BasicScheduler extends LrScheduler {
             stepCount = 0;
         }
         checkCanStep(t);
-        for (int g = 0; g < n; g++) {
-            pendingLr[g] = next(g, t, groups.lr(g));
-        }
-        commit(t);
+        double[] momenta = cyclesMomentum() ? pendingMomentum : null;
+        valuesAt(t, pendingLr, momenta);
+        commit(t, momenta);
     }
 
     /** PyTorch 2.x's {@code _update_lr(0)} (PR #149392): the closed form at 0, not counted in {@code _step_count}. */

@@ -175,7 +175,7 @@ final class BuiltinTypes {
         return SchedulerType.builder("CyclicLR", "lr cycles between base_lr and max_lr (triangular, triangular2, exp_range)")
             .overwritesLr()
             .param(required("base_lr", Kind.NUMBERS, ">= 0; " + PER_GROUP, "lower end of the cycle"))
-            .param(required("max_lr", Kind.NUMBERS, "> 0; " + PER_GROUP, "upper end of the cycle (scaled by the mode)"))
+            .param(required("max_lr", Kind.NUMBERS, ">= 0; " + PER_GROUP, "upper end of the cycle (scaled by the mode)"))
             .param(optional("step_size_up", Kind.NUMBER, 2000L, "> 0", "steps from base_lr up to max_lr"))
             .param(optional("step_size_down", Kind.NUMBER, null, "> 0, or None for step_size_up", "steps back down"))
             .param(optional("mode", Kind.STRING, "triangular", "'triangular', 'triangular2' or 'exp_range'", "amplitude policy"))

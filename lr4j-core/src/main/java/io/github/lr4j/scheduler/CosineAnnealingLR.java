@@ -14,9 +14,12 @@ final class CosineAnnealingLR extends BasicScheduler {
     private final double etaMin;
     /** {@code 1 - cos(pi / tMax)}: PyTorch's step out of a trough. */
     private final double troughStep;
-    /** The recursion's ratio for one step, computed once per step rather than once per group. */
-    private long ratioStep = -1;
+    /** Whether the current step leaves a trough, and else the recursion's ratio: found once per step, not per group. */
+    private long ratioStep = Long.MIN_VALUE;
+    private boolean trough;
     private double ratio;
+    /** {@code 1 + cos(pi t / tMax)} at {@code t = ratioStep}: the next step's denominator, so one cosine per step. */
+    private double rise;
     private final Curve curve;
 
     CosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
@@ -32,13 +35,21 @@ final class CosineAnnealingLR extends BasicScheduler {
         return curve;
     }
 
-    /** {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1) / tMax))}, memoized for the current step. */
-    private double ratio(long t) {
+    /**
+     * Memoizes for step {@code t} whether it leaves a trough and else {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1)
+     * / tMax))}; the denominator is the numerator of step {@code t - 1} when that was the step before (the same
+     * operations on the same numbers).
+     */
+    private void prepare(long t) {
         if (t != ratioStep) {
-            ratio = (1 + Math.cos(Math.PI * t / tMax)) / (1 + Math.cos(Math.PI * (t - 1) / tMax));
+            double previous = ratioStep == t - 1 ? rise : 1 + Math.cos(Math.PI * (t - 1) / tMax);
+            rise = 1 + Math.cos(Math.PI * t / tMax);
+            trough = Math.floorMod(t - 1 - tMax, 2 * tMax) == 0;
+            if (!trough) {
+                ratio = rise / previous;
+            }
             ratioStep = t;
         }
-        return ratio;
     }
 
     @Override
@@ -57,10 +68,11 @@ final class CosineAnnealingLR extends BasicScheduler {
         if (t == 0) {
             return lr;
         }
-        if (Math.floorMod(t - 1 - tMax, 2 * tMax) == 0) {
+        prepare(t);
+        if (trough) {
             return lr + (baseLrs[g] - etaMin) * troughStep / 2;
         }
-        return ratio(t) * (lr - etaMin) + etaMin;
+        return ratio * (lr - etaMin) + etaMin;
     }
 
     /** Without a floor and before the first trough the recursion is a pure product (the trough branch adds). */

@@ -29,21 +29,34 @@ final class CustomScheduler extends BasicScheduler {
         this.args = args == null ? null : new LinkedHashMap<>(args);
         this.curves = new Curve[n];
         this.momentumCurves = schedule.changesMomentum() ? new Curve[n] : null;
+        String label = label();
         for (int g = 0; g < n; g++) {
             int group = g;
-            curves[g] = Curve.of((t, base) -> checked(group, (long) t, schedule.lr((long) t, group, base)), String.valueOf(schedule));
+            curves[g] = Curve.of((t, base) -> checked(group, (long) t, schedule.lr((long) t, group, base)), label);
             if (momentumCurves != null) {
-                momentumCurves[g] = Curve.of((t, base) -> schedule.momentum((long) t, group), "momentum of " + schedule);
+                momentumCurves[g] = Curve.of((t, base) -> schedule.momentum((long) t, group), "momentum of " + label);
             }
         }
     }
 
+    /**
+     * What messages call the schedule: a registered type's spec text, e.g. {@code get_linear_schedule_with_warmup(
+     * num_warmup_steps=5, num_training_steps=30)}, else the schedule's own text, never a Java lambda's class name.
+     */
+    private String label() {
+        if (args != null) {
+            return toString();
+        }
+        String text = String.valueOf(schedule);
+        return text.contains("$$Lambda") || text.contains("$Lambda$") ? "a custom schedule (" + type + ")" : text;
+    }
+
     private double checked(int g, long t, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalStateException("schedule " + schedule + " gave lr " + v + " for group " + g + " at step " + t
+            throw new IllegalStateException("schedule " + label() + " gave lr " + v + " for group " + g + " at step " + t
                     + " (it must be finite and >= 0)");
         }
-        return v;
+        return v == 0 ? 0.0 : v; // never -0.0
     }
 
     @Override

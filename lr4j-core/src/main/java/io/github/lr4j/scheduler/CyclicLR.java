@@ -28,6 +28,10 @@ final class CyclicLR extends BasicScheduler {
     private final boolean cycleMomentum;
     private final double[] baseMomentums;
     private final double[] maxMomentums;
+    private final Amplitude amplitude;
+    /** The cycle whose amplitude {@link #cycleScale} holds ('triangular', 'triangular2': a function of the cycle alone). */
+    private double scaledCycle = Double.NaN;
+    private double cycleScale;
     private final Curve[] curves;
     private final Curve[] momentumCurves;
 
@@ -48,7 +52,7 @@ final class CyclicLR extends BasicScheduler {
         this.cycleMomentum = cycleMomentum;
         this.baseMomentums = cycleMomentum ? baseMomentum.clone() : null;
         this.maxMomentums = cycleMomentum ? maxMomentum : null;
-        Amplitude amplitude = amplitude();
+        this.amplitude = amplitude();
         this.curves = new Curve[n];
         this.momentumCurves = cycleMomentum ? new Curve[n] : null;
         for (int g = 0; g < n; g++) {
@@ -107,6 +111,40 @@ final class CyclicLR extends BasicScheduler {
         return momentumCurves == null ? null : momentumCurves[g];
     }
 
+    /**
+     * {@link #curves} and {@link #momentumCurves} at step {@code t} for every group: the cycle, the position in it
+     * and the amplitude are the same for every group and are found once (a scale function is called once per step,
+     * where PyTorch calls it per group and value; the built-in modes' amplitude once per cycle); each group then
+     * applies its bounds with {@link Curve#cyclic}'s operations in their order, {@code start + (peak - start) * wave
+     * * amplitude}, so the values are the bits {@link #lrAt} and {@link #momentumAt(long, int)} give.
+     */
+    @Override
+    void valuesAt(long t, double[] lrs, double[] momenta) {
+        double step = t;
+        double cycle = Math.floor(1 + step / totalSize);
+        double x = 1. + step / totalSize - cycle;
+        double wave = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
+        double scale;
+        if (scaleByCycle && customScaleFn == null) { // the same function of the cycle: found once per cycle
+            if (cycle != scaledCycle) {
+                cycleScale = amplitude.at(cycle, step);
+                scaledCycle = cycle;
+            }
+            scale = cycleScale;
+        } else {
+            scale = amplitude.at(cycle, step);
+        }
+        for (int g = 0; g < n; g++) {
+            lrs[g] = cycleBaseLrs[g] + (maxLrs[g] - cycleBaseLrs[g]) * wave * scale;
+        }
+        if (momenta != null) {
+            // Momentum dips from max to base while the lr rises.
+            for (int g = 0; g < n; g++) {
+                momenta[g] = maxMomentums[g] + (baseMomentums[g] - maxMomentums[g]) * wave * scale;
+            }
+        }
+    }
+
     @Override
     void writeHyperParameters(Map<String, Object> out) {
         out.put("max_lrs", maxLrs);
@@ -146,6 +184,23 @@ final class CyclicLR extends BasicScheduler {
             notSaved.add("scale_fn: " + customScaleFn + " has no state; rebuild the scheduler with the same function before restoring");
             out.put("not_saved", notSaved);
         }
+    }
+
+    /** The saved custom scale_fn must be this one (a Java lambda, whose text changes from run to run, cannot be told). */
+    @Override
+    Runnable readExtraState(StateReader in) {
+        Object saved = in.raw("_scale_fn_custom");
+        if (customScaleFn == null ? saved != null : !(saved instanceof String)) {
+            throw in.bad("_scale_fn_custom", customScaleFn == null ? "null (this CyclicLR has no scale_fn)"
+                    : "the text of this CyclicLR's scale_fn", saved);
+        }
+        String mine = customScaleFn == null ? null : String.valueOf(customScaleFn);
+        if (mine != null && !mine.contains("$$Lambda") && !mine.contains("$Lambda$") && !mine.equals(saved)) {
+            throw new IllegalArgumentException("cannot restore CyclicLR: the state was saved with scale_fn=" + saved
+                    + " but this scheduler has scale_fn=" + mine + " (build the scheduler with the same arguments before"
+                    + " restoring)");
+        }
+        return super.readExtraState(in);
     }
 
     @Override

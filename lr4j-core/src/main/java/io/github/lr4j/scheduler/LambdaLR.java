@@ -131,6 +131,19 @@ final class LambdaLR extends BasicScheduler {
             if (s != null && !(s instanceof Map)) {
                 throw in.bad("lr_lambdas", "a list of maps or nulls", saved);
             }
+            if (s != null) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) s;
+                try {
+                    lambdas[g].checkState(m);
+                } catch (IllegalArgumentException e) {
+                    throw in.bad("lr_lambdas", "the states of this scheduler's functions (lr_lambdas[" + g + "]: "
+                            + e.getMessage() + ")", saved);
+                }
+            } else if (lambdas[g].state() != null) {
+                throw in.bad("lr_lambdas", "a list holding the state of lr_lambdas[" + g + "] (" + lambdas[g] + " has one)",
+                        saved);
+            }
         }
         return () -> {
             for (int g = 0; g < n; g++) {

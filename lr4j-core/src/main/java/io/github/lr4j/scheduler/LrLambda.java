@@ -20,7 +20,14 @@ public interface LrLambda {
         return null;
     }
 
-    /** Restores what {@link #state()} returned. */
+    /**
+     * Checks, before anything is restored, that {@link #loadState} can take {@code state}: throws an
+     * {@link IllegalArgumentException} saying why not (e.g. the state of another function). By default any state.
+     */
+    default void checkState(Map<String, Object> state) {
+    }
+
+    /** Restores what {@link #state()} returned (after {@link #checkState} accepted it: it must not fail). */
     default void loadState(Map<String, Object> state) {
     }
 }

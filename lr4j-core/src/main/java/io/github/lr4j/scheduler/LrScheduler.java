@@ -216,7 +216,7 @@ public abstract class LrScheduler implements Scheduler {
     /** After a restore: puts the saved lrs (and momentum) back into the groups. */
     void writeGroups() {
         for (int g = 0; g < n; g++) {
-            groups.setLr(g, lastLr[g]);
+            groups.setLr(g, lastLr[g] + 0.0);
         }
     }
 
@@ -224,6 +224,7 @@ public abstract class LrScheduler implements Scheduler {
      * The one check before values reach the groups: lr4j never writes a non-finite or negative lr,
      * or a non-finite momentum (PyTorch would, e.g. StepLR with gamma=1e308, or a lambda returning
      * -1). Callers check every group before writing any, so a step that fails here changes nothing.
+     * A zero lr of either sign becomes +0.0 in {@code lrs} (a lambda returning -0.0, or swa_lr=-0.0).
      *
      * @param momenta the momenta about to be written, or null when this step writes none
      * @throws IllegalStateException naming the scheduler, the group, the step and the value
@@ -234,6 +235,7 @@ public abstract class LrScheduler implements Scheduler {
                 throw new IllegalStateException(name() + " would set group " + g + "'s lr to " + lrs[g] + " at step " + step
                         + "; lr4j never writes a non-finite or negative lr, so the step fails and nothing was changed");
             }
+            lrs[g] += 0.0; // -0.0 + 0.0 is +0.0
             if (momenta != null && !Double.isFinite(momenta[g])) {
                 throw new IllegalStateException(name() + " would set group " + g + "'s momentum to " + momenta[g] + " at step "
                         + step + "; lr4j never writes a non-finite momentum, so the step fails and nothing was changed");

@@ -11,10 +11,14 @@ public interface MetricScheduler extends Scheduler {
     /** Feeds one validation result (PyTorch's {@code step(metrics)}). */
     void step(double metric);
 
+    /** No lambda on this path: a step allocates nothing even where the JIT does not inline it. */
     @Override
     default void step(OptionalDouble metric) {
-        step(metric.orElseThrow(() -> new IllegalStateException(name() + " is driven by a metric: step it with the"
-                + " monitored value (e.g. the validation loss at an epoch end), got none")));
+        if (!metric.isPresent()) {
+            throw new IllegalStateException(name() + " is driven by a metric: step it with the monitored value (e.g. the"
+                    + " validation loss at an epoch end), got none");
+        }
+        step(metric.getAsDouble());
     }
 
     @Override

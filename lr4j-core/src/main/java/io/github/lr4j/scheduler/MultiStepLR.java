@@ -48,6 +48,22 @@ final class MultiStepLR extends BasicScheduler {
         return c == 0 ? lr : lr * Math.pow(gamma, c);
     }
 
+    /** {@link #next} for every group, the milestones at {@code t} and their factor found once. */
+    @Override
+    void valuesAt(long t, double[] lrs, double[] momenta) {
+        int c = count(t);
+        if (c == 0) {
+            for (int g = 0; g < n; g++) {
+                lrs[g] = groups.lr(g);
+            }
+            return;
+        }
+        double factor = Math.pow(gamma, c);
+        for (int g = 0; g < n; g++) {
+            lrs[g] = groups.lr(g) * factor;
+        }
+    }
+
     static int bisectRight(long[] a, long x) {
         int lo = 0;
         int hi = a.length;

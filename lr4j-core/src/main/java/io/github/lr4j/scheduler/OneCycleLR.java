@@ -46,6 +46,10 @@ final class OneCycleLR extends BasicScheduler {
     private final double[][] lrs;
     private final Curve[] curves;
     private final Curve[] momentumCurves;
+    /** {@code lrPoints[i][g]}: group g's lr at the start of phase i (i = phases: at the end), what {@link #curves} anneal between. */
+    private final double[][] lrPoints;
+    /** The same for momentum, or null when momentum is not cycled. */
+    private final double[][] momentumPoints;
 
     OneCycleLR(ParamGroups groups, double[] maxLrs, long totalSteps, double pctStart, boolean cos, boolean cycleMomentum,
                double[] baseMomentum, double[] maxMomentum, double divFactor, double finalDivFactor, boolean threePhase) {
@@ -82,15 +86,24 @@ final class OneCycleLR extends BasicScheduler {
         Curve.Anneal anneal = cos ? Curve.Anneal.COS : Curve.Anneal.LINEAR;
         curves = new Curve[n];
         momentumCurves = cycleMomentum ? new Curve[n] : null;
+        int points = endSteps.length + 1;
+        lrPoints = new double[points][n];
+        momentumPoints = cycleMomentum ? new double[points][n] : null;
         for (int g = 0; g < n; g++) {
-            double[] lrValues = new double[endSteps.length + 1];
-            double[] momentumValues = new double[endSteps.length + 1];
+            double[] lrValues = new double[points];
+            double[] momentumValues = new double[points];
             for (int i = 0; i < endSteps.length; i++) {
                 lrValues[i] = lrs[g][startLr[i]];
                 momentumValues[i] = startM[i] == MAX_M ? maxMomentum[g] : baseMomentum[g];
             }
             lrValues[endSteps.length] = lrs[g][endLr[endSteps.length - 1]];
             momentumValues[endSteps.length] = endM[endSteps.length - 1] == MAX_M ? maxMomentum[g] : baseMomentum[g];
+            for (int i = 0; i < points; i++) {
+                lrPoints[i][g] = lrValues[i];
+                if (cycleMomentum) {
+                    momentumPoints[i][g] = momentumValues[i];
+                }
+            }
             // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0.
             curves[g] = Curve.phases(endSteps, lrValues, anneal).clamped(0, Double.POSITIVE_INFINITY);
             if (cycleMomentum) {
@@ -153,6 +166,43 @@ final class OneCycleLR extends BasicScheduler {
     @Override
     Curve momentumCurve(int g) {
         return momentumCurves == null ? null : momentumCurves[g];
+    }
+
+    /**
+     * {@link #curves} and {@link #momentumCurves} at step {@code t} for every group: the phase, its progress and the
+     * annealing factor ({@code cos(pi * pct) + 1}, or {@code pct} when linear) are the same for every group and are
+     * found once; each group then anneals between its own values with {@link Curve.Anneal}'s operations in their
+     * order, so the values are the bits {@link #lrAt} and {@link #momentumAt(long, int)} give.
+     */
+    @Override
+    void valuesAt(long t, double[] out, double[] momenta) {
+        double step = t;
+        int phase = 0;
+        double start = 0;
+        for (int last = endSteps.length - 1; phase < last && !(step <= endSteps[phase]); phase++) {
+            start = endSteps[phase];
+        }
+        double pct = (step - start) / (endSteps[phase] - start);
+        double shared = cos ? Math.cos(Math.PI * pct) + 1 : pct;
+        double[] from = lrPoints[phase];
+        double[] to = lrPoints[phase + 1];
+        for (int g = 0; g < n; g++) {
+            // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0 (the curve's
+            // clamp to [0, inf): its min with inf changes no value, NaN included, so only the max is left).
+            out[g] = Math.max(0, anneal(from[g], to[g], shared));
+        }
+        if (momenta != null) {
+            from = momentumPoints[phase];
+            to = momentumPoints[phase + 1];
+            for (int g = 0; g < n; g++) {
+                momenta[g] = anneal(from[g], to[g], shared);
+            }
+        }
+    }
+
+    /** {@link Curve.Anneal#COS} and {@link Curve.Anneal#LINEAR} from {@code shared} (see {@link #valuesAt}). */
+    private double anneal(double from, double to, double shared) {
+        return cos ? to + (from - to) / 2.0 * shared : (to - from) * shared + from;
     }
 
     @Override

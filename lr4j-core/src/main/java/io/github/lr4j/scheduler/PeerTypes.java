@@ -241,7 +241,15 @@ final class PeerTypes {
                         default:
                             kwargs.put("num_warmup_steps", requiredArg(a, "num_warmup_steps", name));
                             kwargs.put("num_training_steps", requiredArg(a, "num_training_steps", name));
-                            kwargs.putAll(a.kwargs("scheduler_specific_kwargs"));
+                            for (Map.Entry<String, Object> e : a.kwargs("scheduler_specific_kwargs").entrySet()) {
+                                if (kwargs.containsKey(e.getKey())) { // schedule_func(..., num_warmup_steps=..., **kwargs)
+                                    throw new IllegalArgumentException("scheduler_specific_kwargs gives " + e.getKey()
+                                            + ", which get_scheduler already passes (" + e.getKey() + "="
+                                            + kwargs.get(e.getKey()) + "); give it once (transformers raises TypeError: got"
+                                            + " multiple values for keyword argument '" + e.getKey() + "')");
+                                }
+                                kwargs.put(e.getKey(), e.getValue());
+                            }
                     }
                     return delegate(fn, kwargs, groups);
                 })

@@ -155,7 +155,12 @@ final class ReduceLROnPlateau implements MetricScheduler {
         in.expectSameList("min_lrs", minLrs);
         in.expectSame("eps", eps);
         long counter = in.integer("cooldown_counter", 0);
+        in.expectSame("mode_worse", modeWorse());
         double savedBest = in.number("best");
+        if (Double.isNaN(savedBest)) {
+            throw in.bad("best", "a number (not NaN; " + SchedulerState.number(modeWorse()) + " before the first metric)",
+                    in.raw("best"));
+        }
         long bad = in.integer("num_bad_epochs", 0);
         long epoch = in.integer("last_epoch", 0);
         double[] last = in.numbers("_last_lr", n, true);

@@ -134,7 +134,10 @@ final class SequentialToMetric implements Scheduler {
         return SchedulerState.of(out);
     }
 
-    /** Checks and loads both parts; if the second refuses its state, the first is put back. */
+    /**
+     * Checks and loads both parts; if either refuses its state, both are put back, the part that acted last written
+     * last, and the groups' lrs and momenta are put back bit for bit: a refused state changes nothing.
+     */
     @Override
     public void loadState(SchedulerState state) {
         StateReader in = StateReader.of("SequentialLR", state);
@@ -145,12 +148,32 @@ final class SequentialToMetric implements Scheduler {
         SchedulerState tailState = SchedulerState.of(map(in, "_metric_driven"));
         SchedulerState headBefore = head.state();
         SchedulerState tailBefore = tail.state();
+        double[] lrBefore = new double[groups.size()];
+        double[] momentumBefore = new double[groups.size()];
+        boolean momentum = groups.momentumKind() != io.github.lr4j.groups.MomentumKind.NONE;
+        for (int g = 0; g < lrBefore.length; g++) {
+            lrBefore[g] = groups.lr(g);
+            momentumBefore[g] = momentum ? groups.momentum(g) : Double.NaN;
+        }
         try {
             head.loadState(headState);
             tail.loadState(tailState);
         } catch (RuntimeException e) {
-            tail.loadState(tailBefore);
-            head.loadState(headBefore);
+            // Each part writes its own last lrs when loaded: the one that acts now goes last (as below), and then the
+            // groups get exactly what they held.
+            if (steps <= switchAt) {
+                tail.loadState(tailBefore);
+                head.loadState(headBefore);
+            } else {
+                head.loadState(headBefore);
+                tail.loadState(tailBefore);
+            }
+            for (int g = 0; g < lrBefore.length; g++) {
+                groups.setLr(g, lrBefore[g]);
+                if (momentum) {
+                    groups.setMomentum(g, momentumBefore[g]);
+                }
+            }
             throw e;
         }
         // The part that acts now writes the lrs last: the plateau's saved lrs after the switch.

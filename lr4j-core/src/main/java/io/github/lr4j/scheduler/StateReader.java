@@ -159,6 +159,9 @@ final class StateReader {
             if (lrs && !(Double.isFinite(out[i]) && out[i] >= 0)) {
                 throw bad(key, "a list of finite learning rates >= 0", v);
             }
+            if (lrs) {
+                out[i] += 0.0; // -0.0 is restored as 0.0: lr4j never writes -0.0
+            }
         }
         return out;
     }

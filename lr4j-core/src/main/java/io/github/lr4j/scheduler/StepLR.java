@@ -32,6 +32,15 @@ final class StepLR extends BasicScheduler {
         return t == 0 || t % stepSize != 0 ? lr : lr * gamma;
     }
 
+    /** {@link #next} for every group, whether {@code t} decays found once. */
+    @Override
+    void valuesAt(long t, double[] lrs, double[] momenta) {
+        boolean decay = t != 0 && t % stepSize == 0;
+        for (int g = 0; g < n; g++) {
+            lrs[g] = decay ? groups.lr(g) * gamma : groups.lr(g);
+        }
+    }
+
     @Override
     void writeHyperParameters(Map<String, Object> out) {
         out.put("step_size", stepSize);

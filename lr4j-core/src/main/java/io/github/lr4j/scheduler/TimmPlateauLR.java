@@ -72,11 +72,12 @@ final class TimmPlateauLR implements MetricScheduler {
     @Override
     public void step(OptionalDouble metric) {
         TimmPlateau.State before = plateau.state();
-        plateau.step(epochs + 1, metric.isPresent() ? metric.getAsDouble() : null);
-        double[] lrs = plateau.lrs();
+        double[] lrs;
         try {
+            plateau.step(epochs + 1, metric.isPresent() ? metric.getAsDouble() : null);
+            lrs = plateau.lrs();
             checkWritable(epochs + 1, lrs);
-        } catch (IllegalStateException e) {
+        } catch (RuntimeException e) { // a refused lr, or noise that timm would draw for ever
             plateau.restore(before);
             throw e;
         }
@@ -93,6 +94,7 @@ final class TimmPlateauLR implements MetricScheduler {
                 throw new IllegalStateException(NAME + " would set group " + g + "'s lr to " + lrs[g] + " at epoch " + epoch
                         + "; lr4j never writes a non-finite or negative lr, so the step fails and nothing was changed");
             }
+            lrs[g] += 0.0; // never -0.0
         }
     }
 
@@ -120,6 +122,9 @@ final class TimmPlateauLR implements MetricScheduler {
         in.expectSame("args", args);
         long epoch = in.integer("epoch", 0);
         double best = in.number("best");
+        if (Double.isNaN(best)) {
+            throw in.bad("best", "a number (not NaN)", in.raw("best"));
+        }
         long seen = in.integer("last_epoch", 0);
         long bad = in.integer("num_bad_epochs", 0);
         long cooldown = in.integer("cooldown_counter", 0);

@@ -75,17 +75,17 @@ final class Arithmetic {
             case "*": return l * r;
             case "/":
                 if (r == 0) {
-                    throw new ArithmeticException("division by zero in lambda at column " + b.column());
+                    throw zeroDivision(b, "division by zero");
                 }
                 return l / r;
             case "//":
                 if (r == 0) {
-                    throw new ArithmeticException("division by zero in lambda at column " + b.column());
+                    throw zeroDivision(b, "integer division or modulo by zero");
                 }
                 return Math.floor(l / r);
             case "%":
                 if (r == 0) {
-                    throw new ArithmeticException("modulo by zero in lambda at column " + b.column());
+                    throw zeroDivision(b, "modulo by zero");
                 }
                 double m = l % r;
                 return m != 0 && (m < 0) != (r < 0) ? m + r : m;
@@ -98,6 +98,12 @@ final class Arithmetic {
             case "!=": return l != r ? 1 : 0;
             default: throw new SpecException(b.column(), "unknown operator " + b.op());
         }
+    }
+
+    /** Python's ZeroDivisionError, as lr4j's error about the input: the operator's column and what happened. */
+    private static SpecException zeroDivision(Expr.Binary b, String what) {
+        return new SpecException(b.column(), what + ": '" + b.op() + "' with a right-hand side of 0 (Python raises"
+                + " ZeroDivisionError)");
     }
 
     private static double call(Expr.Call c, String param, double x) {

@@ -34,15 +34,32 @@ final class ExprLambda implements LrLambda, DoubleUnaryOperator {
     public double applyAsDouble(double x) {
         try {
             return Arithmetic.eval(lambda.body(), lambda.params().get(0), x);
-        } catch (ArithmeticException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
+            // The user's function failed (as Python's would): lr4j's own error about the input, with no cause, so that
+            // callers (the CLI's exit code) do not take it for a failure of lr4j.
             throw new IllegalStateException(lambda.source() + " fails at " + lambda.params().get(0) + "=" + Checks.fmt(x)
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage().replaceFirst("^column \\d+: ", "") + where(e));
         }
+    }
+
+    private static String where(IllegalArgumentException e) {
+        return e instanceof SpecException && ((SpecException) e).column() > 0 ? " (column " + ((SpecException) e).column() + ")" : "";
     }
 
     @Override
     public Map<String, Object> state() {
         return Map.of("source", lambda.source());
+    }
+
+    /** Its state is its source: a state saved from another lambda is refused. */
+    @Override
+    public void checkState(Map<String, Object> state) {
+        Object saved = state.get("source");
+        if (!lambda.source().equals(saved) || state.size() != 1) {
+            throw new IllegalArgumentException("the state was saved from the function " + (saved instanceof String
+                    ? "'" + saved + "'" : String.valueOf(state)) + " but this scheduler has '" + lambda.source()
+                    + "' (build the scheduler with the same function before restoring)");
+        }
     }
 
     @Override

@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * Parses the schedule language: Python expression syntax for constructor calls (keyword and
  * positional arguments, numbers, strings, True/False/None, lists, nested calls) and for small
- * lambdas ({@code lambda epoch: 0.95 ** epoch}). Nesting is limited so that hostile input fails
- * with a {@link SpecException}, never with a stack overflow.
+ * lambdas ({@code lambda epoch: 0.95 ** epoch}). The height of the syntax tree is limited so that
+ * hostile input fails with a {@link SpecException}, never with a stack overflow: nesting counts one
+ * level per bracket, call or unary operator, and a flat chain such as {@code 1 + 1 + ... + 1} (a
+ * left-leaning tree as deep as it is long) one level per operator.
  */
 public final class Parser {
     static final int MAX_DEPTH = 100;
@@ -66,6 +68,17 @@ public final class Parser {
         }
     }
 
+    /**
+     * One more link of a flat chain ({@code a + b + c}, {@code f(x)(y)}, {@code a.b.c}): each makes the tree one level
+     * deeper, so it counts against the same limit; the caller gives the levels back when the chain ends.
+     */
+    private void link(Token at) {
+        if (++depth > MAX_DEPTH) {
+            throw new SpecException(at.column(), "expression too deep: more than " + MAX_DEPTH + " levels of nesting and"
+                    + " chained operators (each operator of a chain such as 1 + 1 + ... + 1 counts as a level)");
+        }
+    }
+
     private Expr expression() {
         enter();
         try {
@@ -121,23 +134,37 @@ public final class Parser {
 
     private Expr or() {
         Expr left = and();
-        while (true) {
-            int col = peek().column();
-            if (!keyword("or")) {
-                return left;
+        int links = 0;
+        try {
+            while (true) {
+                Token t = peek();
+                if (!keyword("or")) {
+                    return left;
+                }
+                link(t);
+                links++;
+                left = new Expr.Binary(t.column(), "or", left, and());
             }
-            left = new Expr.Binary(col, "or", left, and());
+        } finally {
+            depth -= links;
         }
     }
 
     private Expr and() {
         Expr left = not();
-        while (true) {
-            int col = peek().column();
-            if (!keyword("and")) {
-                return left;
+        int links = 0;
+        try {
+            while (true) {
+                Token t = peek();
+                if (!keyword("and")) {
+                    return left;
+                }
+                link(t);
+                links++;
+                left = new Expr.Binary(t.column(), "and", left, not());
             }
-            left = new Expr.Binary(col, "and", left, not());
+        } finally {
+            depth -= links;
         }
     }
 
@@ -156,40 +183,61 @@ public final class Parser {
 
     private Expr comparison() {
         Expr left = arith();
-        while (true) {
-            Token t = peek();
-            if (t.kind() == Token.Kind.OP && (t.is("<") || t.is(">") || t.is("<=") || t.is(">=") || t.is("==") || t.is("!="))) {
-                next();
-                left = new Expr.Binary(t.column(), t.text(), left, arith());
-            } else {
-                return left;
+        int links = 0;
+        try {
+            while (true) {
+                Token t = peek();
+                if (t.kind() == Token.Kind.OP && (t.is("<") || t.is(">") || t.is("<=") || t.is(">=") || t.is("==") || t.is("!="))) {
+                    next();
+                    link(t);
+                    links++;
+                    left = new Expr.Binary(t.column(), t.text(), left, arith());
+                } else {
+                    return left;
+                }
             }
+        } finally {
+            depth -= links;
         }
     }
 
     private Expr arith() {
         Expr left = term();
-        while (true) {
-            Token t = peek();
-            if (t.kind() == Token.Kind.OP && (t.is("+") || t.is("-"))) {
-                next();
-                left = new Expr.Binary(t.column(), t.text(), left, term());
-            } else {
-                return left;
+        int links = 0;
+        try {
+            while (true) {
+                Token t = peek();
+                if (t.kind() == Token.Kind.OP && (t.is("+") || t.is("-"))) {
+                    next();
+                    link(t);
+                    links++;
+                    left = new Expr.Binary(t.column(), t.text(), left, term());
+                } else {
+                    return left;
+                }
             }
+        } finally {
+            depth -= links;
         }
     }
 
     private Expr term() {
         Expr left = factor();
-        while (true) {
-            Token t = peek();
-            if (t.kind() == Token.Kind.OP && (t.is("*") || t.is("/") || t.is("//") || t.is("%"))) {
-                next();
-                left = new Expr.Binary(t.column(), t.text(), left, factor());
-            } else {
-                return left;
+        int links = 0;
+        try {
+            while (true) {
+                Token t = peek();
+                if (t.kind() == Token.Kind.OP && (t.is("*") || t.is("/") || t.is("//") || t.is("%"))) {
+                    next();
+                    link(t);
+                    links++;
+                    left = new Expr.Binary(t.column(), t.text(), left, factor());
+                } else {
+                    return left;
+                }
             }
+        } finally {
+            depth -= links;
         }
     }
 
@@ -224,21 +272,32 @@ public final class Parser {
 
     private Expr primary() {
         Expr e = atom();
-        while (true) {
-            Token t = peek();
-            if (t.kind() == Token.Kind.OP && t.is("(")) {
-                next();
-                e = call(e, e.column());
-            } else if (t.kind() == Token.Kind.OP && t.is(".")) {
-                next();
-                Token name = next();
-                if (name.kind() != Token.Kind.NAME) {
-                    throw new SpecException(name.column(), "expected a name after '.' but found " + name.describe());
+        int links = 0;
+        try {
+            while (true) {
+                Token t = peek();
+                if (t.kind() == Token.Kind.OP && t.is("(")) {
+                    next();
+                    if (links > 0 || !(e instanceof Expr.Name)) { // f(x) is one level (call's own), f(x)(y) one more
+                        link(t);
+                        links++;
+                    }
+                    e = call(e, e.column());
+                } else if (t.kind() == Token.Kind.OP && t.is(".")) {
+                    next();
+                    link(t);
+                    links++;
+                    Token name = next();
+                    if (name.kind() != Token.Kind.NAME) {
+                        throw new SpecException(name.column(), "expected a name after '.' but found " + name.describe());
+                    }
+                    e = new Expr.Attr(e.column(), e, name.text());
+                } else {
+                    return e;
                 }
-                e = new Expr.Attr(e.column(), e, name.text());
-            } else {
-                return e;
             }
+        } finally {
+            depth -= links;
         }
     }
 

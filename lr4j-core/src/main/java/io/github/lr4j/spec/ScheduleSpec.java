@@ -302,6 +302,25 @@ public final class ScheduleSpec {
             return Arithmetic.eval(e, "", Double.NaN);
         }
 
+        /** What a callee that is not a name is, in words. */
+        private String describe(Expr callee) {
+            if (callee instanceof Expr.Call) {
+                Expr inner = ((Expr.Call) callee).callee();
+                String what = inner instanceof Expr.Name ? ((Expr.Name) inner).name() + "(...)" : "a call";
+                return "the result of " + what + " (a scheduler or a number is not a function)";
+            }
+            if (callee instanceof Expr.Num || callee instanceof Expr.Str || callee instanceof Expr.Const) {
+                return "a constant";
+            }
+            if (callee instanceof Expr.ListLit || callee instanceof Expr.DictLit) {
+                return "a list or dict";
+            }
+            if (callee instanceof Expr.Lambda) {
+                return "a lambda (lr4j does not evaluate lambdas in place)";
+            }
+            return "an expression";
+        }
+
         /** The value of parameter {@code name}: its expression deferred if the type builds it itself, else {@code v} (or its value). */
         private Object deferredOr(Signature sig, String name, Expr e, Object v) {
             boolean deferred = sig.type().params().stream()
@@ -331,20 +350,25 @@ public final class ScheduleSpec {
             String name = c.callee() instanceof Expr.Name ? ((Expr.Name) c.callee()).name()
                     : c.callee() instanceof Expr.Attr ? ((Expr.Attr) c.callee()).name() : null;
             if ("float".equals(name) && c.args().size() == 1 && c.args().get(0) instanceof Expr.Str) {
-                String s = ((Expr.Str) c.args().get(0)).value().trim().toLowerCase();
-                switch (s) {
-                    case "inf": case "infinity": case "+inf": return Double.POSITIVE_INFINITY;
+                String given = ((Expr.Str) c.args().get(0)).value();
+                String s = given.strip().toLowerCase(java.util.Locale.ROOT);
+                // Python's float(): Java's parseDouble would also take '0x1p-1', '0.5d' or '1f', which Python refuses
+                if (!Lexer.isPythonFloat(s)) {
+                    throw new SpecException(c.args().get(0).column(), "float() cannot read '" + given + "' (Python's"
+                            + " ValueError: could not convert string to float)");
+                }
+                switch (s.replaceFirst("^\\+", "")) {
+                    case "inf": case "infinity": return Double.POSITIVE_INFINITY;
                     case "-inf": case "-infinity": return Double.NEGATIVE_INFINITY;
-                    case "nan": return Double.NaN;
-                    default:
-                        try {
-                            return Double.parseDouble(s);
-                        } catch (NumberFormatException ex) {
-                            throw new SpecException(c.column(), "float() cannot read '" + s + "'");
-                        }
+                    case "nan": case "-nan": return Double.NaN;
+                    default: return Double.parseDouble(s.replace("_", ""));
                 }
             }
-            Signature sig = name == null ? null : SchedulerTypes.find(name).map(Signature::of).orElse(null);
+            if (name == null) { // e.g. StepLR(step_size=3)(1) or (1)(2): Python would call the value
+                throw new SpecException(c.column(), "only a scheduler's name (such as StepLR) or a function can be called,"
+                        + " but this calls " + describe(c.callee()));
+            }
+            Signature sig = SchedulerTypes.find(name).map(Signature::of).orElse(null);
             if (sig == null) {
                 if (name != null && (name.equals("min") || name.equals("max") || name.equals("float") || name.equals("int")
                         || name.equals("abs") || c.callee() instanceof Expr.Attr)) {
@@ -392,6 +416,9 @@ public final class ScheduleSpec {
             }
             for (Expr.Keyword k : c.keywords()) {
                 if (k.name().equals("optimizer") && sig.type().takesOptimizer()) {
+                    if (skip >= 0) { // Python's TypeError
+                        throw new SpecException(k.column(), name + "() got multiple values for argument 'optimizer'");
+                    }
                     value(k.value());
                     continue;
                 }
@@ -412,6 +439,9 @@ public final class ScheduleSpec {
             long lastEpoch = args.integer("last_epoch");
             if (lastEpoch < -1) {
                 throw new SpecException(args.column("last_epoch"), name + ": last_epoch must be >= -1, got " + lastEpoch);
+            }
+            for (SchedulerType.Param p : sig.type().params()) { // the documented range is the one checked
+                Ranges.check(args, p);
             }
             try {
                 // PyTorch 2.x: last_epoch=k resumes on groups that hold their initial lr (Schedulers.resumed)

@@ -213,7 +213,9 @@ public final class TraceRunner {
     private static void restoreGroups(ParamGroups groups, double[][] saved) {
         for (int g = 0; g < groups.size(); g++) {
             groups.setLr(g, saved[g][0]);
-            groups.setInitialLr(g, saved[g][1]);
+            if (!Double.isNaN(saved[g][1])) { // NaN: none was set (and a set one cannot be unset)
+                groups.setInitialLr(g, saved[g][1]);
+            }
             if (groups.momentumKind() != MomentumKind.NONE) {
                 groups.setMomentum(g, saved[g][2]);
             }

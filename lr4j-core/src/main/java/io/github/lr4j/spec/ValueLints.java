@@ -63,7 +63,9 @@ final class ValueLints {
             double a = lr[t - 1];
             double b = lr[t];
             if (a > 0 && b / a >= MAX_JUMP) {
-                out.add("group " + g + ": the lr rises " + ScheduleCheck.fmt(b / a) + "x in one step, from " + ScheduleCheck.fmt(a)
+                // b / a overflows to infinity when a is tiny (1e-320): never print "rises Infinityx"
+                String ratio = Double.isInfinite(b / a) ? "more than " + ScheduleCheck.fmt(Double.MAX_VALUE) : ScheduleCheck.fmt(b / a);
+                out.add("group " + g + ": the lr rises " + ratio + "x in one step, from " + ScheduleCheck.fmt(a)
                         + " at step " + (t - 1) + " to " + ScheduleCheck.fmt(b) + " at step " + t + " ("
                         + ScheduleCheck.fmt(MAX_JUMP) + "x or more is surely a mistake)");
                 return;

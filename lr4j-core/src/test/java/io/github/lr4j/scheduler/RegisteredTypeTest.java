@@ -64,7 +64,7 @@ class RegisteredTypeTest {
         assertThat(s.lrAt(100, 0)).isEqualTo(0.04);
         assertThat(s.toString()).isEqualTo("InvSqrtTestLR(warmup=4, scale=1.0)");
         assertThatThrownBy(() -> ScheduleSpec.build("InvSqrtTestLR(warmup=0)", ParamGroups.of(0.1)))
-                .isInstanceOf(SpecException.class).hasMessage("column 1: InvSqrtTestLR: warmup must be >= 1, got 0");
+                .isInstanceOf(SpecException.class).hasMessage("column 22: InvSqrtTestLR: warmup must be >= 1, got 0");
         assertThatThrownBy(() -> ScheduleSpec.build("InvSqrtTestLR(warmpu=3)", ParamGroups.of(0.1)))
                 .hasMessage("column 15: InvSqrtTestLR() got an unexpected keyword argument 'warmpu' (did you mean warmup?); it takes"
                         + " warmup, scale, last_epoch, verbose");

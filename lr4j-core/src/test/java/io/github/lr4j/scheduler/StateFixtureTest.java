@@ -58,7 +58,10 @@ class StateFixtureTest {
         for (int g = 0; g < groups.size(); g++) { // what the optimizer's own checkpoint restores first
             Map<String, Object> saved = optimizerGroups.get(g);
             groups.setLr(g, SchedulerState.fromJson(saved.get("lr")));
-            groups.setInitialLr(g, SchedulerState.fromJson(saved.get("initial_lr")));
+            double initial = SchedulerState.fromJson(saved.get("initial_lr"));
+            if (!Double.isNaN(initial)) { // NaN: no scheduler set one (fresh groups hold NaN; the setter refuses it)
+                groups.setInitialLr(g, initial);
+            }
             if (groups.momentumKind() != MomentumKind.NONE) {
                 groups.setMomentum(g, SchedulerState.fromJson(saved.get("momentum")));
             }

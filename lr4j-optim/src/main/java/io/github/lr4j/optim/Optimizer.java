@@ -374,8 +374,13 @@ public abstract class Optimizer implements ParamGroups, ModeAware, AutoCloseable
         return groups.get(group).initialLr;
     }
 
+    /** NaN, infinite or negative values are refused and nothing changes. */
     @Override
     public void setInitialLr(int group, double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException(name() + " group " + group + ": initial lr must be finite and >= 0, got " + lr
+                    + "; nothing was changed");
+        }
         groups.get(group).initialLr = lr;
     }
 

@@ -128,15 +128,12 @@ final class CheckpointFile {
         if (Files.exists(file) && Files.size(file) > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("checkpoint " + file + " is larger than the limit of 2 GiB");
         }
+        checkHeader(file);
         byte[] all = Files.readAllBytes(file);
         if (all.length < MAGIC.length + 9 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
             throw new IllegalArgumentException(file + " is not an lr4j training checkpoint");
         }
         int version = all[MAGIC.length];
-        if (version < 1 || version > VERSION) {
-            throw new IllegalArgumentException("Unknown version " + version + " of training checkpoint " + file
-                    + ", this lr4j supports versions 1 to " + VERSION);
-        }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
         if (ByteBuffer.wrap(all, all.length - 8, 8).getLong() != crc.getValue()) {
@@ -167,6 +164,26 @@ final class CheckpointFile {
             return new Contents((Map<String, Object>) header, params, optimizer, best, swa);
         } catch (EOFException e) {
             throw new IllegalArgumentException("checkpoint " + file + " is truncated");
+        }
+    }
+
+    /**
+     * The magic number and version, read before the rest: a large file that is no checkpoint (a 2 GiB sparse file) is
+     * refused at once instead of after reading it whole.
+     */
+    private static void checkHeader(Path file) throws IOException {
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(MAGIC.length + 1);
+        }
+        if (head.length < MAGIC.length + 1 || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)
+                || Files.size(file) < MAGIC.length + 9) {
+            throw new IllegalArgumentException(file + " is not an lr4j training checkpoint");
+        }
+        int version = head[MAGIC.length];
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException("Unknown version " + version + " of training checkpoint " + file
+                    + ", this lr4j supports versions 1 to " + VERSION);
         }
     }
 
