@@ -36,9 +36,9 @@ final class CosineAnnealingLR extends BasicScheduler {
     }
 
     /**
-     * Memoizes for step {@code t} whether it leaves a trough and else {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1)
-     * / tMax))}; the denominator is the numerator of step {@code t - 1} when that was the step before (the same
-     * operations on the same numbers).
+     * Memoizes for step {@code t} whether it leaves a trough and else
+     * {@code (1 + cos(pi t / tMax)) / (1 + cos(pi (t - 1) / tMax))}; the denominator is the numerator of step
+     * {@code t - 1} when that was the step before (the same operations on the same numbers).
      */
     private void prepare(long t) {
         if (t != ratioStep) {

@@ -29,7 +29,7 @@ final class CyclicLR extends BasicScheduler {
     private final double[] baseMomentums;
     private final double[] maxMomentums;
     private final Amplitude amplitude;
-    /** The cycle whose amplitude {@link #cycleScale} holds ('triangular', 'triangular2': a function of the cycle alone). */
+    /** The cycle whose amplitude {@link #cycleScale} holds ('triangular', 'triangular2': a function of the cycle). */
     private double scaledCycle = Double.NaN;
     private double cycleScale;
     private final Curve[] curves;

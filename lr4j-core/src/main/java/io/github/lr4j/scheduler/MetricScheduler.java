@@ -15,8 +15,8 @@ public interface MetricScheduler extends Scheduler {
     @Override
     default void step(OptionalDouble metric) {
         if (!metric.isPresent()) {
-            throw new IllegalStateException(name() + " is driven by a metric: step it with the monitored value (e.g. the"
-                    + " validation loss at an epoch end), got none");
+            throw new IllegalStateException(name() + " is driven by a metric: step it with the monitored value"
+                    + " (e.g. the validation loss at an epoch end), got none");
         }
         step(metric.getAsDouble());
     }

@@ -46,7 +46,7 @@ final class OneCycleLR extends BasicScheduler {
     private final double[][] lrs;
     private final Curve[] curves;
     private final Curve[] momentumCurves;
-    /** {@code lrPoints[i][g]}: group g's lr at the start of phase i (i = phases: at the end), what {@link #curves} anneal between. */
+    /** {@code lrPoints[i][g]}: group g's lr where phase i starts (the last: where the last phase ends). */
     private final double[][] lrPoints;
     /** The same for momentum, or null when momentum is not cycled. */
     private final double[][] momentumPoints;
@@ -187,8 +187,8 @@ final class OneCycleLR extends BasicScheduler {
         double[] from = lrPoints[phase];
         double[] to = lrPoints[phase + 1];
         for (int g = 0; g < n; g++) {
-            // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0 (the curve's
-            // clamp to [0, inf): its min with inf changes no value, NaN included, so only the max is left).
+            // Only linear annealing at t == totalSteps goes below 0 (PyTorch's extrapolation); lr4j gives 0 (the
+            // curve's clamp to [0, inf): its min with inf changes no value, NaN included, so only the max is left).
             out[g] = Math.max(0, anneal(from[g], to[g], shared));
         }
         if (momenta != null) {

@@ -41,9 +41,11 @@ class SharedStepValuesTest {
 
     private static String oneCycle(Random r, int n, int total) {
         return "OneCycleLR(max_lr=" + list(r, n, 0.01, 1) + ", total_steps=" + total
-                + ", pct_start=" + num(0.1 + 0.5 * r.nextDouble()) + ", anneal_strategy='" + (r.nextBoolean() ? "cos" : "linear")
-                + "', base_momentum=" + list(r, n, 0.5, 0.8) + ", max_momentum=" + list(r, n, 0.85, 0.99)
-                + ", div_factor=" + num(5 + 30 * r.nextDouble()) + ", final_div_factor=" + num(10 + 1e4 * r.nextDouble())
+                + ", pct_start=" + num(0.1 + 0.5 * r.nextDouble())
+                + ", anneal_strategy='" + (r.nextBoolean() ? "cos" : "linear") + "'"
+                + ", base_momentum=" + list(r, n, 0.5, 0.8) + ", max_momentum=" + list(r, n, 0.85, 0.99)
+                + ", div_factor=" + num(5 + 30 * r.nextDouble())
+                + ", final_div_factor=" + num(10 + 1e4 * r.nextDouble())
                 + ", three_phase=" + (r.nextBoolean() ? "True" : "False") + ")";
     }
 
@@ -61,8 +63,8 @@ class SharedStepValuesTest {
     }
 
     private static String multiStep(Random r) {
-        return "MultiStepLR(milestones=[" + r.nextInt(10) + ", " + r.nextInt(10) + ", " + (10 + r.nextInt(40)) + "], gamma="
-                + num(0.1 + 0.8 * r.nextDouble()) + ")";
+        return "MultiStepLR(milestones=[" + r.nextInt(10) + ", " + r.nextInt(10) + ", " + (10 + r.nextInt(40))
+                + "], gamma=" + num(0.1 + 0.8 * r.nextDouble()) + ")";
     }
 
     private static String step(Random r) {
@@ -70,8 +72,8 @@ class SharedStepValuesTest {
     }
 
     private static String cosine(Random r) {
-        return "CosineAnnealingLR(T_max=" + (1 + r.nextInt(30)) + ", eta_min=" + num(r.nextBoolean() ? 0 : 1e-3 * r.nextDouble())
-                + ")";
+        return "CosineAnnealingLR(T_max=" + (1 + r.nextInt(30))
+                + ", eta_min=" + num(r.nextBoolean() ? 0 : 1e-3 * r.nextDouble()) + ")";
     }
 
     private static String list(Random r, int n, double lo, double hi) {
