@@ -131,7 +131,10 @@ class PyTorch2GoldenTest {
         List<Map<String, Object>> saved = (List<Map<String, Object>>) c.get("resume_groups");
         for (int g = 0; g < groups.size(); g++) {
             groups.setLr(g, GoldenCases.toDouble(saved.get(g).get("lr")));
-            groups.setInitialLr(g, GoldenCases.toDouble(saved.get(g).get("initial_lr")));
+            double initial = GoldenCases.toDouble(saved.get(g).get("initial_lr"));
+            if (!Double.isNaN(initial)) { // PyTorch's group had no initial_lr (plateau): the groups keep "unset"
+                groups.setInitialLr(g, initial);
+            }
             if (groups.momentumKind() != MomentumKind.NONE) {
                 groups.setMomentum(g, GoldenCases.toDouble(saved.get(g).get("momentum")));
             }

@@ -140,7 +140,7 @@ final class LambdaLR extends BasicScheduler {
                     throw in.bad("lr_lambdas", "the states of this scheduler's functions (lr_lambdas[" + g + "]: "
                             + e.getMessage() + ")", saved);
                 }
-            } else if (lambdas[g].state() != null) {
+            } else if (lambdas[g].state() != null && !in.pytorch()) { // PyTorch saves None for a function: it stays
                 throw in.bad("lr_lambdas", "a list holding the state of lr_lambdas[" + g + "] (" + lambdas[g] + " has one)",
                         saved);
             }
