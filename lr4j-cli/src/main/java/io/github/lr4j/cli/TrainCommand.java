@@ -475,13 +475,31 @@ final class TrainCommand implements Callable<Integer> {
                     option.setValue(valueOf(name, was)); // the checkpoint's order: its schedules are restored by position
                 }
             } else {
-                option.setValue(valueOf(name, was));
+                option.setValue(fromCheckpoint(checkpoint, name, was));
             }
         }
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was written by a run with other settings"
                     + " (leave an option out to take it from the checkpoint):" + System.lineSeparator()
                     + String.join(System.lineSeparator(), differences));
+        }
+    }
+
+    /**
+     * A setting taken from a checkpoint, checked as it is taken: an error names the checkpoint and the option, so that
+     * a damaged or crafted file is not mistaken for something typed.
+     */
+    private static Object fromCheckpoint(Path checkpoint, String name, String was) {
+        try {
+            if (was != null && name.equals("--optimizer")) {
+                Optimizers.parse(was);
+            } else if (was != null && name.equals("--scheduler") && !was.equalsIgnoreCase("none")) {
+                io.github.lr4j.spec.ScheduleSpec.variablesIn(was);
+            }
+            return valueOf(name, was);
+        } catch (IllegalArgumentException | CommandLine.ParameterException e) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint + " holds " + name + " " + shown(was)
+                    + ", which cannot be used: " + e.getMessage());
         }
     }
 

@@ -167,12 +167,18 @@ final class OptimizerCheckpoint {
                     }
                     buffers[next] = new float[nb][];
                     for (int b = 0; b < nb; b++) {
-                        in.readUTF();
+                        String buffer = in.readUTF();
                         if (in.readBoolean()) {
                             byte[] raw = new byte[size * 4];
                             in.readFully(raw);
                             float[] f = new float[size];
                             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+                            for (int i = 0; i < f.length; i++) {
+                                if (!Float.isFinite(f[i])) { // every later step would be skipped: nothing to train from
+                                    throw new IllegalArgumentException("buffer " + buffer + " of parameter " + k + " of group " + g
+                                            + " holds " + f[i] + " at " + i + " in the checkpoint; nothing was restored");
+                                }
+                            }
                             buffers[next][b] = f;
                         }
                     }

@@ -312,7 +312,7 @@ public final class ParameterAveraging<T> {
                 : validation.glom().persist(StorageLevel.MEMORY_ONLY());
         try {
             int shardSize = (int) (count / partitions);
-            localBatch = (batchSize + partitions - 1) / partitions;
+            localBatch = (int) ((batchSize + (long) partitions - 1) / partitions); // in long: no wrap near 2^31
             stepsPerEpoch = (shardSize + localBatch - 1) / localBatch;
 
             driverModel = factory.create();

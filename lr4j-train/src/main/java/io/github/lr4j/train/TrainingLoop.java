@@ -373,7 +373,7 @@ public final class TrainingLoop {
     }
 
     public int batchesPerEpoch() {
-        return (train.size() + batchSize - 1) / batchSize;
+        return (int) ((train.size() + (long) batchSize - 1) / batchSize); // in long: a batch size near 2^31 must not wrap
     }
 
     /** Optimizer steps in one epoch (the last group of an epoch may hold fewer batches). */
@@ -436,9 +436,9 @@ public final class TrainingLoop {
         for (String w : preflight()) {
             listener.onWarning(w);
         }
-        if (checkpointing != null && resumeFrom == null) {
-            claimCheckpointDirectory();
-        }
+        // A folder holding another run's checkpoints is refused before anything is read or changed; with overwrite,
+        // they are deleted only once the resume (if any) was read, checked and restored.
+        List<Path> foreign = checkpointing == null ? List.of() : foreignCheckpoints();
         optimizer.nonFiniteGradients(NonFiniteGradients.SKIP);
         if (logDirectory != null) {
             log = new MetricsLog(logDirectory);
@@ -450,6 +450,7 @@ public final class TrainingLoop {
             if (resumeFrom != null) {
                 restore(resumeFrom);
             }
+            deleteAll(foreign);
             // A schedule-free optimizer steps from y (a checkpoint written in eval mode holds x); a no-op for the others.
             optimizer.train();
             if (checkpointing != null) {
@@ -744,11 +745,34 @@ public final class TrainingLoop {
                 || fileName.equals("swa.ckpt")) && fileName.endsWith(".ckpt");
     }
 
-    /** Refuses (or, with {@link #overwriteCheckpoints()}, clears) a directory holding another run's checkpoints. */
-    private void claimCheckpointDirectory() {
+    private boolean inCheckpointDirectory(Path file) {
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return parent != null && parent.equals(checkpointing.directory().toAbsolutePath().normalize());
+    }
+
+    /** What makes two checkpoints parts of one run: the settings (but the length) and the caller's run settings. */
+    private static Object runIdentity(Path checkpoint) {
+        try {
+            Map<String, Object> h = CheckpointFile.read(checkpoint).header();
+            Map<String, Object> settings = h.get("settings") instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+                    : new LinkedHashMap<>();
+            settings.remove("epochs");
+            return List.of(settings, String.valueOf(h.get("run")));
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return checkpoint; // an unreadable file belongs to no run we can tell: unlike any other
+        }
+    }
+
+    /**
+     * The checkpoints in the checkpoint directory that belong to another run: all of them for a new run; for a resume
+     * from a file outside the directory, those written with other settings. Refused unless
+     * {@link #overwriteCheckpoints()}, in which case the caller deletes them once the resume is restored.
+     */
+    @SuppressWarnings("unchecked")
+    private List<Path> foreignCheckpoints() {
         Path dir = checkpointing.directory();
-        if (!Files.isDirectory(dir)) {
-            return;
+        if (!Files.isDirectory(dir) || resumeFrom != null && inCheckpointDirectory(resumeFrom)) {
+            return List.of();
         }
         List<Path> found;
         try (Stream<Path> s = Files.list(dir)) {
@@ -756,8 +780,12 @@ public final class TrainingLoop {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoint directory " + dir, e);
         }
+        if (resumeFrom != null) {
+            Object mine = runIdentity(resumeFrom);
+            found = found.stream().filter(p -> !runIdentity(p).equals(mine)).toList();
+        }
         if (found.isEmpty()) {
-            return;
+            return List.of();
         }
         if (!overwriteCheckpoints) {
             throw new IllegalArgumentException("checkpoint directory " + dir + " holds " + found.size() + " checkpoint"
@@ -765,12 +793,16 @@ public final class TrainingLoop {
                     + (found.size() > 1 ? ", ..." : "") + "): resume that run, or start over and delete them"
                     + " (--overwrite; TrainingLoop.overwriteCheckpoints())");
         }
+        return found;
+    }
+
+    private void deleteAll(List<Path> checkpoints) {
         try {
-            for (Path p : found) {
+            for (Path p : checkpoints) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the old checkpoints in " + dir, e);
+            throw new UncheckedIOException("cannot delete the old checkpoints in " + checkpointing.directory(), e);
         }
     }
 
@@ -870,9 +902,23 @@ public final class TrainingLoop {
             schedulerStates.add(SchedulerState.of(h.element("schedulers", i, states.get(i)).raw()));
         }
         List<Object> hist = h.list("history");
-        if (hist.size() > epochSaved) {
+        if (hist.size() != epochSaved) {
             throw new IllegalArgumentException("checkpoint " + file + " is not valid: history holds " + hist.size()
                     + " epochs but epoch is " + epochSaved);
+        }
+        // Every optimizer step call, applied or skipped, is one group of batches: the counters must tell the same story.
+        long calls = (long) epochSaved * optimizerStepsPerEpoch() + (nextBatchSaved + accumulate - 1) / accumulate;
+        if (steps + skipped != calls || epochBatchesSaved != nextBatchSaved) {
+            throw new IllegalArgumentException("checkpoint " + file + " is not valid: optimizer_steps " + steps + " + skipped_steps "
+                    + skipped + " must be " + calls + " at epoch " + epochSaved + ", batch " + nextBatchSaved
+                    + " (and epoch_batches " + epochBatchesSaved + " must equal next_batch)");
+        }
+        checkFinite(file, "parameters", c.params(), model.parameters());
+        if (c.bestParams() != null) {
+            checkFinite(file, "best weights", c.bestParams(), model.parameters());
+        }
+        if (c.swaAverage() != null) {
+            checkFinite(file, "SWA average", c.swaAverage(), model.parameters());
         }
         List<EpochInfo> historySaved = new ArrayList<>();
         for (int i = 0; i < hist.size(); i++) {
@@ -952,6 +998,18 @@ public final class TrainingLoop {
         return new Saved(epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved, waitSaved,
                 stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved, averaged, swaState,
                 scheduleStartSaved);
+    }
+
+    /** Weights that are not finite train to nothing (every step is skipped): refused, naming where. */
+    private static void checkFinite(Path file, String what, float[][] saved, List<Parameter> ps) {
+        for (int i = 0; i < saved.length; i++) {
+            for (int k = 0; k < saved[i].length; k++) {
+                if (!Float.isFinite(saved[i][k])) {
+                    throw new IllegalArgumentException("checkpoint " + file + " is not valid: its " + what + " hold "
+                            + saved[i][k] + " in " + ps.get(i).name() + "[" + k + "]; nothing can be trained from it");
+                }
+            }
+        }
     }
 
     private static void checkShapes(Path file, String what, float[][] saved, List<Parameter> ps) {
