@@ -165,8 +165,40 @@ public final class HyperParameterSchedule implements Scheduler {
 
     @Override
     public void step(OptionalDouble metric) {
-        Schedulers.stepChecked(schedule, metric, writeNext); // a value out of range puts the schedule back
+        try {
+            Schedulers.stepChecked(schedule, metric, writeNext); // a value out of range puts the schedule back
+        } catch (IllegalStateException e) {
+            throw inOwnTerms(e);
+        }
         steps++;
+    }
+
+    /**
+     * A failure of the schedule itself (it runs on the values as if they were lrs, so it speaks of "lr") told in this
+     * hyper-parameter's terms: which group, which value, which range.
+     */
+    private IllegalStateException inOwnTerms(IllegalStateException e) {
+        String ours = "the " + name + " schedule";
+        if (e.getMessage() != null && e.getMessage().startsWith(ours)) {
+            return e;
+        }
+        for (int g = 0; g < values.size(); g++) {
+            double v;
+            try {
+                v = schedule.lrAt(steps + 1, g);
+            } catch (RuntimeException noRandomAccess) {
+                break;
+            }
+            try {
+                target.check(name, v);
+            } catch (IllegalArgumentException range) {
+                return new IllegalStateException(ours + " " + schedule + " would set group " + g + "'s " + name + " to " + v
+                        + " at step " + (steps + 1) + ": " + range.getMessage() + "; nothing was changed");
+            }
+        }
+        String why = e.getMessage() == null ? "" : e.getMessage().replace("'s lr to", "'s " + name + " to")
+                .replace("a non-finite or negative lr", "a non-finite or negative value");
+        return new IllegalStateException(ours + " " + schedule + " failed at step " + (steps + 1) + ": " + why);
     }
 
     @Override
