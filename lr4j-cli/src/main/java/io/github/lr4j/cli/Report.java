@@ -103,8 +103,15 @@ final class Report {
         }
     }
 
-    /** One chart: its file name and element id, titles, whether its y axis starts logarithmic, a percent axis. */
-    record Panel(String id, String title, String xTitle, String yTitle, boolean logY, boolean percent, List<Series> series) {
+    /**
+     * One chart: its file name and element id, titles, whether its y axis starts logarithmic, a percent axis, its
+     * curves and whether it has a legend (several curves, or several runs: one curve still names its run).
+     */
+    record Panel(String id, String title, String xTitle, String yTitle, boolean logY, boolean percent, List<Series> series,
+                 boolean legend) {
+        Panel(String id, String title, String xTitle, String yTitle, boolean logY, boolean percent, List<Series> series, int runs) {
+            this(id, title, xTitle, yTitle, logY, percent, series, series.size() > 1 || runs > 1);
+        }
     }
 
     private Report() {
@@ -133,6 +140,7 @@ final class Report {
         boolean several = runs.size() > 1;
         List<Series> lr = new ArrayList<>();
         List<Series> momentum = new ArrayList<>();
+        boolean momentumMoves = false;
         Map<String, List<Series>> hyper = new LinkedHashMap<>();
         List<Series> loss = new ArrayList<>();
         List<Series> accuracy = new ArrayList<>();
@@ -152,10 +160,10 @@ final class Report {
                 boolean dashed = several && g > 0;
                 lr.add(new Series(name(prefix, suffix, "lr"), c, dashed, steps, column(run.steps(), "lr" + g)));
                 if (run.steps().get(0).containsKey("momentum" + g)) {
+                    // Every run's momentum once one run's moves (a compare report shows the constant ones beside it).
                     double[] m = column(run.steps(), "momentum" + g);
-                    if (moves(m)) {
-                        momentum.add(new Series(name(prefix, suffix, "momentum"), c, dashed, steps, m));
-                    }
+                    momentumMoves |= moves(m);
+                    momentum.add(new Series(name(prefix, suffix, "momentum"), c, dashed, steps, m));
                 }
             }
             for (String h : run.hyperParameters()) {
@@ -180,13 +188,14 @@ final class Report {
             accuracy.add(new Series(several ? run.name() : "validation accuracy", colour, false, column(ends, "epoch"), acc));
         }
         List<Panel> panels = new ArrayList<>();
-        panels.add(new Panel("lr", "Learning rate", "step", "lr", false, false, lr));
-        if (!momentum.isEmpty()) {
-            panels.add(new Panel("momentum", "Momentum (or beta1)", "step", "momentum", false, false, momentum));
+        int n = runs.size();
+        panels.add(new Panel("lr", "Learning rate", "step", "lr", false, false, lr, n));
+        if (momentumMoves) {
+            panels.add(new Panel("momentum", "Momentum (or beta1)", "step", "momentum", false, false, momentum, n));
         }
-        hyper.forEach((h, series) -> panels.add(new Panel(h, "Scheduled " + h, "step", h, false, false, series)));
-        panels.add(new Panel("loss", "Loss", "step", "cross-entropy", true, false, loss));
-        panels.add(new Panel("accuracy", "Validation accuracy", "epoch", "accuracy (%)", false, true, accuracy));
+        hyper.forEach((h, series) -> panels.add(new Panel(h, "Scheduled " + h, "step", h, false, false, series, n)));
+        panels.add(new Panel("loss", "Loss", "step", "cross-entropy", true, false, loss, n));
+        panels.add(new Panel("accuracy", "Validation accuracy", "epoch", "accuracy (%)", false, true, accuracy, n));
         return panels;
     }
 
@@ -215,7 +224,7 @@ final class Report {
                 chart.getStyler().setYAxisDecimalPattern("0.######"); // plain decimals: the loss axis read 1E0, 1E-1
             }
             // A legend whenever a chart has several curves or a compare report has several runs (one curve still names its run).
-            chart.getStyler().setLegendVisible(p.series().size() > 1 || runs.size() > 1);
+            chart.getStyler().setLegendVisible(p.legend());
             int i = 0;
             for (XYSeries xs : chart.getSeriesMap().values()) {
                 Series s = p.series().get(i++);
@@ -324,7 +333,8 @@ final class Report {
             Panel panel = panels.get(p);
             sb.append(p == 0 ? "" : ",").append("\n{\"id\":").append(str(panel.id())).append(",\"title\":").append(str(panel.title()))
                     .append(",\"x\":").append(str(panel.xTitle())).append(",\"y\":").append(str(panel.yTitle()))
-                    .append(",\"log\":").append(panel.logY()).append(",\"percent\":").append(panel.percent()).append(",\"series\":[");
+                    .append(",\"log\":").append(panel.logY()).append(",\"percent\":").append(panel.percent())
+                    .append(",\"legend\":").append(panel.legend()).append(",\"series\":[");
             for (int s = 0; s < panel.series().size(); s++) {
                 Series series = thin(panel.series().get(s), PAGE_POINTS);
                 sb.append(s == 0 ? "" : ",").append("\n{\"name\":").append(str(series.name())).append(",\"colour\":")
@@ -430,11 +440,12 @@ final class Report {
                     animation: false,
                     title: {text: c.title, left: 'center', textStyle: {fontSize: 15}},
                     tooltip: {trigger: 'axis', valueFormatter: fmt(c.percent)},
-                    legend: {show: c.series.length > 1, type: 'scroll', bottom: 0},
-                    grid: {left: 70, right: 30, top: 40, bottom: c.series.length > 1 ? 85 : 60},
+                    legend: {show: c.legend, type: 'scroll', bottom: 0},
+                    grid: {left: 70, right: 30, top: 40, bottom: c.legend ? 85 : 60},
                     toolbox: {feature: {dataZoom: {yAxisIndex: 'none'}, restore: {}, saveAsImage: {}}},
-                    dataZoom: [{type: 'inside'}, {type: 'slider', height: 18, bottom: c.series.length > 1 ? 30 : 8}],
-                    xAxis: {type: 'value', name: c.x, nameLocation: 'middle', nameGap: 25, min: 'dataMin', max: 'dataMax'},
+                    dataZoom: [{type: 'inside'}, {type: 'slider', height: 18, bottom: c.legend ? 30 : 8}],
+                    xAxis: {type: 'value', name: c.x, nameLocation: 'middle', nameGap: 25, min: 'dataMin', max: 'dataMax',
+                      minInterval: 1},
                     yAxis: {type: log ? 'log' : 'value', name: c.y, nameLocation: 'middle', nameGap: 55, scale: true,
                       axisLabel: {formatter: fmt(c.percent)}},
                     series: series
