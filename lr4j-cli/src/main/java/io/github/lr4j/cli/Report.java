@@ -207,7 +207,7 @@ final class Report {
     /** The train loss, one point per optimizer step, as means over bins of steps (at most about {@code max} of them). */
     private static Series binnedMean(Series s, int max) {
         Charts.Line binned = Charts.downsample(s.line(), max);
-        String name = binned == s.line() || binned.x().length == s.x().length ? s.name()
+        String name = binned.x().length == s.x().length ? s.name()
                 : s.name() + " (mean over bins of " + Math.round(binned.x().length > 1 ? binned.x()[1] - binned.x()[0] : 1) + " steps)";
         return new Series(name, s.colour(), s.dashed(), binned.x(), binned.y());
     }
