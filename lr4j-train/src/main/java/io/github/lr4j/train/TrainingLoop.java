@@ -575,6 +575,12 @@ public final class TrainingLoop {
         if (readsWeights) {
             optimizer.eval();
         }
+        // The lr before this validation's epoch-end schedule step: for a per-epoch schedule, the lr the epoch trained with
+        // (the row's lr0.. is the value after the step, the next epoch's). A per-step schedule moved it every step: steps.csv.
+        double[] lrTrained = new double[optimizer.size()];
+        for (int g = 0; g < lrTrained.length; g++) {
+            lrTrained[g] = optimizer.lr(g);
+        }
         double trainLoss = epochBatches == 0 ? Double.NaN : epochLossSum / epochBatches;
         Model.Evaluation v = validation == null ? new Model.Evaluation(Double.NaN, Double.NaN) : model.evaluate(validation);
         double metric = monitor.equals("val_loss") ? v.loss() : monitor.equals("val_accuracy") ? v.accuracy() : trainLoss;
@@ -622,6 +628,7 @@ public final class TrainingLoop {
                 row.put("swa_val_accuracy", swaValidation == null ? Double.NaN : swaValidation.accuracy());
             }
             driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
+            MetricsLog.putGroups(row, "lr_trained", lrTrained);
             log.epoch(row);
         }
         if (epochEnd && best && checkpointing != null && checkpointing.best()) {
