@@ -47,9 +47,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--scheduler", paramLabel = "EXPR", defaultValue = DigitsRecipe.DEFAULT_SCHEDULER,
-            description = "the schedule, or 'none' (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scheduler", paramLabel = "EXPR",
+            description = "the schedule, or 'none' (default: follows --optimizer: OneCycleLR(max_lr=<the optimizer's lr>,"
+                    + " total_steps=total_steps), none for a schedule-free optimizer)")
     String scheduler;
+
+    /** The schedule this run uses: --scheduler, else the default that follows the optimizer ("none": a constant lr). */
+    String schedulerExpression() {
+        if (scheduler != null) {
+            return scheduler;
+        }
+        String byDefault = DigitsRecipe.defaultScheduler(options.optimizer);
+        return byDefault == null ? "none" : byDefault;
+    }
 
     @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
             description = "stop after this many epochs without improvement of --monitor, and restore the best weights (0: off)")
@@ -139,20 +149,24 @@ final class TrainCommand implements Callable<Integer> {
     /** The recipe the options make up (defaults filled in). */
     RunSpec recipe() {
         return new RunSpec(engine, Arrays.stream(options.hidden).boxed().toList(), !options.noAugment, options.batchSize,
-                options.seed, options.optimizer, scheduler, options.interval, options.schedules, options.epochs,
+                options.seed, options.optimizer, schedulerExpression(), options.interval, options.schedules, options.epochs,
                 options.accumulate, monitor, patience, minDelta, swaStart, swaLr, swaAnnealEpochs, swaAnnealStrategy,
                 checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps);
     }
 
     /** {@code --config}: each field of the file sets its option, unless that option was typed. */
     private void applyConfig() {
-        RunSpec fromFile = RunSpec.fromMap(Json.readConfig(config), recipe(), config.toString());
+        Map<String, Object> json = Json.readConfig(config);
+        RunSpec fromFile = RunSpec.fromMap(json, recipe(), config.toString());
         CommandLine.ParseResult typed = spec.commandLine().getParseResult();
         fromFile.toOptions().forEach((name, text) -> {
             if (!typed.hasMatchedOption(name)) {
                 spec.findOption(name).setValue(valueOf(name, text));
             }
         });
+        if (!json.containsKey("scheduler") && !typed.hasMatchedOption("--scheduler")) {
+            scheduler = null; // the default follows the file's optimizer
+        }
     }
 
     @Override
@@ -201,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
             from = resume.equals("latest") ? latest(err) : Path.of(resume);
             adoptSettings(from);
         }
-        DigitsRecipe recipe = options.recipe(scheduler);
+        DigitsRecipe recipe = options.recipe(schedulerExpression());
         String swaScheduler = swaScheduler();
         if (swaStart != null) {
             recipe.swa(swaStart, swaScheduler);
@@ -243,6 +257,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             trainer.resume(from);
             err.println("resuming from " + from);
+        }
+        if (!quiet) {
+            err.println(scheduleLine(run.scheduler(), recipe.schedulerExpression()));
+            err.flush();
         }
         Path logs = report.resolve("logs");
         trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet));
@@ -291,7 +309,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int[] widths = options.widths();
-        String schedule = scheduler.equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)" : scheduler;
+        String schedule = schedulerExpression().equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)"
+                : schedulerExpression();
         List<Map<String, Object>> steps = new ArrayList<>();
         List<Map<String, Object>> epochRows = new ArrayList<>();
         // One row per update (the recorder is called once per parameter): the lr and momentum that update used.
@@ -359,7 +378,7 @@ final class TrainCommand implements Callable<Integer> {
             Report.writeLog(logs, "steps", steps);
             Report.writeLog(logs, "epochs", epochRows);
             List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU, driven by lr4j-djl",
-                    "optimizer: " + options.optimizer, "scheduler: " + scheduler,
+                    "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
                     String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
                             run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
             Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
@@ -375,6 +394,19 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The pre-flight's line: the effective schedule (typed or the default), how it is stepped, or the constant lr. */
+    private String scheduleLine(io.github.lr4j.scheduler.Scheduler s, String expression) {
+        String given = scheduler == null ? " (the default for " + io.github.lr4j.optim.Optimizers.parse(options.optimizer).name()
+                + ")" : "";
+        if (s == null) {
+            return "schedule: none, a constant lr of " + io.github.lr4j.optim.Optimizers.parse(options.optimizer).defaultValue("lr")
+                    + given;
+        }
+        String interval = options.interval != null ? options.interval
+                : DigitsRecipe.defaultInterval(expression, s) == io.github.lr4j.train.Interval.STEP ? "step" : "epoch";
+        return "schedule: " + s + ", stepped per " + (interval.equals("step") ? "optimizer step" : "epoch") + given;
     }
 
     /** The SWALR expression the --swa options ask for (null: none, the schedule keeps running). */
