@@ -258,12 +258,9 @@ final class TrainCommand implements Callable<Integer> {
             trainer.resume(from);
             err.println("resuming from " + from);
         }
-        if (!quiet) {
-            err.println(scheduleLine(run.scheduler(), recipe.schedulerExpression()));
-            err.flush();
-        }
         Path logs = report.resolve("logs");
-        trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet));
+        trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet)
+                .header(scheduleLine(run.scheduler(), recipe.schedulerExpression())));
         TrainingLoop.Result result = trainer.fit();
         Model.Evaluation test = run.model().evaluate(run.data().test());
         String swaNote = "";

@@ -46,4 +46,75 @@ class NewcomerPathTest extends CliHarness {
         assertThat(err.toString().lines().findFirst().orElseThrow())
                 .endsWith(", stepped per optimizer step (the default for SGD)");
     }
+
+    // ---- 4. timm: check takes --interval and the run's length ----
+
+    @Test
+    void check_timmPerEpoch_isCleanByDefault_andWithIntervalEpoch() {
+        assertThat(run("check", "CosineLRScheduler(t_initial=10)", "--steps", "10")).as(out + "" + err).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("check", "CosineLRScheduler(t_initial=10)", "--interval", "epoch", "--epochs", "10"))
+                .as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("no warnings");
+    }
+
+    @Test
+    void check_timmSteppedTheOtherWay_namesTheInterval() {
+        assertThat(run("check", "CosineLRScheduler(t_initial=10)", "--interval", "step", "--epochs", "2", "--steps-per-epoch",
+                "5")).isEqualTo(1);
+        assertThat(out.toString()).contains("but is stepped per optimizer step over 2 epochs: step it per epoch")
+                .doesNotContain("stepped :");
+    }
+
+    @Test
+    void check_epochsAndStepsPerEpoch_sizeTheRun_andFeedTheVariables() {
+        assertThat(run("check", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "--epochs", "5", "--steps-per-epoch", "40",
+                "--momentum", "0.9"))
+                .as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("OneCycleLR for 200 steps");
+        assertThat(run("check", "OneCycleLR(max_lr=0.1, total_steps=100)", "--epochs", "5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--steps-per-epoch");
+    }
+
+    // ---- 5. Hugging Face ----
+
+    @Test
+    void check_hf_takesTheLengthFromNumTrainingSteps_andItsWarmupFromZeroIsANote() {
+        assertThat(run("check", "get_linear_schedule_with_warmup(optimizer, num_warmup_steps=10, num_training_steps=100)"))
+                .as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("for 100 steps")
+                .contains("note: lr 0 at step 0: get_linear_schedule_with_warmup warms up from 0, as transformers does")
+                .contains("no warnings");
+    }
+
+    @Test
+    void check_timmWarmupFromZero_isANote() {
+        assertThat(run("check", "CosineLRScheduler(t_initial=10, warmup_t=2)", "--epochs", "10")).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("note: lr 0 at step 0: CosineLRScheduler warms up from warmup_lr_init=0");
+    }
+
+    @Test
+    void check_pytorchWarmupFromZero_stillWarns() {
+        assertThat(run("check", "LambdaLR(lr_lambda=lambda s: min(1.0, s / 10))", "--steps", "20")).isEqualTo(1);
+        assertThat(out.toString()).contains("warm-up starting at zero");
+    }
+
+    @Test
+    void check_withoutAnyLength_saysWhatToGive() {
+        assertThat(run("check", "CosineAnnealingLR(T_max=10)")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("lr4j: give the length of the run: --steps N");
+    }
+
+    @Test
+    void getScheduler_acceptsTransformersEnumSpelling() {
+        assertThat(run("check", "hf.get_scheduler(SchedulerType.LINEAR, optimizer, num_warmup_steps=10, num_training_steps=100)"))
+                .as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("for 100 steps");
+        out.getBuffer().setLength(0);
+        assertThat(run("check", "get_scheduler(transformers.SchedulerType.COSINE_WITH_RESTARTS, optimizer, num_warmup_steps=1,"
+                + " num_training_steps=10)")).as(out + "" + err).isZero();
+        assertThat(run("check", "get_scheduler(SchedulerType.LINEARR, optimizer, num_warmup_steps=1, num_training_steps=10)"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("SchedulerType.LINEARR").contains("did you mean SchedulerType.LINEAR?");
+    }
 }
