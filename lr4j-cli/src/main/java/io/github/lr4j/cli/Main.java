@@ -1,6 +1,7 @@
 package io.github.lr4j.cli;
 
 import io.github.lr4j.scheduler.SchedulerTypes;
+import io.github.lr4j.util.Suggest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -75,12 +76,34 @@ public final class Main implements Runnable {
                 report(ex, commandLine.getErr(), parseResult.originalArgs().contains("--verbose")));
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("lr4j: " + ex.getMessage());
-            err.println("(see 'lr4j " + ex.getCommandLine().getCommandName() + " --help')");
+            err.println("lr4j: " + parameterMessage(ex));
+            err.println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
         });
         return cmd;
+    }
+
+    /** picocli's message, with "did you mean" for a misspelt option or command. */
+    static String parameterMessage(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException)) {
+            return ex.getMessage();
+        }
+        List<String> unmatched = ((CommandLine.UnmatchedArgumentException) ex).getUnmatched();
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        if (unmatched.isEmpty()) {
+            return ex.getMessage();
+        }
+        String first = unmatched.get(0);
+        if (first.startsWith("-")) {
+            String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+            return ex.getMessage() + Suggest.didYouMean(name, spec.optionsMap().keySet());
+        }
+        if (!spec.subcommands().isEmpty()) {
+            return "unknown command '" + first + "'" + Suggest.didYouMean(first, spec.subcommands().keySet())
+                    + "; the commands are " + String.join(", ", spec.subcommands().keySet());
+        }
+        return ex.getMessage();
     }
 
     /** Prints what went wrong (one line; the stack trace first with --verbose) and returns the exit code. */

@@ -117,4 +117,41 @@ class NewcomerPathTest extends CliHarness {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("SchedulerType.LINEARR").contains("did you mean SchedulerType.LINEAR?");
     }
+
+    // ---- 6. typos get "did you mean", messages use PyTorch's names ----
+
+    @Test
+    void misspeltOptimizer_getsDidYouMean() {
+        assertThat(run("check", "StepLR(step_size=2)", "--steps", "5", "--optimizer", "SDG(lr=0.1)")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown optimizer 'SDG' (did you mean SGD?)");
+    }
+
+    @Test
+    void misspeltOptimizerArgument_getsDidYouMean() {
+        assertThat(run("check", "StepLR(step_size=2)", "--steps", "5", "--optimizer", "SGD(lr=0.1, momentun=0.9)")).isEqualTo(2);
+        assertThat(err.toString()).contains("SGD has no hyper-parameter momentun (did you mean momentum?)");
+    }
+
+    @Test
+    void misspeltOption_getsDidYouMean_andTheCommandsHelp() {
+        assertThat(run("train", "--schedular", "StepLR(step_size=2)")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--schedular'").contains("(did you mean --scheduler?)")
+                .contains("(see 'lr4j train --help')");
+    }
+
+    @Test
+    void misspeltCommand_getsDidYouMean_andLr4jHelpOnce() {
+        assertThat(run("trian")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("lr4j: unknown command 'trian' (did you mean train?); the commands are "
+                + String.join(", ", Main.commandLine().getSubcommands().keySet()) + System.lineSeparator()
+                + "(see 'lr4j --help')" + System.lineSeparator());
+    }
+
+    @Test
+    void negativeMaxLr_isNamedAsInPyTorch() {
+        assertThat(run("check", "OneCycleLR(max_lr=-0.1, total_steps=10)", "--steps", "10")).isEqualTo(2);
+        assertThat(err.toString()).contains("max_lr").doesNotContain("maxLr");
+        assertThat(run("check", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=0)", "--steps", "10")).isEqualTo(2);
+        assertThat(err.toString()).contains("step_size_up").doesNotContain("stepSizeUp");
+    }
 }

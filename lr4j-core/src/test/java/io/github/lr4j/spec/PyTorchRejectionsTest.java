@@ -18,7 +18,7 @@ class PyTorchRejectionsTest {
     @CsvSource(delimiter = '|', value = {
         "test_cycle_lr_invalid_mode | CyclicLR(base_lr=0, max_lr=0, mode='CATS') | CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range', got 'CATS'",
         "test_onecycle_lr_invalid_anneal_strategy | OneCycleLR(max_lr=1e-3, total_steps=10, anneal_strategy='CATS') | OneCycleLR: anneal_strategy must be 'cos' or 'linear', got 'CATS'",
-        "test_onecycle_lr_invalid_pct_start | OneCycleLR(max_lr=1e-3, total_steps=10, pct_start=1.1) | OneCycleLR: pctStart must be in [0, 1], got 1.1",
+        "test_onecycle_lr_invalid_pct_start | OneCycleLR(max_lr=1e-3, total_steps=10, pct_start=1.1) | OneCycleLR: pct_start must be in [0, 1], got 1.1",
         "test_onecycle_lr_cannot_calculate_total_steps | OneCycleLR(max_lr=1e-3) | OneCycleLR() missing required argument: total_steps (or epochs and steps_per_epoch)",
     })
     void pytorchRejects_lr4jRejectsToo(String pytorchTest, String expression, String message) {

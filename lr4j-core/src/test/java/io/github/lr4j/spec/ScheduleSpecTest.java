@@ -38,7 +38,7 @@ class ScheduleSpecTest {
             Arguments.of("CosineAnealingLR(T_max=10)", "column 1: unknown scheduler 'CosineAnealingLR' (did you mean CosineAnnealingLR?)"),
             Arguments.of("StepLR(gamma=0.5)", "column 1: StepLR() missing required argument: step_size"),
             Arguments.of("StepLR(step_size=2.5)", "column 18: StepLR: step_size must be an integer, got 2.5"),
-            Arguments.of("StepLR(step_size=0)", "column 1: StepLR: stepSize must be >= 1, got 0"),
+            Arguments.of("StepLR(step_size=0)", "column 1: StepLR: step_size must be >= 1, got 0"),
             Arguments.of("StepLR(step_size=3, step_size=4)", "column 21: keyword argument step_size is given twice"),
             Arguments.of("StepLR(step_size=3, gamma=0.5, last_epoch=-2)", "column 43: StepLR: last_epoch must be >= -1, got -2"),
             Arguments.of("StepLR(step_size=3) + 1", "column 21: expected a scheduler such as StepLR(step_size=30) but found"),
