@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         header = "The main job: train an MLP on the built-in digits with a schedule; writes a report.",
         description = {"Trains an MLP (64-256-10, ReLU) on the handwritten digits shipped with lr4j (1,257 training images,",
             "augmented with one-pixel shifts; 270 validation; 270 test), with SGD + momentum and OneCycleLR stepped per",
-            "batch by default, and writes a report: metrics logs (JSON lines, CSV), charts of lr, momentum, loss and",
+            "batch by default (without --scheduler the schedule follows --optimizer: a one-cycle up to its lr, or none for a",
+            "schedule-free optimizer), and writes a report: metrics logs (JSON lines, CSV), charts of lr, momentum, loss and",
             "accuracy (PNG and SVG), and index.html. Every choice can be overridden; a --scheduler expression may use",
             "total_steps, steps_per_epoch and epochs."},
         footer = {"", "Examples:",
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
             "  lr4j train --optimizer 'AdamW(lr=1e-3, weight_decay=0.01)' --scheduler 'CosineAnnealingLR(T_max=total_steps)' --interval step",
             "  lr4j train --scheduler 'ReduceLROnPlateau(factor=0.5, patience=2)' --early-stopping 5 --epochs 60",
             "  lr4j train --swa-start 16 --swa-lr 0.01 --swa-anneal-epochs 2",
-            "  lr4j train --checkpoint-dir ckpt --checkpoint-every 100 ... then: lr4j train --checkpoint-dir ckpt --resume latest"})
+            "  lr4j train --checkpoint-dir ckpt --checkpoint-every 100",
+            "  lr4j train --checkpoint-dir ckpt --resume latest      # after an interruption: goes on where it stopped"})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,8 +83,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "keep the last K checkpoints (default: ${DEFAULT-VALUE})")
     int keep;
 
-    @Option(names = "--resume", paramLabel = "CKPT|latest", description = {"continue from a checkpoint file, or the latest in --checkpoint-dir: options not typed are taken from the",
-                "checkpoint, typed ones must equal its (except --epochs and output options)"})
+    @Option(names = "--resume", paramLabel = "CKPT|latest", description = "continue from a checkpoint file, or the latest in"
+            + " --checkpoint-dir: options not typed are taken from the checkpoint, typed ones must equal its (except --epochs"
+            + " and output options)")
     String resume;
 
     @Option(names = "--restart-schedule",

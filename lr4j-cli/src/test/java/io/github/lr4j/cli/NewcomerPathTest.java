@@ -3,6 +3,7 @@ package io.github.lr4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,5 +154,101 @@ class NewcomerPathTest extends CliHarness {
         assertThat(err.toString()).contains("max_lr").doesNotContain("maxLr");
         assertThat(run("check", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=0)", "--steps", "10")).isEqualTo(2);
         assertThat(err.toString()).contains("step_size_up").doesNotContain("stepSizeUp");
+    }
+
+    // ---- 7. help wrapped once, examples whole; one version ----
+
+    /** The example lines of a command's help: each must be whole on its line, and paste and run as printed. */
+    private List<String> examples(String... helpArgs) {
+        out.getBuffer().setLength(0);
+        assertThat(run(helpArgs)).isZero();
+        return out.toString().lines().filter(l -> l.startsWith("  lr4j ")).toList();
+    }
+
+    @Test
+    void help_descriptionsAreWrappedOnce_noLineBreaksMidSentenceOrTooLong() {
+        for (String command : List.of("train", "check", "table", "plot", "compare", "find-lr", "list")) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).isZero();
+            List<String> lines = out.toString().lines().toList();
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.startsWith("  lr4j ")) {
+                    continue;
+                }
+                assertThat(line.length()).as(command + ": " + line).isLessThanOrEqualTo(80);
+                String next = lines.get(i + 1).strip();
+                // wrapped once: a line is only broken where the next word would not have fitted
+                boolean continues = !next.isEmpty() && !next.startsWith("-") && !next.startsWith("lr4j ")
+                        && Character.isLowerCase(next.charAt(0)) && !line.isBlank() && !line.strip().startsWith("-")
+                        && line.startsWith(" ") == lines.get(i + 1).startsWith(" ") && !line.startsWith(" ");
+                if (continues) {
+                    String firstWord = next.split(" ")[0];
+                    assertThat(line.length() + 1 + firstWord.length()).as(command + ": '" + line + "' then '" + next + "'")
+                            .isGreaterThan(79); // picocli fills lines to 79 columns of its 80
+                }
+            }
+        }
+    }
+
+    @Test
+    void help_examplesPasteAndRunAsPrinted() {
+        List<String> train = examples("train", "--help");
+        assertThat(train).contains("  lr4j train --optimizer 'AdamW(lr=1e-3, weight_decay=0.01)' --scheduler"
+                + " 'CosineAnnealingLR(T_max=total_steps)' --interval step");
+        for (String example : train) {
+            List<String> args = new java.util.ArrayList<>(shellWords(example));
+            args.add("--print-config"); // parses and resolves every option, trains nothing
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(run(args.subList(1, args.size()).toArray(new String[0]))).as(example + "\n" + err).isZero();
+        }
+        List<String> check = examples("check", "--help");
+        assertThat(check).hasSizeGreaterThanOrEqualTo(5);
+        for (String example : check) {
+            List<String> args = shellWords(example);
+            err.getBuffer().setLength(0);
+            assertThat(run(args.subList(1, args.size()).toArray(new String[0]))).as(example + "\n" + err).isIn(0, 1);
+        }
+    }
+
+    /** A command line split as a POSIX shell does, for the quoting the examples use ('...' and a # comment). */
+    static List<String> shellWords(String line) {
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean inWord = false;
+        for (char ch : line.strip().toCharArray()) {
+            if (ch == '\'' ) {
+                quoted = !quoted;
+                inWord = true;
+            } else if (ch == '#' && !quoted && !inWord) {
+                break;
+            } else if (ch == ' ' && !quoted) {
+                if (inWord) {
+                    words.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(ch);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(w.toString());
+        }
+        return words;
+    }
+
+    @Test
+    void version_isTheBuildsVersion() throws Exception {
+        String pom = java.nio.file.Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<parent>.*?<version>([^<]+)</version>", java.util.regex.Pattern.DOTALL)
+                .matcher(pom);
+        assertThat(m.find()).isTrue();
+        out.getBuffer().setLength(0);
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString().strip()).isEqualTo("lr4j " + m.group(1));
     }
 }
