@@ -43,7 +43,7 @@ final class ExternalEngine {
         TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
+        String best = result.bestEpoch() < 1 ? "-" : String.valueOf(result.bestEpoch());
         List<String> notes = List.of("engine: " + o.engine(), "optimizer: " + c.options.optimizer, "scheduler: " + o.scheduler(),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
                         result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));

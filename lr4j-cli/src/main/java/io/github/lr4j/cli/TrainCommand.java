@@ -274,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
                     trainer.weightAverage().orElseThrow().count(), percent(last.accuracy()));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
+        String best = result.bestEpoch() < 1 ? "-" : String.valueOf(result.bestEpoch());
         List<String> notes = List.of("optimizer: " + run.optimizer(),
                 "scheduler: " + (run.scheduler() == null ? "none" : run.scheduler().toString()),
                 "SWA: " + (swaStart == null ? "off" : "from epoch " + swaStart + ", " + (swaScheduler == null
