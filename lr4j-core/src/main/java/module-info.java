@@ -9,7 +9,7 @@ module io.github.lr4j.core {
     exports io.github.lr4j.schedule;
     exports io.github.lr4j.scheduler;
     exports io.github.lr4j.spec;
-    exports io.github.lr4j.util to io.github.lr4j.optim;
+    exports io.github.lr4j.util to io.github.lr4j.optim, io.github.lr4j.cli;
 
     uses io.github.lr4j.scheduler.SchedulerTypeProvider;
 }

@@ -76,10 +76,10 @@ final class CompareCommand implements Callable<Integer> {
             notes.add(name + " = " + (runOptimizers == null ? "" : runOptimizers.get(i) + " with ")
                     + (run.scheduler() == null ? "constant lr" : run.scheduler().toString()));
             runs.add(Report.Run.read(name, logs, Report.summary("test accuracy", TrainCommand.percent(test.accuracy()),
-                    "final val accuracy", TrainCommand.percent(val), "best epoch", result.bestEpoch() + 1,
+                    "final val accuracy", TrainCommand.percent(val), "best epoch", result.bestEpoch(),
                     "time", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9))));
             out.println(String.format(Locale.ROOT, "%-4d %-10s %-10s %-8d %s", i + 1, TrainCommand.percent(test.accuracy()),
-                    TrainCommand.percent(val), result.bestEpoch() + 1,
+                    TrainCommand.percent(val), result.bestEpoch(),
                     (runOptimizers == null ? "" : runOptimizers.get(i) + " | ") + schedules.get(i)));
             out.flush();
         }

@@ -35,7 +35,7 @@ final class ExternalEngine {
         int[] hidden = c.options.hidden.length == 1 && c.options.hidden[0] == 0 ? new int[0] : c.options.hidden;
         Path logs = c.report.resolve("logs"); // the engine starts them afresh, once nothing refused the run
         TrainEngine.Request request = new TrainEngine.Request(c.options.optimizer,
-                c.scheduler == null || c.scheduler.equalsIgnoreCase("none") ? null : c.scheduler, c.options.interval, hidden,
+                c.schedulerExpression().equalsIgnoreCase("none") ? null : c.schedulerExpression(), c.options.interval, hidden,
                 c.options.epochs, c.options.batchSize, c.options.seed, !c.options.noAugment, c.monitor, c.patience, c.minDelta,
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
                 partitions, localSteps, c.options.schedules, c.overwrite, c.options.paramGroups);
@@ -43,7 +43,7 @@ final class ExternalEngine {
         TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
+        String best = result.bestEpoch() < 1 ? "-" : String.valueOf(result.bestEpoch());
         List<String> notes = List.of("engine: " + o.engine(), "optimizer: " + c.options.optimizer, "scheduler: " + o.scheduler(),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
                         result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));

@@ -1,6 +1,7 @@
 package io.github.lr4j.cli;
 
 import io.github.lr4j.scheduler.SchedulerTypes;
+import io.github.lr4j.util.Suggest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,18 +14,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lr4j} command line. */
-@Command(name = "lr4j", mixinStandardHelpOptions = true, version = "lr4j 0.1.0",
+@Command(name = "lr4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Learning-rate schedules for the JVM, with PyTorch's numbers.", "",
             "Without a command, prints the lr of a warm-up + cosine schedule (two param groups) as a table;",
             "the main job is 'lr4j train'."},
         subcommands = {TrainCommand.class, FindLrCommand.class, CompareCommand.class, PlotCommand.class, TableCommand.class, CheckCommand.class, ListCommand.class, TraceCommand.class, OptimTraceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-            "  lr4j train                      (MLP on the digits, SGD + OneCycleLR, report in lr4j-report/)",
+            "  lr4j train                      # MLP on the digits, SGD + OneCycleLR, report in lr4j-report/",
             "  lr4j find-lr",
             "  lr4j plot 'OneCycleLR(max_lr=0.1, total_steps=1000)' --steps 1000 --momentum 0.9 -o onecycle.png",
             "  lr4j table 'OneCycleLR(max_lr=0.1, total_steps=20)' --groups 0.1,0.01 --momentum 0.9",
             "  lr4j check 'CosineAnnealingLR(T_max=90)' --steps 100",
-            "  lr4j list                       (the scheduler types and their parameters)",
+            "  lr4j list                       # the scheduler types and their parameters",
             "  lr4j trace lr4j-core/src/test/resources/golden/pytorch/onecycle_cos.json",
             "  lr4j optim-trace lr4j-optim/src/test/resources/golden/adam_default.json"})
 public final class Main implements Runnable {
@@ -43,6 +44,19 @@ public final class Main implements Runnable {
         out.println();
         out.flush();
         spec.commandLine().execute("table", DEMO, "--steps", "30", "--groups", "0.1,0.01", "--format", "md");
+    }
+
+    /** The version of the build ({@code ${project.version}}, filled in by Maven into {@code version.txt}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            try (java.io.InputStream in = Main.class.getResourceAsStream("version.txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("version.txt is missing from lr4j-cli's jar");
+                }
+                return new String[] {"lr4j " + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip()};
+            }
+        }
     }
 
     /** What each exit code means, printed by every command's --help. */
@@ -71,16 +85,39 @@ public final class Main implements Runnable {
         cmd.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
         cmd.setExpandAtFiles(false);
         setExitCodeHelp(cmd);
+        wrapHelpOnce(cmd);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                 report(ex, commandLine.getErr(), parseResult.originalArgs().contains("--verbose")));
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("lr4j: " + ex.getMessage());
-            err.println("(see 'lr4j " + ex.getCommandLine().getCommandName() + " --help')");
+            err.println("lr4j: " + parameterMessage(ex));
+            err.println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
         });
         return cmd;
+    }
+
+    /** picocli's message, with "did you mean" for a misspelt option or command. */
+    static String parameterMessage(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException)) {
+            return ex.getMessage();
+        }
+        List<String> unmatched = ((CommandLine.UnmatchedArgumentException) ex).getUnmatched();
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        if (unmatched.isEmpty()) {
+            return ex.getMessage();
+        }
+        String first = unmatched.get(0);
+        if (first.startsWith("-")) {
+            String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+            return ex.getMessage() + Suggest.didYouMean(name, spec.optionsMap().keySet());
+        }
+        if (!spec.subcommands().isEmpty()) {
+            return "unknown command '" + first + "'" + Suggest.didYouMean(first, spec.subcommands().keySet())
+                    + "; the commands are " + String.join(", ", spec.subcommands().keySet());
+        }
+        return ex.getMessage();
     }
 
     /** Prints what went wrong (one line; the stack trace first with --verbose) and returns the exit code. */
@@ -94,6 +131,57 @@ public final class Main implements Runnable {
                 + "); this is a bug in lr4j: please rerun with --verbose and report the stack trace"));
         err.flush();
         return code;
+    }
+
+    /**
+     * Help is wrapped once, by picocli, to its width: a description's lines are joined into paragraphs (an empty line
+     * separates two), and the footer's example lines ({@code "  lr4j ..."}) are printed as written, however long, so
+     * that they paste and run; the footer's other lines are wrapped at the width.
+     */
+    private static void wrapHelpOnce(CommandLine cmd) {
+        CommandLine.Model.UsageMessageSpec usage = cmd.getCommandSpec().usageMessage();
+        List<String> paragraphs = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : usage.description()) {
+            if (line.isBlank()) {
+                paragraphs.add(current.toString());
+                paragraphs.add("");
+                current.setLength(0);
+            } else {
+                current.append(current.length() == 0 ? "" : " ").append(line.strip());
+            }
+        }
+        if (current.length() > 0) {
+            paragraphs.add(current.toString());
+        }
+        usage.description(paragraphs.toArray(new String[0]));
+        cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+            StringBuilder out = new StringBuilder();
+            int width = help.commandSpec().usageMessage().width();
+            for (String line : help.commandSpec().usageMessage().footer()) {
+                out.append(line.startsWith("  lr4j ") ? line : wrap(line, width)).append(System.lineSeparator());
+            }
+            return out.toString();
+        });
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            wrapHelpOnce(sub);
+        }
+    }
+
+    /** {@code text} broken at spaces into lines of at most {@code width} characters (a longer word stays whole). */
+    static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : text.split(" ")) {
+            if (out.length() > lineStart && out.length() - lineStart + 1 + word.length() > width) {
+                out.append(System.lineSeparator());
+                lineStart = out.length();
+            } else if (out.length() > lineStart) {
+                out.append(' ');
+            }
+            out.append(word);
+        }
+        return out.toString();
     }
 
     private static void setExitCodeHelp(CommandLine cmd) {

@@ -15,6 +15,7 @@ final class ProgressBar implements TrainListener {
     private final int epochs;
     private final boolean quiet;
     private long lastDraw;
+    private String header;
 
     ProgressBar(PrintWriter err, int epochs, boolean quiet) {
         this.err = err;
@@ -23,8 +24,23 @@ final class ProgressBar implements TrainListener {
         this.quiet = quiet;
     }
 
+    /** A line printed before anything else, once training has started (a run the pre-flight refuses prints only why). */
+    ProgressBar header(String line) {
+        this.header = quiet ? null : line;
+        return this;
+    }
+
+    private void printHeader() {
+        if (header != null) {
+            err.println(header);
+            err.flush();
+            header = null;
+        }
+    }
+
     @Override
     public void onStep(TrainingLoop.StepInfo s) {
+        printHeader();
         if (quiet || !console) {
             return;
         }
@@ -42,6 +58,7 @@ final class ProgressBar implements TrainListener {
 
     @Override
     public void onValidation(TrainingLoop.EpochInfo e) {
+        printHeader();
         if (quiet) {
             return;
         }
@@ -53,6 +70,7 @@ final class ProgressBar implements TrainListener {
 
     @Override
     public void onWarning(String message) {
+        printHeader();
         err.println((console ? "\r" : "") + "warning: " + message);
         err.flush();
     }

@@ -84,6 +84,11 @@ final class ScheduleInputs {
      * {@code @FILE} or as an existing {@code .json} file (lr4j reads these itself, at most 1 MiB).
      */
     Scheduler build(String spec) {
+        return build(spec, java.util.Map.of());
+    }
+
+    /** {@link #build(String)}, an expression may use {@code variables} (e.g. total_steps). */
+    Scheduler build(String spec, java.util.Map<String, Long> variables) {
         String text = spec.strip();
         if (text.startsWith("@") || (text.endsWith(".json") && Files.exists(Path.of(text)))) {
             Path file = Path.of(text.startsWith("@") ? text.substring(1) : text);
@@ -92,7 +97,7 @@ final class ScheduleInputs {
         if (text.startsWith("{")) {
             return ScheduleSpec.build(Json.readObject(text), paramGroups());
         }
-        return ScheduleSpec.build(text, paramGroups());
+        return variables.isEmpty() ? ScheduleSpec.build(text, paramGroups()) : ScheduleSpec.build(text, paramGroups(), variables);
     }
 
     /** The --metrics values, or null. */

@@ -14,15 +14,20 @@ final class Simulation {
     static final long MAX_VALUES = 20_000_000;
 
     Simulation(String label, ScheduleInputs inputs, String spec, long steps) {
+        this(label, inputs, inputs.build(spec), steps, false, "");
+    }
+
+    /** {@code built} (fresh, on {@code inputs}' groups) stepped {@code steps} times, per epoch or not, as {@code runWords} say. */
+    Simulation(String label, ScheduleInputs inputs, Scheduler built, long steps, boolean perEpoch, String runWords) {
         this.label = label;
-        this.scheduler = inputs.build(spec);
+        this.scheduler = built;
         long values = (steps + 1) * scheduler.groups().size();
         if (values > MAX_VALUES) {
             throw new IllegalArgumentException("--steps " + steps + " over " + scheduler.groups().size() + " groups is " + values
                     + " lrs to compute and keep; the limit is " + MAX_VALUES + " (fewer steps or groups)");
         }
         this.hasMomentum = scheduler.groups().momentumKind() != MomentumKind.NONE;
-        this.report = ScheduleCheck.check(scheduler, steps, inputs.metrics(), inputs.momentumBeforeAttach());
+        this.report = ScheduleCheck.check(scheduler, steps, inputs.metrics(), inputs.momentumBeforeAttach(), perEpoch, runWords);
     }
 
     int groups() {

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         header = "The main job: train an MLP on the built-in digits with a schedule; writes a report.",
         description = {"Trains an MLP (64-256-10, ReLU) on the handwritten digits shipped with lr4j (1,257 training images,",
             "augmented with one-pixel shifts; 270 validation; 270 test), with SGD + momentum and OneCycleLR stepped per",
-            "batch by default, and writes a report: metrics logs (JSON lines, CSV), charts of lr, momentum, loss and",
+            "batch by default (without --scheduler the schedule follows --optimizer: a one-cycle up to its lr, or none for a",
+            "schedule-free optimizer), and writes a report: metrics logs (JSON lines, CSV), charts of lr, momentum, loss and",
             "accuracy (PNG and SVG), and index.html. Every choice can be overridden; a --scheduler expression may use",
             "total_steps, steps_per_epoch and epochs."},
         footer = {"", "Examples:",
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
             "  lr4j train --optimizer 'AdamW(lr=1e-3, weight_decay=0.01)' --scheduler 'CosineAnnealingLR(T_max=total_steps)' --interval step",
             "  lr4j train --scheduler 'ReduceLROnPlateau(factor=0.5, patience=2)' --early-stopping 5 --epochs 60",
             "  lr4j train --swa-start 16 --swa-lr 0.01 --swa-anneal-epochs 2",
-            "  lr4j train --checkpoint-dir ckpt --checkpoint-every 100 ... then: lr4j train --checkpoint-dir ckpt --resume latest"})
+            "  lr4j train --checkpoint-dir ckpt --checkpoint-every 100",
+            "  lr4j train --checkpoint-dir ckpt --resume latest      # after an interruption: goes on where it stopped"})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,9 +49,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--scheduler", paramLabel = "EXPR", defaultValue = DigitsRecipe.DEFAULT_SCHEDULER,
-            description = "the schedule, or 'none' (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scheduler", paramLabel = "EXPR",
+            description = "the schedule, or 'none' (default: follows --optimizer: OneCycleLR(max_lr=<the optimizer's lr>,"
+                    + " total_steps=total_steps), none for a schedule-free optimizer)")
     String scheduler;
+
+    /** The schedule this run uses: --scheduler, else the default that follows the optimizer ("none": a constant lr). */
+    String schedulerExpression() {
+        if (scheduler != null) {
+            return scheduler;
+        }
+        String byDefault = DigitsRecipe.defaultScheduler(options.optimizer);
+        return byDefault == null ? "none" : byDefault;
+    }
 
     @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
             description = "stop after this many epochs without improvement of --monitor, and restore the best weights (0: off)")
@@ -71,8 +83,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "keep the last K checkpoints (default: ${DEFAULT-VALUE})")
     int keep;
 
-    @Option(names = "--resume", paramLabel = "CKPT|latest", description = {"continue from a checkpoint file, or the latest in --checkpoint-dir: options not typed are taken from the",
-                "checkpoint, typed ones must equal its (except --epochs and output options)"})
+    @Option(names = "--resume", paramLabel = "CKPT|latest", description = "continue from a checkpoint file, or the latest in"
+            + " --checkpoint-dir: options not typed are taken from the checkpoint, typed ones must equal its (except --epochs"
+            + " and output options)")
     String resume;
 
     @Option(names = "--restart-schedule",
@@ -140,20 +153,24 @@ final class TrainCommand implements Callable<Integer> {
     RunSpec recipe() {
         return new RunSpec(engine, Arrays.stream(options.hidden).boxed().toList(), options.paramGroups, !options.noAugment,
                 options.batchSize,
-                options.seed, options.optimizer, scheduler, options.interval, options.schedules, options.epochs,
+                options.seed, options.optimizer, schedulerExpression(), options.interval, options.schedules, options.epochs,
                 options.accumulate, monitor, patience, minDelta, swaStart, swaLr, swaAnnealEpochs, swaAnnealStrategy,
                 checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps);
     }
 
     /** {@code --config}: each field of the file sets its option, unless that option was typed. */
     private void applyConfig() {
-        RunSpec fromFile = RunSpec.fromMap(Json.readConfig(config), recipe(), config.toString());
+        Map<String, Object> json = Json.readConfig(config);
+        RunSpec fromFile = RunSpec.fromMap(json, recipe(), config.toString());
         CommandLine.ParseResult typed = spec.commandLine().getParseResult();
         fromFile.toOptions().forEach((name, text) -> {
             if (!typed.hasMatchedOption(name)) {
                 spec.findOption(name).setValue(valueOf(name, text));
             }
         });
+        if (!json.containsKey("scheduler") && !typed.hasMatchedOption("--scheduler")) {
+            scheduler = null; // the default follows the file's optimizer
+        }
     }
 
     @Override
@@ -202,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
             from = resume.equals("latest") ? latest(err) : Path.of(resume);
             adoptSettings(from);
         }
-        DigitsRecipe recipe = options.recipe(scheduler);
+        DigitsRecipe recipe = options.recipe(schedulerExpression());
         String swaScheduler = swaScheduler();
         if (swaStart != null) {
             recipe.swa(swaStart, swaScheduler);
@@ -246,7 +263,8 @@ final class TrainCommand implements Callable<Integer> {
             err.println("resuming from " + from);
         }
         Path logs = report.resolve("logs");
-        trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet));
+        trainer.log(logs).listener(new ProgressBar(err, options.epochs, quiet)
+                .header(scheduleLine(run.scheduler(), recipe.schedulerExpression())));
         TrainingLoop.Result result = trainer.fit();
         Model.Evaluation test = run.model().evaluate(run.data().test());
         String swaNote = "";
@@ -257,7 +275,7 @@ final class TrainCommand implements Callable<Integer> {
                     trainer.weightAverage().orElseThrow().count(), percent(last.accuracy()));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String best = result.bestEpoch() < 0 ? "-" : String.valueOf(result.bestEpoch() + 1);
+        String best = result.bestEpoch() < 1 ? "-" : String.valueOf(result.bestEpoch());
         List<String> notes = List.of("optimizer: " + run.optimizer(),
                 "scheduler: " + (run.scheduler() == null ? "none" : run.scheduler().toString()),
                 "SWA: " + (swaStart == null ? "off" : "from epoch " + swaStart + ", " + (swaScheduler == null
@@ -296,7 +314,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int[] widths = options.widths();
-        String schedule = scheduler.equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)" : scheduler;
+        String schedule = schedulerExpression().equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)"
+                : schedulerExpression();
         List<Map<String, Object>> steps = new ArrayList<>();
         List<Map<String, Object>> epochRows = new ArrayList<>();
         // One row per update (the recorder is called once per parameter): the lr and momentum that update used.
@@ -364,7 +383,7 @@ final class TrainCommand implements Callable<Integer> {
             Report.writeLog(logs, "steps", steps);
             Report.writeLog(logs, "epochs", epochRows);
             List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU, driven by lr4j-djl",
-                    "optimizer: " + options.optimizer, "scheduler: " + scheduler,
+                    "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
                     String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
                             run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
             Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
@@ -380,6 +399,19 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The pre-flight's line: the effective schedule (typed or the default), how it is stepped, or the constant lr. */
+    private String scheduleLine(io.github.lr4j.scheduler.Scheduler s, String expression) {
+        String given = scheduler == null ? " (the default for " + io.github.lr4j.optim.Optimizers.parse(options.optimizer).name()
+                + ")" : "";
+        if (s == null) {
+            return "schedule: none, a constant lr of " + io.github.lr4j.optim.Optimizers.parse(options.optimizer).defaultValue("lr")
+                    + given;
+        }
+        String interval = options.interval != null ? options.interval
+                : DigitsRecipe.defaultInterval(expression, s) == io.github.lr4j.train.Interval.STEP ? "step" : "epoch";
+        return "schedule: " + s + ", stepped per " + (interval.equals("step") ? "optimizer step" : "epoch") + given;
     }
 
     /** The SWALR expression the --swa options ask for (null: none, the schedule keeps running). */

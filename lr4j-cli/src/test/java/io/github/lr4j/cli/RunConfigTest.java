@@ -35,7 +35,7 @@ class RunConfigTest extends CliHarness {
         Files.writeString(config, "{\"epochs\": 4, \"optimizer\": \"SGD(lr=0.05)\", \"data\": {\"batch_size\": 64}}");
         String shown = printed("train", "--config", config.toString(), "--epochs", "9", "--print-config");
         assertThat(shown).contains("\"epochs\" : 9").contains("\"optimizer\" : \"SGD(lr=0.05)\"")
-                .contains("\"batch_size\" : 64").contains("\"scheduler\" : \"OneCycleLR(max_lr=0.1, total_steps=total_steps)\"");
+                .contains("\"batch_size\" : 64").contains("\"scheduler\" : \"OneCycleLR(max_lr=0.05, total_steps=total_steps)\"");
     }
 
     @Test

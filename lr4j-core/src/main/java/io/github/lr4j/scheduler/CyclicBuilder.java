@@ -81,21 +81,21 @@ public final class CyclicBuilder {
     /** Checks every option, attaches to the groups and applies step 0. */
     public LrScheduler attach(ParamGroups groups) {
         int n = groups.size();
-        double[] base = perGroup("baseLr", baseLr, n);
-        double[] max = perGroup("maxLr", maxLr, n);
-        Schedulers.checkLrs("baseLr", base, false);
-        Schedulers.checkLrs("maxLr", max, false);
-        positive("stepSizeUp", stepSizeUp);
+        double[] base = perGroup("base_lr", baseLr, n);
+        double[] max = perGroup("max_lr", maxLr, n);
+        Schedulers.checkLrs("base_lr", base, false);
+        Schedulers.checkLrs("max_lr", max, false);
+        positive("step_size_up", stepSizeUp);
         double down = stepSizeDown == null ? stepSizeUp : stepSizeDown;
-        positive("stepSizeDown", down);
+        positive("step_size_down", down);
         positive("gamma", gamma);
-        double[] baseM = perGroup("baseMomentum", baseMomentum, n);
-        double[] maxM = perGroup("maxMomentum", maxMomentum, n);
+        double[] baseM = perGroup("base_momentum", baseMomentum, n);
+        double[] maxM = perGroup("max_momentum", maxMomentum, n);
         if (cycleMomentum) {
             Schedulers.requireMomentum(groups, "CyclicLR cycles momentum by default",
                     "; pass cycleMomentum(false) (cycle_momentum=False)");
-            Schedulers.checkMomentum("baseMomentum", baseM);
-            Schedulers.checkMomentum("maxMomentum", maxM);
+            Schedulers.checkMomentum("base_momentum", baseM);
+            Schedulers.checkMomentum("max_momentum", maxM);
         }
         return new CyclicLR(groups, base, max, stepSizeUp, down, mode, gamma, scaleFn, scaleMode, cycleMomentum, baseM, maxM)
                 .attachCyclic();

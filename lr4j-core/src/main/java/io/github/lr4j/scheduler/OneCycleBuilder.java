@@ -88,26 +88,26 @@ public final class OneCycleBuilder {
         int n = groups.size();
         long total;
         if (totalSteps != null) {
-            total = atLeast("totalSteps", totalSteps, 1);
+            total = atLeast("total_steps", totalSteps, 1);
         } else if (epochs != null && stepsPerEpoch != null) {
             atLeast("epochs", epochs, 1);
-            atLeast("stepsPerEpoch", stepsPerEpoch, 1);
+            atLeast("steps_per_epoch", stepsPerEpoch, 1);
             total = Math.multiplyExact(epochs, stepsPerEpoch);
         } else {
-            throw new IllegalArgumentException("OneCycleLR needs totalSteps, or epochs and stepsPerEpoch; got neither");
+            throw new IllegalArgumentException("OneCycleLR needs total_steps, or epochs and steps_per_epoch; got neither");
         }
-        double[] max = perGroup("maxLr", maxLr, n);
-        Schedulers.checkLrs("maxLr", max, true);
-        inClosed("pctStart", pctStart, 0, 1);
-        positive("divFactor", divFactor);
-        positive("finalDivFactor", finalDivFactor);
-        double[] baseM = perGroup("baseMomentum", baseMomentum, n);
-        double[] maxM = perGroup("maxMomentum", maxMomentum, n);
+        double[] max = perGroup("max_lr", maxLr, n);
+        Schedulers.checkLrs("max_lr", max, true);
+        inClosed("pct_start", pctStart, 0, 1);
+        positive("div_factor", divFactor);
+        positive("final_div_factor", finalDivFactor);
+        double[] baseM = perGroup("base_momentum", baseMomentum, n);
+        double[] maxM = perGroup("max_momentum", maxMomentum, n);
         if (cycleMomentum) {
             Schedulers.requireMomentum(groups, "OneCycleLR cycles momentum by default",
                     "; pass cycleMomentum(false) (cycle_momentum=False)");
-            Schedulers.checkMomentum("baseMomentum", baseM);
-            Schedulers.checkMomentum("maxMomentum", maxM);
+            Schedulers.checkMomentum("base_momentum", baseM);
+            Schedulers.checkMomentum("max_momentum", maxM);
         }
         return new OneCycleLR(groups, max, total, pctStart, annealStrategy.equals("cos"), cycleMomentum, baseM, maxM,
                 divFactor, finalDivFactor, threePhase).attachOneCycle();

@@ -146,9 +146,9 @@ final class OneCycleLR extends BasicScheduler {
     }
 
     private String tooFar(long t) {
-        return "OneCycleLR cannot go to step " + t + ": totalSteps is " + totalSteps + " and step " + totalSteps
+        return "OneCycleLR cannot go to step " + t + ": total_steps is " + totalSteps + " and step " + totalSteps
                 + " is the last one allowed (PyTorch raises \"Tried to step " + (t + 1) + " times\"); size the schedule"
-                + " with totalSteps = epochs * stepsPerEpoch of the whole run";
+                + " with total_steps = epochs * steps_per_epoch of the whole run";
     }
 
     @Override

@@ -277,6 +277,7 @@ final class PeerTypes {
 
     private static void lintHf(Map<String, Object> spec, LintContext c) {
         String type = String.valueOf(spec.get("type"));
+        c.startsAtZeroByDesign(type + c.inside() + " warms up from 0, as transformers does (its documented behaviour)");
         Object w = spec.get("num_warmup_steps");
         Object t = spec.get("num_training_steps");
         if (w instanceof Number && ((Number) w).longValue() > c.steps()) {
@@ -289,7 +290,7 @@ final class PeerTypes {
         }
         if (c.perEpoch()) {
             c.warn(type + c.inside() + " counts optimizer steps (transformers calls it after every update) but is stepped"
-                    + " " + c.runWords());
+                    + " " + c.interval());
         }
     }
 
@@ -405,10 +406,11 @@ final class PeerTypes {
 
     private static void lintTimm(String name, Map<String, Object> spec, LintContext c) {
         boolean inEpochs = !Boolean.FALSE.equals(spec.get("t_in_epochs"));
+        c.startsAtZeroByDesign(name + c.inside() + " warms up from warmup_lr_init=0, as timm does (its documented behaviour)");
         if (inEpochs != c.perEpoch()) {
             c.fail(name + c.inside() + (inEpochs ? " has t_in_epochs=True (timm's step(epoch), once per epoch)"
                     : " has t_in_epochs=False (timm's step_update, once per optimizer update)") + " but is stepped "
-                    + c.runWords() + ": step it " + (inEpochs ? "per epoch" : "per batch") + ", or set t_in_epochs="
+                    + c.interval() + ": step it " + (inEpochs ? "per epoch" : "per batch") + ", or set t_in_epochs="
                     + (inEpochs ? "False" : "True"));
         }
         Object t = spec.get("t_initial");
@@ -477,7 +479,7 @@ final class PeerTypes {
                 .lint((spec, c) -> {
                     if (!c.perEpoch()) {
                         c.fail("PlateauLRScheduler" + c.inside() + " is timm's end-of-epoch step(epoch, metric) but is"
-                                + " stepped " + c.runWords() + ": step it per epoch");
+                                + " stepped " + c.interval() + ": step it per epoch");
                     }
                 })
                 .build();

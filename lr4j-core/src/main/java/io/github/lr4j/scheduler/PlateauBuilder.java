@@ -86,8 +86,8 @@ public final class PlateauBuilder {
         atLeast("patience", patience, 0);
         nonNegative("threshold", threshold);
         atLeast("cooldown", cooldown, 0);
-        double[] min = perGroup("minLr", minLr, groups.size());
-        Schedulers.checkLrs("minLr", min, false);
+        double[] min = perGroup("min_lr", minLr, groups.size());
+        Schedulers.checkLrs("min_lr", min, false);
         nonNegative("eps", eps);
         return new ReduceLROnPlateau(groups, mode.equals("min"), factor, patience, threshold, thresholdMode.equals("rel"),
                 cooldown, min, minLrPerGroup ? null : min[0], eps);

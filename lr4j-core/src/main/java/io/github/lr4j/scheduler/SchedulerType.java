@@ -97,9 +97,10 @@ public final class SchedulerType {
         private final List<String> failures;
         private final List<String> warnings;
         private final List<String> description;
+        private final List<String> zeroStartOwners;
 
         private LintContext(long steps, long offset, boolean perEpoch, String runWords, String inside, double[][] lr,
-                            List<String> failures, List<String> warnings, List<String> description) {
+                            List<String> failures, List<String> warnings, List<String> description, List<String> zeroStartOwners) {
             this.steps = steps;
             this.offset = offset;
             this.perEpoch = perEpoch;
@@ -109,6 +110,7 @@ public final class SchedulerType {
             this.failures = failures;
             this.warnings = warnings;
             this.description = description;
+            this.zeroStartOwners = zeroStartOwners;
         }
 
         /**
@@ -116,7 +118,8 @@ public final class SchedulerType {
          * the scheduler (e.g. "per epoch over 3 epochs"), {@code lr} is null unless values were simulated.
          */
         public static LintContext forRun(long steps, boolean perEpoch, String runWords, double[][] lr) {
-            return new LintContext(steps, 0, perEpoch, runWords, "", lr, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            return new LintContext(steps, 0, perEpoch, runWords, "", lr, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
         }
 
         /** How many times this scheduler is stepped. */
@@ -137,6 +140,11 @@ public final class SchedulerType {
         /** How the run steps the scheduler, in words, e.g. "per optimizer step over 3 epochs" (may be empty). */
         public String runWords() {
             return runWords;
+        }
+
+        /** {@link #runWords()}, or at least "per epoch" or "per step" when the run gave none. */
+        public String interval() {
+            return !runWords.isEmpty() ? runWords : perEpoch ? "per epoch" : "per step";
         }
 
         /** " (in SequentialLR)" for a nested scheduler, else empty: append it to the type's name in messages. */
@@ -166,8 +174,24 @@ public final class SchedulerType {
         /** Lints a nested scheduler stepped {@code childSteps} times from run step {@code childOffset}. */
         public void child(Map<String, Object> childSpec, long childSteps, long childOffset, String parent) {
             LintContext c = new LintContext(childSteps, childOffset, perEpoch, runWords, " (in " + parent + ")", lr, failures,
-                    warnings, description);
+                    warnings, description, zeroStartOwners);
             SchedulerTypes.lint(childSpec, c);
+        }
+
+        /**
+         * Says that an lr of 0 at the run's step 0 is this type's documented behaviour (transformers' and timm's
+         * warm-ups start from 0), e.g. {@code "get_linear_schedule_with_warmup warms up from 0, as transformers does"}:
+         * {@code check} then prints it as a note instead of warning. Only a scheduler that acts at the run's step 0 counts.
+         */
+        public void startsAtZeroByDesign(String why) {
+            if (offset == 0) {
+                zeroStartOwners.add(why);
+            }
+        }
+
+        /** What {@link #startsAtZeroByDesign} was told, empty if nothing. */
+        public List<String> zeroStartByDesign() {
+            return Collections.unmodifiableList(zeroStartOwners);
         }
 
         public List<String> failures() {

@@ -133,7 +133,7 @@ public final class Schedulers {
 
     /** PyTorch's StepLR: {@code lr = base * gamma^floor(t / stepSize)}. */
     public static LrScheduler stepLR(ParamGroups groups, long stepSize, double gamma) {
-        atLeast("stepSize", stepSize, 1);
+        atLeast("step_size", stepSize, 1);
         positive("gamma", gamma);
         return new StepLR(groups, stepSize, gamma).attach();
     }
@@ -159,7 +159,7 @@ public final class Schedulers {
      */
     public static LrScheduler constantLR(ParamGroups groups, double factor, long totalIters) {
         inClosed("factor", factor, 0, 1);
-        atLeast("totalIters", totalIters, 1);
+        atLeast("total_iters", totalIters, 1);
         return new ConstantLR(groups, factor, totalIters).attach();
     }
 
@@ -169,9 +169,9 @@ public final class Schedulers {
      * 1, lr4j uses the closed form there.
      */
     public static LrScheduler linearLR(ParamGroups groups, double startFactor, double endFactor, long totalIters) {
-        inClosed("startFactor", startFactor, 0, 1);
-        inClosed("endFactor", endFactor, 0, 1);
-        atLeast("totalIters", totalIters, 1);
+        inClosed("start_factor", startFactor, 0, 1);
+        inClosed("end_factor", endFactor, 0, 1);
+        atLeast("total_iters", totalIters, 1);
         return new LinearLR(groups, startFactor, endFactor, totalIters).attach();
     }
 
@@ -183,7 +183,7 @@ public final class Schedulers {
 
     /** PyTorch's PolynomialLR: {@code lr = base * (1 - min(t, totalIters) / totalIters)^power}. */
     public static LrScheduler polynomialLR(ParamGroups groups, long totalIters, double power) {
-        atLeast("totalIters", totalIters, 1);
+        atLeast("total_iters", totalIters, 1);
         nonNegative("power", power);
         return new PolynomialLR(groups, totalIters, power).attach();
     }
@@ -193,8 +193,8 @@ public final class Schedulers {
      * with PyTorch's recursive form. Periodic like PyTorch's: past {@code tMax} the lr climbs back.
      */
     public static LrScheduler cosineAnnealingLR(ParamGroups groups, long tMax, double etaMin) {
-        atLeast("tMax", tMax, 1);
-        nonNegative("etaMin", etaMin);
+        atLeast("T_max", tMax, 1);
+        nonNegative("eta_min", etaMin);
         return new CosineAnnealingLR(groups, tMax, etaMin).attach();
     }
 
@@ -203,9 +203,9 @@ public final class Schedulers {
      * {@link LrScheduler#step(double)} accepts fractional epochs. Random access is O(log t).
      */
     public static LrScheduler cosineAnnealingWarmRestarts(ParamGroups groups, long t0, long tMult, double etaMin) {
-        atLeast("t0", t0, 1);
-        atLeast("tMult", tMult, 1);
-        nonNegative("etaMin", etaMin);
+        atLeast("T_0", t0, 1);
+        atLeast("T_mult", tMult, 1);
+        nonNegative("eta_min", etaMin);
         return new CosineAnnealingWarmRestarts(groups, t0, tMult, etaMin).attach();
     }
 

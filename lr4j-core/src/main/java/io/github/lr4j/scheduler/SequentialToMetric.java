@@ -117,7 +117,11 @@ final class SequentialToMetric implements Scheduler {
         List<Object> specs = new ArrayList<>();
         phases.forEach(p -> specs.add(p.spec()));
         out.put("schedulers", specs);
-        out.put("milestones", milestones.clone());
+        List<Object> ms = new ArrayList<>();
+        for (long m : milestones) {
+            ms.add(m);
+        }
+        out.put("milestones", ms);
         return out;
     }
 

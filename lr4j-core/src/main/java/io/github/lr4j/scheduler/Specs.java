@@ -44,6 +44,14 @@ final class Specs {
             }
             return a.length == 1 ? parts.get(0) : "[" + String.join(", ", parts) + "]";
         }
+        if (v instanceof long[] || v instanceof int[]) {
+            long[] a = v instanceof int[] ? java.util.Arrays.stream((int[]) v).asLongStream().toArray() : (long[]) v;
+            List<String> parts = new ArrayList<>();
+            for (long x : a) {
+                parts.add(Long.toString(x));
+            }
+            return "[" + String.join(", ", parts) + "]";
+        }
         if (v instanceof List) {
             List<String> parts = new ArrayList<>();
             for (Object o : (List<?>) v) {

@@ -41,6 +41,15 @@ public final class ScheduleCheck {
      * was attached (attaching OneCycleLR or CyclicLR overwrites it), to spot momentum switched on.
      */
     public static Report check(Scheduler s, long steps, double[] metrics, double[] momentumBeforeAttach) {
+        return check(s, steps, metrics, momentumBeforeAttach, false, "");
+    }
+
+    /**
+     * {@link #check(Scheduler, long, double[], double[])} for a run that steps the scheduler per epoch or not
+     * ({@code perEpoch}), described by {@code runWords} (e.g. "per epoch over 10 epochs") in the types' lints.
+     */
+    public static Report check(Scheduler s, long steps, double[] metrics, double[] momentumBeforeAttach, boolean perEpoch,
+                               String runWords) {
         ParamGroups groups = s.groups();
         int n = groups.size();
         List<String> warnings = new ArrayList<>();
@@ -75,15 +84,21 @@ public final class ScheduleCheck {
                     : metrics.length + " metric values given"));
         }
         // The types' own lints; what would fail a training run is a warning here.
-        SchedulerType.LintContext lints = SchedulerType.LintContext.forRun(steps, false, "", lrs);
+        SchedulerType.LintContext lints = SchedulerType.LintContext.forRun(steps, perEpoch, runWords == null ? "" : runWords, lrs);
         SchedulerTypes.lint(s.spec(), lints);
         description.addAll(lints.description());
         warnings.addAll(lints.failures());
         warnings.addAll(lints.warnings());
         warnings.addAll(ValueLints.lint(lrs, ms, groups.momentumKind() != MomentumKind.NONE, steps));
+        boolean zeroStartNoted = false;
         for (int g = 0; g < n; g++) {
             describeGroup(g, lrs[g], description);
-            if (lrs[g][0] == 0 && !s.drivenByMetric()) {
+            if (lrs[g][0] == 0 && !s.drivenByMetric() && !lints.zeroStartByDesign().isEmpty()) {
+                if (!zeroStartNoted) {
+                    description.add("note: lr 0 at step 0: " + lints.zeroStartByDesign().get(0));
+                    zeroStartNoted = true;
+                }
+            } else if (lrs[g][0] == 0 && !s.drivenByMetric()) {
                 warnings.add("group " + g + " trains step 0 with lr 0: a warm-up starting at zero wastes a step"
                         + " (start from a small fraction instead)");
             }

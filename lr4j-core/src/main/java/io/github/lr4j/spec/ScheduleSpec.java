@@ -4,6 +4,7 @@ import io.github.lr4j.groups.ParamGroups;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.SchedulerType;
 import io.github.lr4j.scheduler.SchedulerTypes;
+import io.github.lr4j.util.Suggest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,19 @@ import java.util.Set;
  * or keyword suggests the nearest name.
  */
 public final class ScheduleSpec {
+    /** transformers' {@code SchedulerType} enum: member -> the name get_scheduler takes. */
+    private static final Map<String, String> TRANSFORMERS_SCHEDULER_TYPES = transformersSchedulerTypes();
+
+    private static Map<String, String> transformersSchedulerTypes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String name : List.of("linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup",
+                "inverse_sqrt", "cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay")) {
+            m.put(name.toUpperCase(java.util.Locale.ROOT), name);
+        }
+        m.put("REDUCE_ON_PLATEAU", "reduce_lr_on_plateau");
+        return m;
+    }
+
     private ScheduleSpec() {
     }
 
@@ -298,6 +312,9 @@ public final class ScheduleSpec {
                 Object v = value(((Expr.Unary) e).operand());
                 return v instanceof Long ? (Object) (-(Long) v) : (Object) (-(Double) v);
             }
+            if (e instanceof Expr.Attr && isSchedulerTypeEnum(((Expr.Attr) e).target())) {
+                return transformersSchedulerType((Expr.Attr) e);
+            }
             // Constant arithmetic such as 1/3 or 2 * math.pi.
             return Arithmetic.eval(e, "", Double.NaN);
         }
@@ -319,6 +336,25 @@ public final class ScheduleSpec {
                 return "a lambda (lr4j does not evaluate lambdas in place)";
             }
             return "an expression";
+        }
+
+        /** {@code SchedulerType}, {@code transformers.SchedulerType}, {@code hf.SchedulerType}, ... */
+        private boolean isSchedulerTypeEnum(Expr target) {
+            return target instanceof Expr.Name ? ((Expr.Name) target).name().equals("SchedulerType")
+                    : target instanceof Expr.Attr && ((Expr.Attr) target).name().equals("SchedulerType");
+        }
+
+        /** transformers' enum spelling, {@code SchedulerType.LINEAR}: the name it stands for, {@code 'linear'}. */
+        private Object transformersSchedulerType(Expr.Attr a) {
+            String value = TRANSFORMERS_SCHEDULER_TYPES.get(a.name());
+            if (value == null) {
+                List<String> members = new ArrayList<>();
+                TRANSFORMERS_SCHEDULER_TYPES.keySet().forEach(m -> members.add("SchedulerType." + m));
+                throw new SpecException(a.column(), "unknown member SchedulerType." + a.name()
+                        + Suggest.didYouMean("SchedulerType." + a.name(), members) + "; transformers' SchedulerType has "
+                        + String.join(", ", TRANSFORMERS_SCHEDULER_TYPES.keySet()));
+            }
+            return value;
         }
 
         /** The value of parameter {@code name}: its expression deferred if the type builds it itself, else {@code v} (or its value). */

@@ -11,7 +11,7 @@ class MessagesTest {
     @Test
     void oneCycle_twoMaxLrsForOneGroup_saysOneValue() {
         assertThatThrownBy(() -> Schedulers.oneCycleLR(0.1, 0.2).totalSteps(10).attach(ParamGroups.of(0.1)))
-                .hasMessage("maxLr must have 1 value (there is 1 param group), got 2");
+                .hasMessage("max_lr must have 1 value (there is 1 param group), got 2");
     }
 
     @Test

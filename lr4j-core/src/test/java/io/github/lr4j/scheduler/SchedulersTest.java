@@ -15,7 +15,7 @@ class SchedulersTest {
     @Test
     void stepLR_zeroStepSize_failsNamingParameterRangeAndValue() {
         assertThatThrownBy(() -> Schedulers.stepLR(ParamGroups.of(0.1), 0, 0.5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("stepSize must be >= 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("step_size must be >= 1, got 0");
     }
 
     @Test
@@ -33,13 +33,13 @@ class SchedulersTest {
     @Test
     void oneCycle_wrongNumberOfMaxLrs_failsWithBothLengths() {
         assertThatThrownBy(() -> Schedulers.oneCycleLR(0.1, 0.2, 0.3).totalSteps(10).attach(ParamGroups.of(0.1, 0.2)))
-                .hasMessage("maxLr must have 1 or 2 values (one per param group), got 3");
+                .hasMessage("max_lr must have 1 or 2 values (one per param group), got 3");
     }
 
     @Test
     void oneCycle_withoutLength_fails() {
         assertThatThrownBy(() -> Schedulers.oneCycleLR(0.1).attach(ParamGroups.of(0.1)))
-                .hasMessage("OneCycleLR needs totalSteps, or epochs and stepsPerEpoch; got neither");
+                .hasMessage("OneCycleLR needs total_steps, or epochs and steps_per_epoch; got neither");
     }
 
     @Test
@@ -61,7 +61,7 @@ class SchedulersTest {
         double lr = g.lr(0);
         double momentum = g.momentum(0);
         assertThatThrownBy(s::step).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("OneCycleLR cannot go to step 11: totalSteps is 10 and step 10 is the last one allowed"
+                .hasMessageStartingWith("OneCycleLR cannot go to step 11: total_steps is 10 and step 10 is the last one allowed"
                         + " (PyTorch raises \"Tried to step 12 times\")");
         assertThat(s.state()).isEqualTo(before);
         assertThat(g.lr(0)).isEqualTo(lr);

@@ -117,6 +117,25 @@ class SnippetsTest {
         return snippets.stream().map(s -> DynamicTest.dynamicTest(s.toString(), () -> compileAndRun(s)));
     }
 
+    /** The Quick start prints the lr the restored scheduler holds (once it printed a scheduler built afterwards). */
+    @Test
+    void quickStart_printsTheRestoredLr() throws Exception {
+        Snippet quickStart = snippets(root().resolve("README.md")).get(0);
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            compileAndRun(quickStart);
+        } finally {
+            System.setOut(stdout);
+        }
+        io.github.lr4j.scheduler.LrScheduler expected = io.github.lr4j.scheduler.Schedulers.oneCycleLR(0.1, 0.01)
+                .totalSteps(1000).attach(io.github.lr4j.groups.ParamGroups.withMomentum(
+                        io.github.lr4j.groups.MomentumKind.MOMENTUM, new double[] {0.1, 0.01}, new double[] {0.9}));
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .startsWith(String.format("lr now %.6f,", expected.lrAt(500, 0)));
+    }
+
     private static void compileAndRun(Snippet s) throws Exception {
         Path dir = Files.createDirectories(work.resolve(s.className()));
         Path src = Files.createDirectories(dir.resolve("src/snippets")).resolve(s.className() + ".java");

@@ -3,6 +3,7 @@ package io.github.lr4j.optim;
 import io.github.lr4j.spec.Expr;
 import io.github.lr4j.spec.Parser;
 import io.github.lr4j.spec.SpecException;
+import io.github.lr4j.util.Suggest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Optimizers {
             case "AdamWScheduleFree": return new ScheduleFree(ScheduleFree.Variant.ADAMW, defaults);
             case "RAdamScheduleFree": return new ScheduleFree(ScheduleFree.Variant.RADAM, defaults);
             default:
-                throw new IllegalArgumentException("unknown optimizer " + name + "; known: " + String.join(", ", names()));
+                throw new IllegalArgumentException("unknown optimizer " + name + Suggest.didYouMean(name, names()) + "; known: " + String.join(", ", names()));
         }
     }
 
@@ -91,7 +92,7 @@ public final class Optimizers {
         Expr.Call call = (Expr.Call) e;
         String name = ((Expr.Name) call.callee()).name();
         if (!names().contains(name)) {
-            throw new SpecException(call.column(), "unknown optimizer '" + name + "'; known: " + String.join(", ", names()));
+            throw new SpecException(call.column(), "unknown optimizer '" + name + "'" + Suggest.didYouMean(name, names()) + "; known: " + String.join(", ", names()));
         }
         Map<String, Object> values = new LinkedHashMap<>();
         List<Expr> args = new ArrayList<>(call.args());

@@ -70,7 +70,8 @@ final class Options {
                 return i;
             }
         }
-        throw new IllegalArgumentException(optimizer + " has no hyper-parameter " + name + "; it has "
+        throw new IllegalArgumentException(optimizer + " has no hyper-parameter " + name
+                + io.github.lr4j.util.Suggest.didYouMean(name, hyperParameters()) + "; it has "
                 + String.join(", ", hyperParameters()));
     }
 

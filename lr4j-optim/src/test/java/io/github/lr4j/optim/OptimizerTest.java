@@ -202,7 +202,7 @@ class OptimizerTest {
                 .hasMessage("beta2 must be in [0, 1), got 1");
         assertThatThrownBy(() -> Optimizers.create("SGD", Map.of("lr", -0.1))).hasMessage("lr must be finite and >= 0, got -0.1");
         assertThatThrownBy(() -> Optimizers.create("SGD", Map.of("lr", 0.1, "momentun", 0.9)))
-                .hasMessage("SGD has no hyper-parameter momentun; it has lr, momentum, dampening, weight_decay, nesterov, maximize");
+                .hasMessage("SGD has no hyper-parameter momentun (did you mean momentum?); it has lr, momentum, dampening, weight_decay, nesterov, maximize");
         Optimizer sgd = Optimizers.create("SGD", Map.of("lr", 0.1));
         assertThatThrownBy(() -> sgd.addParamGroup(List.of(Parameter.zeros("w", 3)), Map.of("nesterov", true)))
                 .hasMessage("nesterov must be False unless momentum > 0 and dampening = 0, got momentum=0.0, dampening=0.0");

@@ -448,7 +448,8 @@ public final class ParameterAveraging<T> {
         }
 
         private TrainingLoop.Result result() {
-            return new TrainingLoop.Result(epoch, globalStep, 0, stopped, bestEpoch, bestMetric, List.copyOf(history));
+            // bestEpoch from 1, as TrainingLoop.Result counts
+            return new TrainingLoop.Result(epoch, globalStep, 0, stopped, bestEpoch + 1, bestMetric, List.copyOf(history));
         }
 
         /** One round: broadcast, K local steps in every partition, average. */

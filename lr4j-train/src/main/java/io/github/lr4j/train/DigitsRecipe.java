@@ -11,16 +11,18 @@ import java.util.Map;
 /**
  * lr4j's main job, the defaults that teach: an MLP (64-256-10, ReLU) on the digits, with the
  * training set augmented by one-pixel shifts, SGD with momentum 0.9 and weight decay 5e-4, and
- * OneCycleLR (max_lr 0.1) stepped per batch, 20 epochs of batches of 32. Every choice can be
+ * OneCycleLR (max_lr 0.1, the optimizer's lr) stepped per batch, 20 epochs of batches of 32. Every choice can be
  * overridden; a scheduler expression may use {@code total_steps}, {@code steps_per_epoch} and
- * {@code epochs}.
+ * {@code epochs}. Without a scheduler of its own the schedule follows the optimizer ({@link #defaultScheduler}).
  */
 public final class DigitsRecipe {
     public static final String DEFAULT_OPTIMIZER = "SGD(lr=0.1, momentum=0.9, weight_decay=5e-4)";
+    /** The default schedule of {@link #DEFAULT_OPTIMIZER}: {@code defaultScheduler(DEFAULT_OPTIMIZER)}. */
     public static final String DEFAULT_SCHEDULER = "OneCycleLR(max_lr=0.1, total_steps=total_steps)";
 
     private String optimizer = DEFAULT_OPTIMIZER;
-    private String scheduler = DEFAULT_SCHEDULER;
+    private String scheduler;
+    private boolean schedulerGiven;
     private int[] hidden = {256};
     private int epochs = 20;
     private int batchSize = 32;
@@ -41,7 +43,21 @@ public final class DigitsRecipe {
     /** A scheduler expression, or null for a constant lr. */
     public DigitsRecipe scheduler(String expression) {
         this.scheduler = expression;
+        this.schedulerGiven = true;
         return this;
+    }
+
+    /**
+     * The schedule a run gets when none is given: it follows the optimizer. None (a constant lr) for a schedule-free
+     * optimizer, whose averaging does the decay's work; for the others a one-cycle whose {@code max_lr} is the
+     * optimizer's lr, stepped per optimizer step over the whole run.
+     */
+    public static String defaultScheduler(String optimizerExpression) {
+        Optimizer opt = Optimizers.parse(optimizerExpression);
+        if (Optimizers.isScheduleFree(opt.name())) {
+            return null;
+        }
+        return "OneCycleLR(max_lr=" + opt.defaultValue("lr") + ", total_steps=total_steps)";
     }
 
     /**
@@ -115,8 +131,9 @@ public final class DigitsRecipe {
         return ScheduleDriver.defaultInterval(expression, s);
     }
 
+    /** The scheduler expression the run uses (the default follows the optimizer), or null for a constant lr. */
     public String schedulerExpression() {
-        return scheduler;
+        return schedulerGiven ? scheduler : defaultScheduler(optimizer);
     }
 
     public String optimizerExpression() {
@@ -135,7 +152,7 @@ public final class DigitsRecipe {
         TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
                 .accumulate(accumulate).seed(seed);
         long perEpoch = trainer.optimizerStepsPerEpoch();
-        ScheduleDriver.Built built = ScheduleDriver.build(opt, scheduler, hyperSchedules, interval, perEpoch, epochs);
+        ScheduleDriver.Built built = ScheduleDriver.build(opt, schedulerExpression(), hyperSchedules, interval, perEpoch, epochs);
         for (int i = 0; i < built.attached().size(); i++) {
             TrainingLoop.Attached a = built.attached().get(i);
             trainer.scheduler(a.scheduler(), a.interval(), a.frequency(), built.rebuilders().get(i));

@@ -83,7 +83,10 @@ public final class TrainingLoop {
         }
     }
 
-    /** How a run ended. */
+    /**
+     * How a run ended. {@code bestEpoch} counts from 1, as the logs and the command line do (0: no epoch was
+     * measured).
+     */
     public record Result(int epochsRun, long optimizerSteps, long skippedSteps, boolean stoppedEarly, int bestEpoch,
                          double bestMetric, List<EpochInfo> history) { }
 
@@ -529,7 +532,7 @@ public final class TrainingLoop {
                     System.arraycopy(bestWeights[i], 0, ps.get(i).data(), 0, bestWeights[i].length);
                 }
             }
-            return new Result(epoch, optimizerSteps, skippedSteps, stopped, bestEpoch, bestMetric, List.copyOf(history));
+            return new Result(epoch, optimizerSteps, skippedSteps, stopped, bestEpoch + 1, bestMetric, List.copyOf(history));
         } finally {
             if (log != null) {
                 log.close();

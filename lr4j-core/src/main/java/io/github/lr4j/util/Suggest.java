@@ -1,14 +1,14 @@
-package io.github.lr4j.spec;
+package io.github.lr4j.util;
 
 import java.util.Collection;
 
-/** "did you mean ...?" for misspelt names. */
-final class Suggest {
+/** "did you mean ...?" for misspelt names (lr4j's own, shared with its other modules). */
+public final class Suggest {
     private Suggest() {
     }
 
     /** The closest candidate, or null when none is close enough to be a likely typo. */
-    static String nearest(String given, Collection<String> candidates) {
+    public static String nearest(String given, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
@@ -21,7 +21,7 @@ final class Suggest {
         return bestDistance <= Math.max(2, given.length() / 3) ? best : null;
     }
 
-    static String didYouMean(String given, Collection<String> candidates) {
+    public static String didYouMean(String given, Collection<String> candidates) {
         String s = nearest(given, candidates);
         return s == null ? "" : " (did you mean " + s + "?)";
     }
