@@ -138,6 +138,28 @@ class TableFromStateTest extends CliHarness {
 
     @Test
     @SuppressWarnings("unchecked")
+    void optimizersOwnParamGroups_withBetasAndParams_areRead() throws Exception {
+        Map<String, Object> c = read(CASES.resolve("p2_cyclic_adam_triangular2_resume.json"));
+        List<Map<String, Object>> groups = new ArrayList<>();
+        int i = 0;
+        for (Map<String, Object> g : (List<Map<String, Object>>) c.get("resume_groups")) {
+            // the shape of optimizer.state_dict()["param_groups"] for Adam: betas, not momentum; params and the rest
+            groups.add(Map.of("lr", g.get("lr"), "initial_lr", g.get("initial_lr"), "betas", List.of(g.get("momentum"), 0.999),
+                    "eps", 1e-8, "weight_decay", 0, "params", List.of(i++)));
+        }
+        Path state = dir.resolve("adam.json");
+        Files.writeString(state, JSON.writeValueAsString(Map.of("state_dict", c.get("resume_state"), "param_groups", groups)));
+
+        assertThat(run(args(c, state).toArray(String[]::new))).as(err.toString()).isZero();
+
+        List<Map<String, Object>> rows = JSON.readValue(out.toString(), List.class);
+        List<Map<String, Object>> want = ((List<Map<String, Object>>) c.get("trace")).subList(9, ((List<?>) c.get("trace")).size());
+        assertSameValues("p2_cyclic_adam_triangular2_resume lr", want, rows, "lr");
+        assertSameValues("p2_cyclic_adam_triangular2_resume beta1", want, rows, "momentum");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void lr4jsOwnState_continuesAsAnUninterruptedRun() throws Exception {
         assertThat(run("table", "StepLR(step_size=3, gamma=0.5)", "--groups", "0.1,0.01", "--steps", "9", "--format", "json"))
                 .isZero();
