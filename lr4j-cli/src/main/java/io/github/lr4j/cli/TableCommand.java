@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
             "  lr4j table 'CosineAnnealingWarmRestarts(T_0=10, T_mult=2)' --at 0,5,1e9",
             "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics docs/examples/val_loss.txt --steps 30",
             "  lr4j table @docs/examples/warmup_cosine.txt --steps 30",
-            "  lr4j table 'CosineAnnealingLR(T_max=50)' --from-state scheduler.json --steps 20"})
+            "  lr4j table 'CosineAnnealingLR(T_max=5, eta_min=0.001)' --from-state docs/examples/pytorch_cosine_state.json --steps 9"})
 final class TableCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
