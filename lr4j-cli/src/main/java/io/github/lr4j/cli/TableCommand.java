@@ -1,9 +1,11 @@
 package io.github.lr4j.cli;
 
 import io.github.lr4j.groups.MomentumKind;
+import io.github.lr4j.groups.ParamGroups;
 import io.github.lr4j.scheduler.Scheduler;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +35,8 @@ import picocli.CommandLine.Parameters;
             "  lr4j table '{\"type\": \"ExponentialLR\", \"gamma\": 0.9}' --steps 5 --format json",
             "  lr4j table 'CosineAnnealingWarmRestarts(T_0=10, T_mult=2)' --at 0,5,1e9",
             "  lr4j table 'ReduceLROnPlateau(patience=2)' --metrics docs/examples/val_loss.txt --steps 30",
-            "  lr4j table @docs/examples/warmup_cosine.txt --steps 30"})
+            "  lr4j table @docs/examples/warmup_cosine.txt --steps 30",
+            "  lr4j table 'CosineAnnealingLR(T_max=5, eta_min=0.001)' --from-state docs/examples/pytorch_cosine_state.json --steps 9"})
 final class TableCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,6 +60,13 @@ final class TableCommand implements Callable<Integer> {
             description = "only these steps (e.g. 0,100,1e9), without stepping; replaces --steps and --every")
     List<String> at;
 
+    @Option(names = "--from-state", paramLabel = "FILE",
+            description = {"continue from a saved state: the JSON of a PyTorch scheduler.state_dict() (as the README's",
+                "snippet dumps it), or lr4j's own; bare or {\"state_dict\": {...}, \"param_groups\": [{\"lr\": ...,",
+                "\"initial_lr\": ..., \"momentum\": ...}]}. SPEC must build the same scheduler; rows are numbered from",
+                "the saved step (last_epoch), --metrics gives the metrics of the steps after it"})
+    Path fromState;
+
     @Override
     public Integer call() {
         if (!List.of("csv", "json", "md").contains(format)) {
@@ -67,11 +77,18 @@ final class TableCommand implements Callable<Integer> {
             if (parsed.hasMatchedOption("--steps") || parsed.hasMatchedOption("--every")) {
                 throw new IllegalArgumentException("--at replaces --steps and --every: give either --at or --steps/--every");
             }
+            if (fromState != null) {
+                throw new IllegalArgumentException("--at and --from-state cannot be combined: --from-state steps on from the"
+                        + " saved step");
+            }
             return at();
         }
         Checks.steps(steps);
         if (every < 1) {
             throw new IllegalArgumentException("--every must be >= 1, got " + every);
+        }
+        if (fromState != null) {
+            return fromState();
         }
         Simulation sim = new Simulation(expression, inputs, expression, steps);
         boolean momentum = sim.momentumChanges();
@@ -100,6 +117,61 @@ final class TableCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
                 return 2;
             }
+        }
+        return 0;
+    }
+
+    /** The rows from a saved state on: the state's step, then one row per step taken after it. */
+    private Integer fromState() {
+        StateFile file = StateFile.read(fromState);
+        if (inputs.groups == null) {
+            inputs.groups = file.initialLrs();
+        }
+        Scheduler s = inputs.build(expression);
+        long values = (steps + 1) * s.groups().size();
+        if (values > Simulation.MAX_VALUES) {
+            throw new IllegalArgumentException("--steps " + steps + " over " + s.groups().size() + " groups is " + values
+                    + " lrs to compute and keep; the limit is " + Simulation.MAX_VALUES + " (fewer steps or groups)");
+        }
+        file.restore(s);
+        long first = file.step();
+        ParamGroups groups = s.groups();
+        int n = groups.size();
+        boolean hasMomentum = groups.momentumKind() != MomentumKind.NONE;
+        double[] metrics = inputs.metrics();
+        List<double[]> lrs = new ArrayList<>();
+        List<double[]> ms = new ArrayList<>();
+        String failure = null;
+        for (long t = 0; t <= steps; t++) {
+            if (t > 0) {
+                try {
+                    s.step(OptionalDouble.of(metrics != null && t - 1 < metrics.length ? metrics[(int) (t - 1)] : 1.0));
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    failure = "stepping fails at step " + (first + t) + ": " + e.getMessage();
+                    break;
+                }
+            }
+            double[] lr = new double[n];
+            double[] m = new double[n];
+            for (int g = 0; g < n; g++) {
+                lr[g] = groups.lr(g);
+                m[g] = groups.momentum(g);
+            }
+            lrs.add(lr);
+            ms.add(m);
+        }
+        boolean momentum = hasMomentum && (s.changesMomentum() || ms.stream().anyMatch(m -> !Arrays.equals(m, ms.get(0))));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int t = 0; t < lrs.size(); t++) {
+            if (t % every == 0 || t == lrs.size() - 1) {
+                rows.add(row(first + t, lrs.get(t), momentum ? ms.get(t) : null));
+            }
+        }
+        print(rows, n, momentum);
+        if (failure != null) {
+            spec.commandLine().getErr().println("lr4j: " + failure);
+            spec.commandLine().getErr().flush();
+            return 2;
         }
         return 0;
     }
