@@ -27,7 +27,6 @@ public final class Mlp implements Model {
     private final boolean[] widens;
     private final float[][][] weightsT;
     private final float[][][] weightRows;
-    private final float[][][] gradientSumsT;
     private final float[][][] gradientSums;
     private final float[][] biasSums;
     private int capacity;
@@ -71,20 +70,17 @@ public final class Mlp implements Model {
         widens = new boolean[layers];
         weightsT = new float[layers][][];
         weightRows = new float[layers][][];
-        gradientSumsT = new float[layers][][];
         gradientSums = new float[layers][][];
         biasSums = new float[layers][];
         for (int l = 0; l < layers; l++) {
             int in = widths[l];
             int out = widths[l + 1];
-            // A layer that widens runs its forward and weight gradient along its (longer) output rows.
+            // A layer that widens runs its forward along its (longer) output rows; one that narrows as dot products.
             widens[l] = out > in;
             if (widens[l]) {
                 weightsT[l] = new float[in][out];
-                gradientSumsT[l] = new float[in][out];
-            } else {
-                gradientSums[l] = new float[out][in];
             }
+            gradientSums[l] = new float[out][in];
             if (!widens[l] || l > 0) {
                 weightRows[l] = new float[out][in];
             }
@@ -149,16 +145,25 @@ public final class Mlp implements Model {
             float[][] a = activations[l];
             float[][] z = activations[l + 1];
             boolean hidden = l < layers - 1;
-            for (int s = 0; s < n; s++) {
-                float[] row = z[s];
-                if (widens[l]) {
+            if (widens[l]) {
+                for (int s = 0; s < n; s++) {
+                    float[] row = z[s];
                     System.arraycopy(b, 0, row, 0, out);
                     MlpKernels.addRowTimesRows(row, a[s], weightsT[l], in, out);
-                } else {
-                    MlpKernels.dotRows(row, a[s], weightRows[l], b, out, in);
+                    if (hidden) {
+                        MlpKernels.relu(row, out);
+                    }
                 }
-                if (hidden) {
-                    MlpKernels.relu(row, out);
+            } else {
+                for (int s = 0; s < n; s += 2) {
+                    boolean pair = s + 1 < n;
+                    MlpKernels.dotRows(z[s], a[s], pair ? z[s + 1] : null, pair ? a[s + 1] : null, weightRows[l], b, out, in);
+                    if (hidden) {
+                        MlpKernels.relu(z[s], out);
+                        if (pair) {
+                            MlpKernels.relu(z[s + 1], out);
+                        }
+                    }
                 }
             }
         }
@@ -212,11 +217,7 @@ public final class Mlp implements Model {
                     gb[o] += ds[o];
                 }
             }
-            if (widens[l]) {
-                MlpKernels.addOuterProducts(gradientSumsT[l], a, d, n, in, width);
-            } else {
-                MlpKernels.addOuterProducts(gradientSums[l], d, a, n, width, in);
-            }
+            MlpKernels.addOuterProducts(gradientSums[l], d, a, n, width, in);
             if (l > 0) {
                 float[][] back = deltas[l];
                 for (int s = 0; s < n; s++) {
@@ -226,11 +227,7 @@ public final class Mlp implements Model {
                 }
             }
             // The batch's sums, scaled once, into the parameters' gradients (and the sums cleared for the next call).
-            if (widens[l]) {
-                MlpKernels.addTransposedRowsScaled(weights[l].grad(), gradientSumsT[l], factor, width, in);
-            } else {
-                MlpKernels.addRowsScaled(weights[l].grad(), gradientSums[l], factor, width, in);
-            }
+            MlpKernels.addRowsScaled(weights[l].grad(), gradientSums[l], factor, width, in);
             float[] gBias = biases[l].grad();
             for (int o = 0; o < width; o++) {
                 gBias[o] += factor * gb[o];

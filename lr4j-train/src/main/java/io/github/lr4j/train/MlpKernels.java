@@ -75,8 +75,15 @@ final class MlpKernels {
         }
     }
 
-    /** {@code out[o] = bias[o] + a . w[o]} for o < outs (dot products of length n, four rows at a time). */
-    static void dotRows(float[] out, float[] a, float[][] w, float[] bias, int outs, int n) {
+    /**
+     * {@code out0[o] = bias[o] + a0 . w[o]} and the same for {@code a1, out1} (null: one sample), o < outs: dot
+     * products of length n, four rows of {@code w} and two samples per pass (eight independent sums).
+     */
+    static void dotRows(float[] out0, float[] a0, float[] out1, float[] a1, float[][] w, float[] bias, int outs, int n) {
+        if (a1 == null) {
+            dotRows(out0, a0, out0, a0, w, bias, outs, n);
+            return;
+        }
         int o = 0;
         for (; o + 4 <= outs; o += 4) {
             float[] w0 = w[o];
@@ -87,31 +94,54 @@ final class MlpKernels {
             float s1 = 0;
             float s2 = 0;
             float s3 = 0;
+            float t0 = 0;
+            float t1 = 0;
+            float t2 = 0;
+            float t3 = 0;
             for (int j = 0; j < n; j++) {
-                float v = a[j];
-                s0 += v * w0[j];
-                s1 += v * w1[j];
-                s2 += v * w2[j];
-                s3 += v * w3[j];
+                float u = a0[j];
+                float v = a1[j];
+                float x0 = w0[j];
+                float x1 = w1[j];
+                float x2 = w2[j];
+                float x3 = w3[j];
+                s0 += u * x0;
+                s1 += u * x1;
+                s2 += u * x2;
+                s3 += u * x3;
+                t0 += v * x0;
+                t1 += v * x1;
+                t2 += v * x2;
+                t3 += v * x3;
             }
-            out[o] = bias[o] + s0;
-            out[o + 1] = bias[o + 1] + s1;
-            out[o + 2] = bias[o + 2] + s2;
-            out[o + 3] = bias[o + 3] + s3;
+            out0[o] = bias[o] + s0;
+            out0[o + 1] = bias[o + 1] + s1;
+            out0[o + 2] = bias[o + 2] + s2;
+            out0[o + 3] = bias[o + 3] + s3;
+            out1[o] = bias[o] + t0;
+            out1[o + 1] = bias[o + 1] + t1;
+            out1[o + 2] = bias[o + 2] + t2;
+            out1[o + 3] = bias[o + 3] + t3;
         }
         for (; o < outs; o++) {
             float[] w0 = w[o];
             float s0 = 0;
             float s1 = 0;
+            float t0 = 0;
+            float t1 = 0;
             int j = 0;
             for (; j + 2 <= n; j += 2) {
-                s0 += a[j] * w0[j];
-                s1 += a[j + 1] * w0[j + 1];
+                s0 += a0[j] * w0[j];
+                s1 += a0[j + 1] * w0[j + 1];
+                t0 += a1[j] * w0[j];
+                t1 += a1[j + 1] * w0[j + 1];
             }
             if (j < n) {
-                s0 += a[j] * w0[j];
+                s0 += a0[j] * w0[j];
+                t0 += a1[j] * w0[j];
             }
-            out[o] = bias[o] + (s0 + s1);
+            out0[o] = bias[o] + (s0 + s1);
+            out1[o] = bias[o] + (t0 + t1);
         }
     }
 
@@ -136,9 +166,24 @@ final class MlpKernels {
         }
     }
 
-    /** Copies {@code w} (out x in, row-major) transposed into {@code t[i][o]}. */
+    /** Copies {@code w} (out x in, row-major) transposed into {@code t[i][o]}, eight rows of {@code w} at a time. */
     static void toTransposedRows(float[] w, float[][] t, int out, int in) {
-        for (int o = 0; o < out; o++) {
+        int o = 0;
+        for (; o + 8 <= out; o += 8) {
+            int r = o * in;
+            for (int i = 0; i < in; i++) {
+                float[] ti = t[i];
+                ti[o] = w[r + i];
+                ti[o + 1] = w[r + in + i];
+                ti[o + 2] = w[r + 2 * in + i];
+                ti[o + 3] = w[r + 3 * in + i];
+                ti[o + 4] = w[r + 4 * in + i];
+                ti[o + 5] = w[r + 5 * in + i];
+                ti[o + 6] = w[r + 6 * in + i];
+                ti[o + 7] = w[r + 7 * in + i];
+            }
+        }
+        for (; o < out; o++) {
             int row = o * in;
             for (int i = 0; i < in; i++) {
                 t[i][o] = w[row + i];
@@ -155,19 +200,6 @@ final class MlpKernels {
                 grad[row + i] += factor * r[i];
             }
             java.util.Arrays.fill(r, 0, in, 0f);
-        }
-    }
-
-    /** {@code grad[o * in + i] += factor * t[i][o]}, then clears {@code t}. */
-    static void addTransposedRowsScaled(float[] grad, float[][] t, float factor, int out, int in) {
-        for (int o = 0; o < out; o++) {
-            int row = o * in;
-            for (int i = 0; i < in; i++) {
-                grad[row + i] += factor * t[i][o];
-            }
-        }
-        for (int i = 0; i < in; i++) {
-            java.util.Arrays.fill(t[i], 0, out, 0f);
         }
     }
 }
