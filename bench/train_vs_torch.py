@@ -121,9 +121,9 @@ def torch_fit(train, val, test, logdir):
     return time.perf_counter() - t0, ta, step
 
 
-def lr4j_fit(report):
-    out = subprocess.run([os.path.join(ROOT, "lr4j"), "train", "--quiet", "--report", report], check=True,
-                         capture_output=True, text=True).stdout
+def lr4j_fit(report, jar=None):
+    cmd = ["java", "-Dai.djl.offline=true", "-jar", jar] if jar else [os.path.join(ROOT, "lr4j")]
+    out = subprocess.run(cmd + ["train", "--quiet", "--report", report], check=True, capture_output=True, text=True).stdout
     line = next(l for l in out.splitlines() if l.startswith("test accuracy"))
     m = re.search(r"test accuracy ([0-9.]+)%.*\| ([0-9.]+) s$", line)
     return float(m.group(2)), float(m.group(1)) / 100, line
@@ -141,8 +141,10 @@ def sgemm_rate():
 
 
 def main():
+    """Each round: the baseline jar (if given), `./lr4j train --quiet`, the PyTorch loop, the sgemm rate."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--baseline-jar", help="an older lr4j-cli-all.jar, run in each round too (the `before` column)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     train, val, test = digits()
@@ -152,17 +154,23 @@ def main():
     flops = EPOCHS * (n_train * (2 * fwd + 2 * HIDDEN * 10) + n_val * fwd) + n_test * fwd
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread; train {n_train} samples, "
           f"{EPOCHS} epochs of {(n_train + BATCH - 1) // BATCH} batches; the fit needs {flops / 1e9:.2f} GFLOP")
-    print("| round | lr4j s | PyTorch s | PyTorch / lr4j | sgemm GFLOP/s | floor s | lr4j / floor | lr4j acc | PyTorch acc |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    base = args.baseline_jar
+    print("| round |" + (" before s | PyTorch / before |" if base else "")
+          + " lr4j s | PyTorch s | PyTorch / lr4j | sgemm GFLOP/s | floor s | lr4j / floor | lr4j acc | PyTorch acc |")
+    print("|---|" + ("---|---|" if base else "") + "---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(1, args.rounds + 1):
+            bs, bacc, bline = lr4j_fit(os.path.join(tmp, "before"), base) if base else (None, None, None)
             ls, lacc, line = lr4j_fit(os.path.join(tmp, "report"))
             ts, tacc, steps = torch_fit(train, val, test, tmp)
             rate = sgemm_rate()
             floor = flops / rate
-            print(f"| {r} | {ls:.1f} | {ts:.2f} | {ts / ls:.2f}x | {rate / 1e9:.1f} | {floor:.3f} | {ls / floor:.1f}x "
+            before = f" {bs:.1f} | {ts / bs:.2f}x |" if base else ""
+            print(f"| {r} |{before} {ls:.1f} | {ts:.2f} | {ts / ls:.2f}x | {rate / 1e9:.1f} | {floor:.3f} | {ls / floor:.1f}x "
                   f"| {lacc:.2%} | {tacc:.2%} |", flush=True)
-            print(f"<!-- lr4j: {line} -->", file=sys.stderr)
+            if base:
+                print(f"before: {bline}", file=sys.stderr)
+            print(f"lr4j:   {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":
