@@ -17,13 +17,15 @@ import java.util.Random;
  * nothing once the buffers fit the batch. An instance is therefore not safe for concurrent use.
  */
 public final class Mlp implements Model {
+    /** Samples per forward pass in {@link #evaluate} (or the training batch, when that is larger). */
+    private static final int EVALUATION_CHUNK = 64;
+
     private final int[] widths;
     private final Parameter[] weights;
     private final Parameter[] biases;
     private final List<Parameter> parameters;
     // Scratch space, reused by every call (an Mlp is not safe for concurrent use): the weights in the kernels'
     // layouts, the batch's activations and deltas (one row per sample), and the batch's gradient sums.
-    private static final int EVALUATION_CHUNK = 64;
     private final boolean[] widens;
     private final float[][][] weightsT;
     private final float[][][] weightRows;
