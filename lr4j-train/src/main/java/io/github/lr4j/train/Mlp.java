@@ -11,12 +11,29 @@ import java.util.Random;
  * hidden layer it is softmax (multinomial logistic) regression. Gradients are analytic (checked
  * against finite differences in the tests). Weights start as PyTorch's {@code nn.Linear} does:
  * uniform in ±1/sqrt(fan_in), from a seeded {@link Random}.
+ *
+ * <p>A batch runs as matrix products over preallocated rows ({@link MlpKernels}), with bias and ReLU applied
+ * as each output row is made and the softmax cross-entropy gradient written in place; a call allocates
+ * nothing once the buffers fit the batch. An instance is therefore not safe for concurrent use.
  */
 public final class Mlp implements Model {
+    /** Samples per forward pass in {@link #evaluate} (or the training batch, when that is larger). */
+    private static final int EVALUATION_CHUNK = 64;
+
     private final int[] widths;
     private final Parameter[] weights;
     private final Parameter[] biases;
     private final List<Parameter> parameters;
+    // Scratch space, reused by every call (an Mlp is not safe for concurrent use): the weights in the kernels'
+    // layouts, the batch's activations and deltas (one row per sample), and the batch's gradient sums.
+    private final boolean[] widens;
+    private final float[][][] weightsT;
+    private final float[][][] weightRows;
+    private final float[][][] gradientSums;
+    private final float[][] biasSums;
+    private int capacity;
+    private float[][][] activations;
+    private float[][][] deltas;
 
     /** {@code Mlp(64, new int[] {128}, 10, seed)}: 64 inputs, one hidden layer of 128, 10 classes. */
     public Mlp(int inputs, int[] hidden, int classes, long seed) {
@@ -52,6 +69,25 @@ public final class Mlp implements Model {
             ps.add(biases[l]);
         }
         parameters = Collections.unmodifiableList(ps);
+        widens = new boolean[layers];
+        weightsT = new float[layers][][];
+        weightRows = new float[layers][][];
+        gradientSums = new float[layers][][];
+        biasSums = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            int in = widths[l];
+            int out = widths[l + 1];
+            // A layer that widens runs its forward along its (longer) output rows; one that narrows as dot products.
+            widens[l] = out > in;
+            if (widens[l]) {
+                weightsT[l] = new float[in][out];
+            }
+            gradientSums[l] = new float[out][in];
+            if (!widens[l] || l > 0) {
+                weightRows[l] = new float[out][in];
+            }
+            biasSums[l] = new float[out];
+        }
     }
 
     /** Softmax regression: no hidden layer. */
@@ -68,28 +104,71 @@ public final class Mlp implements Model {
         return widths.clone();
     }
 
-    /** Activations of every layer for one sample: a[0] = input, a[L] = logits. */
-    private float[][] forward(float[] x) {
+    /**
+     * Copies the weights into the layouts the kernels read: transposed ({@code in x out}) for a layer that widens,
+     * as rows ({@code out x in}) for a layer that narrows and for every layer a gradient flows back through.
+     */
+    private void prepareWeights() {
+        for (int l = 0; l < weights.length; l++) {
+            int in = widths[l];
+            int out = widths[l + 1];
+            if (widens[l]) {
+                MlpKernels.toTransposedRows(weights[l].data(), weightsT[l], out, in);
+            }
+            if (weightRows[l] != null) {
+                MlpKernels.toRows(weights[l].data(), weightRows[l], out, in);
+            }
+        }
+    }
+
+    /** Batch buffers for at least {@code n} samples (allocated on the first call and when a batch is larger). */
+    private void ensureCapacity(int n) {
+        if (n <= capacity) {
+            return;
+        }
         int layers = weights.length;
-        float[][] a = new float[layers + 1][];
-        a[0] = x;
+        activations = new float[layers + 1][][];
+        deltas = new float[layers + 1][][];
+        activations[0] = new float[n][];
+        for (int l = 1; l <= layers; l++) {
+            activations[l] = new float[n][widths[l]];
+            deltas[l] = l < layers ? new float[n][widths[l]] : activations[l]; // the output's delta overwrites the softmax
+        }
+        capacity = n;
+    }
+
+    /** Forward for samples {@code activations[0][0..n)}: bias and ReLU applied as each output row is made. */
+    private void forward(int n) {
+        int layers = weights.length;
         for (int l = 0; l < layers; l++) {
             int in = widths[l];
             int out = widths[l + 1];
-            float[] w = weights[l].data();
             float[] b = biases[l].data();
-            float[] z = new float[out];
-            for (int o = 0; o < out; o++) {
-                float s = b[o];
-                int row = o * in;
-                for (int i = 0; i < in; i++) {
-                    s += w[row + i] * a[l][i];
+            float[][] a = activations[l];
+            float[][] z = activations[l + 1];
+            boolean hidden = l < layers - 1;
+            if (widens[l]) {
+                for (int s = 0; s < n; s++) {
+                    float[] row = z[s];
+                    System.arraycopy(b, 0, row, 0, out);
+                    MlpKernels.addRowTimesRows(row, a[s], weightsT[l], in, out);
+                    if (hidden) {
+                        MlpKernels.relu(row, out);
+                    }
                 }
-                z[o] = l < layers - 1 ? Math.max(0f, s) : s;
+            } else {
+                for (int s = 0; s < n; s += 2) {
+                    boolean pair = s + 1 < n;
+                    MlpKernels.dotRows(z[s], a[s], pair ? z[s + 1] : null, pair ? a[s + 1] : null, weightRows[l], b, out, in);
+                    if (hidden) {
+                        MlpKernels.relu(z[s], out);
+                        if (pair) {
+                            MlpKernels.relu(z[s + 1], out);
+                        }
+                    }
+                }
             }
-            a[l + 1] = z;
         }
-        return a;
     }
 
     /** Softmax probabilities (in place) and the loss -log p[label]. */
@@ -112,71 +191,83 @@ public final class Mlp implements Model {
     @Override
     public double lossAndGradient(Dataset data, int[] order, int from, int to, double scale) {
         int n = to - from;
-        double total = 0;
         int layers = weights.length;
         float factor = (float) (scale / n);
-        for (int k = from; k < to; k++) {
-            int sample = order[k];
-            float[][] a = forward(data.x()[sample]);
-            float[] delta = a[layers];
-            total += softmaxLoss(delta, data.y()[sample]);
-            delta[data.y()[sample]] -= 1f; // dLoss/dlogits = p - onehot
-            for (int l = layers - 1; l >= 0; l--) {
-                int in = widths[l];
-                int out = widths[l + 1];
-                float[] w = weights[l].data();
-                float[] gw = weights[l].grad();
-                float[] gb = biases[l].grad();
-                float[] prev = a[l];
-                float[] back = l > 0 ? new float[in] : null;
-                for (int o = 0; o < out; o++) {
-                    float d = delta[o] * factor;
-                    gb[o] += d;
-                    int row = o * in;
-                    for (int i = 0; i < in; i++) {
-                        gw[row + i] += d * prev[i];
-                    }
-                    if (back != null) {
-                        float dRaw = delta[o];
-                        for (int i = 0; i < in; i++) {
-                            back[i] += dRaw * w[row + i];
-                        }
-                    }
-                }
-                if (back != null) {
-                    for (int i = 0; i < in; i++) {
-                        if (prev[i] <= 0f) {
-                            back[i] = 0f; // ReLU
-                        }
-                    }
-                    delta = back;
+        prepareWeights();
+        ensureCapacity(n);
+        float[][] input = activations[0];
+        for (int s = 0; s < n; s++) {
+            input[s] = data.x()[order[from + s]];
+        }
+        forward(n);
+        double total = 0;
+        float[][] out = activations[layers];
+        for (int s = 0; s < n; s++) {
+            int label = data.y()[order[from + s]];
+            total += softmaxLoss(out[s], label);
+            out[s][label] -= 1f; // dLoss/dlogits = p - onehot, in place (deltas[layers] is activations[layers])
+        }
+        for (int l = layers - 1; l >= 0; l--) {
+            int in = widths[l];
+            int width = widths[l + 1];
+            float[][] d = deltas[l + 1];
+            float[][] a = activations[l];
+            float[] gb = biasSums[l];
+            for (int s = 0; s < n; s++) {
+                float[] ds = d[s];
+                for (int o = 0; o < width; o++) {
+                    gb[o] += ds[o];
                 }
             }
+            MlpKernels.addOuterProducts(gradientSums[l], d, a, n, width, in);
+            if (l > 0) {
+                float[][] back = deltas[l];
+                for (int s = 0; s < n; s++) {
+                    java.util.Arrays.fill(back[s], 0, in, 0f);
+                    MlpKernels.addRowTimesRows(back[s], d[s], weightRows[l], width, in);
+                    MlpKernels.reluMask(back[s], a[s], in);
+                }
+            }
+            // The batch's sums, scaled once, into the parameters' gradients (and the sums cleared for the next call).
+            MlpKernels.addRowsScaled(weights[l].grad(), gradientSums[l], factor, width, in);
+            float[] gBias = biases[l].grad();
+            for (int o = 0; o < width; o++) {
+                gBias[o] += factor * gb[o];
+                gb[o] = 0f;
+            }
         }
+        java.util.Arrays.fill(input, 0, n, null); // holds no reference to the data between calls
         return total / n;
     }
 
     @Override
     public Evaluation evaluate(Dataset data) {
+        prepareWeights();
+        int chunk = Math.max(capacity, EVALUATION_CHUNK);
+        ensureCapacity(Math.min(chunk, Math.max(1, data.size())));
+        chunk = capacity;
+        int layers = weights.length;
+        float[][] input = activations[0];
         double loss = 0;
         int correct = 0;
-        for (int s = 0; s < data.size(); s++) {
-            float[] logits = forward(data.x()[s])[weights.length];
-            int best = 0;
-            for (int c = 1; c < logits.length; c++) {
-                if (logits[c] > logits[best]) {
-                    best = c;
-                }
+        for (int from = 0; from < data.size(); from += chunk) {
+            int n = Math.min(chunk, data.size() - from);
+            for (int s = 0; s < n; s++) {
+                input[s] = data.x()[from + s];
             }
-            correct += best == data.y()[s] ? 1 : 0;
-            loss += softmaxLoss(logits, data.y()[s]);
+            forward(n);
+            for (int s = 0; s < n; s++) {
+                float[] logits = activations[layers][s];
+                int label = data.y()[from + s];
+                correct += argmax(logits) == label ? 1 : 0;
+                loss += softmaxLoss(logits, label);
+            }
+            java.util.Arrays.fill(input, 0, n, null);
         }
         return new Evaluation(loss / data.size(), (double) correct / data.size());
     }
 
-    /** The predicted class of one sample. */
-    public int predict(float[] x) {
-        float[] logits = forward(x)[weights.length];
+    private static int argmax(float[] logits) {
         int best = 0;
         for (int c = 1; c < logits.length; c++) {
             if (logits[c] > logits[best]) {
@@ -184,5 +275,15 @@ public final class Mlp implements Model {
             }
         }
         return best;
+    }
+
+    /** The predicted class of one sample. */
+    public int predict(float[] x) {
+        prepareWeights();
+        ensureCapacity(1);
+        activations[0][0] = x;
+        forward(1);
+        activations[0][0] = null;
+        return argmax(activations[weights.length][0]);
     }
 }
