@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.spec.ScheduleSpec;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,15 +49,6 @@ class CheckpointFuzzTest {
         return t.log(dir.resolve("logs"));
     }
 
-    private static Map<String, Integer> snapshot(Path dir) throws IOException {
-        Map<String, Integer> out = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
-                out.put(dir.relativize(p).toString(), Arrays.hashCode(Files.readAllBytes(p)));
-            }
-        }
-        return out;
-    }
 
     /** Replaces one field, at any depth of the header, with a hostile value (or removes it); returns its path. */
     @SuppressWarnings("unchecked")
@@ -129,7 +118,7 @@ class CheckpointFuzzTest {
             } catch (RuntimeException unwritable) {
                 return; // the writer itself refused the value (not JSON): nothing to resume from
             }
-            Map<String, Integer> before = snapshot(dir);
+            Map<String, Integer> before = RunFiles.snapshot(dir);
             List<Double> lrs = new ArrayList<>();
             TrainingLoop resumed = loop(dir, 2).resume(target);
             resumed.listener(new TrainListener() {
@@ -141,7 +130,7 @@ class CheckpointFuzzTest {
             try {
                 resumed.fit();
             } catch (IllegalArgumentException refused) {
-                assertThat(snapshot(dir)).as("refused %s (%s) but changed files", what, refused.getMessage()).isEqualTo(before);
+                assertThat(RunFiles.snapshot(dir)).as("refused %s (%s) but changed files", what, refused.getMessage()).isEqualTo(before);
                 return;
             }
             assertThat(lrs).as("accepted %s", what).allSatisfy(lr -> assertThat(lr).isFinite().isGreaterThanOrEqualTo(0.0));

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,16 +40,6 @@ class RunFileInvariantsTest {
         return t.log(logs);
     }
 
-    /** Every file under {@code dir} and its bytes' hash, to prove nothing changed. */
-    private static Map<String, Integer> snapshot(Path dir) throws IOException {
-        Map<String, Integer> out = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
-                out.put(dir.relativize(p).toString(), Arrays.hashCode(Files.readAllBytes(p)));
-            }
-        }
-        return out;
-    }
 
     /** Rewrites {@code file} with {@code change} applied to its header (or its weights), keeping it well-formed. */
     private static void craft(Path file, java.util.function.Consumer<Map<String, Object>> header, boolean nanWeight)
@@ -81,11 +69,11 @@ class RunFileInvariantsTest {
                 default -> craft(crafted, h -> { }, true);
             }
             Files.copy(crafted, dir.resolve("ckpt/epoch-00009.ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Map<String, Integer> before = snapshot(dir);
+            Map<String, Integer> before = RunFiles.snapshot(dir);
             assertThatThrownBy(() -> loop(dir.resolve("ckpt"), dir.resolve("logs")).resume(dir.resolve("ckpt/epoch-00009.ckpt"))
                     .fit()).as("variant %d", variant).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not valid");
-            assertThat(snapshot(dir)).as("variant %d changed files", variant).isEqualTo(before);
+            assertThat(RunFiles.snapshot(dir)).as("variant %d changed files", variant).isEqualTo(before);
         }
     }
 
@@ -93,10 +81,10 @@ class RunFileInvariantsTest {
     void aResumeIntoAnotherRunsCheckpointFolder_isRefusedUnlessOverwrite_andTouchesNothing(@TempDir Path dir) throws Exception {
         loop(dir.resolve("a"), dir.resolve("logs-a")).fit();
         loop(dir.resolve("b"), dir.resolve("logs-b"), 2).fit(); // another run: another seed
-        Map<String, Integer> before = snapshot(dir);
+        Map<String, Integer> before = RunFiles.snapshot(dir);
         assertThatThrownBy(() -> loop(dir.resolve("b"), dir.resolve("logs-b")).resume(dir.resolve("a/epoch-00001.ckpt")).fit())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("of another run").hasMessageContaining("--overwrite");
-        assertThat(snapshot(dir)).isEqualTo(before);
+        assertThat(RunFiles.snapshot(dir)).isEqualTo(before);
         loop(dir.resolve("b"), dir.resolve("logs-b")).resume(dir.resolve("a/epoch-00001.ckpt")).overwriteCheckpoints().fit();
     }
 
