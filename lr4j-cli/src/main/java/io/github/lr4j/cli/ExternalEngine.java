@@ -52,6 +52,7 @@ final class ExternalEngine {
                 "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)));
         Report.write(c.report, "lr4j train: MLP on digits (" + c.engine + ")", notes, List.of(r));
         c.writeRecipe(c.report);
+        TrainCommand.scheduledSummary(logs).ifPresent(out::println);
         out.println(String.format(Locale.ROOT, "engine %s | test accuracy %s (loss %.4f) | best epoch %s (%s %.4f) | %d epochs%s,"
                 + " %d steps, %d skipped | %.1f s", o.engine(), TrainCommand.percent(test.accuracy()), test.loss(), best, c.monitor,
                 result.bestMetric(), result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(),

@@ -287,6 +287,7 @@ final class TrainCommand implements Callable<Integer> {
                 "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)));
         Report.write(report, "lr4j train: MLP on digits", notes, List.of(r));
         writeRecipe(report);
+        scheduledSummary(logs).ifPresent(out::println);
         out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f)%s | best epoch %s (%s %.4f) | %d epochs%s, %d steps,"
                 + " %d skipped | %.1f s", percent(test.accuracy()), test.loss(), swaNote, best, monitor, result.bestMetric(),
                 result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(), result.skippedSteps(), seconds));
@@ -587,6 +588,43 @@ final class TrainCommand implements Callable<Integer> {
     void writeRecipe(Path dir) throws java.io.IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("run.json"), recipe().toJson() + System.lineSeparator());
+    }
+
+    /** The columns of steps.csv that every run has; any other is a scheduled hyper-parameter's (weight_decay0, ...). */
+    private static final java.util.regex.Pattern STANDARD_COLUMN =
+            java.util.regex.Pattern.compile("step|epoch|batch|loss|skipped|(lr|momentum)\\d+");
+
+    /**
+     * One line naming each scheduled hyper-parameter with its first and last value, read from the run's steps.csv (the
+     * same columns on every engine), e.g. {@code scheduled: weight_decay0 0.0005 -> 4.9e-09}; empty when none is.
+     */
+    static java.util.Optional<String> scheduledSummary(Path logs) throws java.io.IOException {
+        Path csv = logs.resolve("steps.csv");
+        if (!Files.isRegularFile(csv)) {
+            return java.util.Optional.empty();
+        }
+        List<String> rows = Files.readAllLines(csv);
+        if (rows.size() < 2) {
+            return java.util.Optional.empty();
+        }
+        String[] columns = rows.get(0).split(",");
+        String[] first = rows.get(1).split(",", -1);
+        String[] last = rows.get(rows.size() - 1).split(",", -1);
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < columns.length; i++) {
+            if (!STANDARD_COLUMN.matcher(columns[i]).matches() && i < first.length && i < last.length) {
+                parts.add(columns[i] + " " + shortNumber(first[i]) + " -> " + shortNumber(last[i]));
+            }
+        }
+        return parts.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("scheduled: " + String.join(", ", parts));
+    }
+
+    private static String shortNumber(String text) {
+        try {
+            return String.format(Locale.ROOT, "%.4g", Double.parseDouble(text));
+        } catch (NumberFormatException notANumber) {
+            return text;
+        }
     }
 
     static void deleteLogs(Path logs) throws Exception {

@@ -56,6 +56,9 @@ class RunConfigTest extends CliHarness {
         assertThat(run("train", "--epochs", "2", "--hidden", "16", "--no-augment", "--quiet", "--report", report.toString(),
                 "--schedule", "weight_decay=CosineAnnealingLR(T_max=total_steps, eta_min=0.0001)")).isZero();
         String firstLine = out.toString().lines().filter(l -> l.startsWith("test accuracy")).findFirst().orElseThrow();
+        // The end of the run names the scheduled hyper-parameter with its first and last logged value (after step 1 and
+        // after the last step; issue 24, item 2).
+        assertThat(out.toString()).containsPattern("scheduled: weight_decay0 0\\.000(4\\d{3}|5000) -> 0\\.0001000\n");
         assertThat(report.resolve("run.json")).exists();
         out.getBuffer().setLength(0);
         assertThat(run("train", "--config", report.resolve("run.json").toString(), "--quiet", "--report",
