@@ -61,6 +61,10 @@ final class CompareCommand implements Callable<Integer> {
                 runOptimizers == null ? "schedule" : "optimizer | schedule"));
         for (int i = 0; i < schedules.size(); i++) {
             long t0 = System.nanoTime();
+            // Each run takes seconds: say which one is training (stderr; the table on stdout stays as it was).
+            err.println("compare: run " + (i + 1) + "/" + schedules.size() + ": " + (runOptimizers == null ? ""
+                    : runOptimizers.get(i) + " | ") + schedules.get(i) + " ...");
+            err.flush();
             DigitsRecipe recipe = options.recipe(schedules.get(i));
             if (runOptimizers != null) {
                 recipe.optimizer(runOptimizers.get(i));

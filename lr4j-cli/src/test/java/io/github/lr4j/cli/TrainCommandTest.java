@@ -78,6 +78,9 @@ class TrainCommandTest extends CliHarness {
         assertThat(lines.get(0)).startsWith("run  test acc");
         assertThat(lines.get(1)).startsWith("1 ").endsWith("OneCycleLR(max_lr=0.1, total_steps=total_steps)");
         assertThat(lines.get(3)).startsWith("3 ").endsWith("none");
+        // Which run is training is said as each starts (issue 24, item 8).
+        assertThat(err.toString()).contains("compare: run 1/3: OneCycleLR(max_lr=0.1, total_steps=total_steps) ...")
+                .contains("compare: run 3/3: none ...");
         String html = Files.readString(dir.resolve("index.html"));
         assertThat(html).contains("1: OneCycleLR").contains("2: StepLR").contains("3: constant");
         assertThat(Files.readString(dir.resolve("lr.svg"))).contains("<desc>1: OneCycleLR; 2: StepLR; 3: constant</desc>");
