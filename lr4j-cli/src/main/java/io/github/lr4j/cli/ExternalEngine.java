@@ -39,10 +39,6 @@ final class ExternalEngine {
                 c.options.epochs, c.options.batchSize, c.options.seed, !c.options.noAugment, c.monitor, c.patience, c.minDelta,
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
                 partitions, localSteps, c.options.schedules, c.overwrite, c.options.paramGroups);
-        if (!c.quiet) {
-            err.println("lr4j: starting --engine " + c.engine + " (its first epoch line can take a few seconds) ...");
-            err.flush();
-        }
         TrainEngine.Outcome o = engine.train(request, new ProgressBar(err, c.options.epochs, c.quiet));
         TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();

@@ -39,6 +39,14 @@ final class ProgressBar implements TrainListener {
     }
 
     @Override
+    public void onStarting(String what) {
+        if (!quiet) {
+            err.println("lr4j: " + what);
+            err.flush();
+        }
+    }
+
+    @Override
     public void onStep(TrainingLoop.StepInfo s) {
         printHeader();
         if (quiet || !console) {

@@ -11,6 +11,10 @@ public interface TrainListener {
     default void onValidation(TrainingLoop.EpochInfo epoch) {
     }
 
+    /** Something slow is starting before the first step, once the run's checks passed (e.g. a Spark session). */
+    default void onStarting(String what) {
+    }
+
     /** A classic mistake or an event worth knowing (a skipped step, early stopping). */
     default void onWarning(String message) {
     }

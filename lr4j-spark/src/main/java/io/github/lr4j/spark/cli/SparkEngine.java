@@ -64,6 +64,9 @@ public final class SparkEngine implements TrainEngine {
             throw new IllegalArgumentException("--monitor must be val_loss or val_accuracy, got " + r.monitor());
         }
         boolean started = SparkSession.getDefaultSession().isEmpty();
+        if (started) { // a session takes seconds to start: say so before the first epoch line
+            listener.onStarting("starting Spark (" + (r.master() == null ? "embedded local[*]" : r.master()) + ") ...");
+        }
         SparkSession spark = Lr4jSpark.session(r.master());
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
