@@ -64,15 +64,7 @@ abstract class BasicScheduler extends LrScheduler {
      * ({@link #initialNext}). The groups must hold what they held before this scheduler was built.
      */
     void resumeAt(long k) {
-        if (k < 0) {
-            throw new IllegalArgumentException("last_epoch must be >= -1, got " + k);
-        }
-        for (int g = 0; g < n; g++) {
-            if (Double.isNaN(groups.initialLr(g))) {
-                throw new IllegalArgumentException("param 'initial_lr' is not specified in param_groups[" + g
-                        + "] when resuming an optimizer (last_epoch=" + k + "): load the optimizer's saved state first");
-            }
-        }
+        requireResumable(k);
         checkCanStep(k + 1);
         for (int g = 0; g < n; g++) {
             baseLrs[g] = groups.initialLr(g);
@@ -91,6 +83,19 @@ abstract class BasicScheduler extends LrScheduler {
             }
         }
         commit(k + 1, momenta);
+    }
+
+    /** PyTorch 2.x's checks for {@code last_epoch=k}: k >= 0 and every group holds its {@code initial_lr}. */
+    final void requireResumable(long k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("last_epoch must be >= -1, got " + k);
+        }
+        for (int g = 0; g < n; g++) {
+            if (Double.isNaN(groups.initialLr(g))) {
+                throw new IllegalArgumentException("param 'initial_lr' is not specified in param_groups[" + g
+                        + "] when resuming an optimizer (last_epoch=" + k + "): load the optimizer's saved state first");
+            }
+        }
     }
 
     /**

@@ -139,14 +139,8 @@ final class CosineAnnealingWarmRestarts extends BasicScheduler {
     /** PyTorch 2.x with {@code last_epoch=k}: {@code T_cur = k}, then one plain step (which wraps T_cur once). */
     @Override
     void resumeAt(long k) {
-        if (k < 0) {
-            throw new IllegalArgumentException("last_epoch must be >= -1, got " + k);
-        }
+        requireResumable(k);
         for (int g = 0; g < n; g++) {
-            if (Double.isNaN(groups.initialLr(g))) {
-                throw new IllegalArgumentException("param 'initial_lr' is not specified in param_groups[" + g
-                        + "] when resuming an optimizer (last_epoch=" + k + "): load the optimizer's saved state first");
-            }
             baseLrs[g] = groups.initialLr(g);
             attachLrs[g] = groups.lr(g);
         }

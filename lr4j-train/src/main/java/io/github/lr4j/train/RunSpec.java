@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * The recipe of a training run of the digits job, as a value: the model, the data, the optimizer, the lr schedule and
  * every hyper-parameter schedule, SWA, early stopping, checkpoints and the engine's options. It is what
- * {@code lr4j train --print-config} prints and {@code --config} reads (JSON), what a checkpoint stores (in its
- * {@link #toOptions() option form}), and what a resume compares ({@link #differences}).
+ * {@code lr4j train --print-config} prints and {@code --config} reads (JSON), and what a checkpoint stores (in its
+ * {@link #toOptions() option form}, which a resume compares option by option).
  *
  * <p>Text fields hold expressions in the schedule language or PyTorch syntax, exactly as on the command line; a
  * schedule of {@code "none"} means a constant lr. Null fields are "not set": the engine's default.
@@ -28,10 +28,6 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
         hidden = List.copyOf(hidden);
         schedules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
     }
-
-    /** Fields a resume may change (the run's length and where its files go). */
-    public static final Set<String> RESUMABLE_CHANGES = Set.of("--epochs", "--checkpoint-dir", "--checkpoint-every", "--keep",
-            "--engine", "--master", "--partitions");
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -168,28 +164,6 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * One line per field in which {@code other} differs from this recipe ({@code "  --optimizer: ... "}), leaving out
-     * {@link #RESUMABLE_CHANGES}; empty when a run of this recipe may resume one of {@code other}.
-     */
-    public List<String> differences(RunSpec other) {
-        List<String> out = new ArrayList<>();
-        Map<String, String> mine = toOptions();
-        Map<String, String> theirs = other.toOptions();
-        for (Map.Entry<String, String> e : mine.entrySet()) {
-            String a = e.getValue();
-            String b = theirs.get(e.getKey());
-            if (!RESUMABLE_CHANGES.contains(e.getKey()) && !java.util.Objects.equals(a, b)) {
-                out.add("  " + e.getKey() + ": " + shown(b) + " -> " + shown(a));
-            }
-        }
-        return out;
-    }
-
-    private static String shown(String v) {
-        return v == null ? "not set" : "'" + v + "'";
     }
 
     /** Reads one object of the JSON form, naming the file and the field's path in every message. */

@@ -130,6 +130,8 @@ public final class TrainingLoop {
     private int scheduleStart;
     /** The optimizer's values when the loop was made (before schedules are attached): where a warm restart starts. */
     private final GroupValues startValues;
+    /** The optimizer's hyper-parameters by name, made once: the logs read the scheduled ones at every step. */
+    private final HyperParameters hyperParameters;
     private Map<String, String> runSettings = Map.of();
     private MetricsLog log;
 
@@ -144,6 +146,7 @@ public final class TrainingLoop {
         this.optimizer = optimizer;
         this.train = train;
         this.startValues = GroupValues.of(optimizer);
+        this.hyperParameters = HyperParameters.of(optimizer);
     }
 
     /** A loop for {@code model} with {@code optimizer} (whose groups hold the model's parameters) on {@code train}. */
@@ -564,7 +567,7 @@ public final class TrainingLoop {
         listener.onStep(info);
         if (log != null) {
             log.step(MetricsLog.stepRow(optimizerSteps, epoch + 1, nextBatch - 1, loss, skipped, lr,
-                    optimizer.momentumKind() != MomentumKind.NONE ? m : null, driver.scheduledValues(HyperParameters.of(optimizer))));
+                    optimizer.momentumKind() != MomentumKind.NONE ? m : null, driver.scheduledValues(hyperParameters)));
         }
     }
 
@@ -630,7 +633,7 @@ public final class TrainingLoop {
                 row.put("swa_val_loss", swaValidation == null ? Double.NaN : swaValidation.loss());
                 row.put("swa_val_accuracy", swaValidation == null ? Double.NaN : swaValidation.accuracy());
             }
-            driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
+            driver.scheduledValues(hyperParameters).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
             MetricsLog.putGroups(row, "lr_trained", lrTrained);
             log.epoch(row);
         }
