@@ -334,6 +334,51 @@ def run_case(ns, case):
     return out
 
 
+# The tests of the file that are not ported, and why (TESTS.md lists them under the ported ones).
+NOT_PORTED = [
+    ("test_error_when_getlr_has_epoch", "a Python subclass whose get_lr takes an argument (lr4j's own schedules are Java classes)"),
+    ("test_no_cyclic_references, test_no_cyclic_references_in_step, test_cycle_lr_removed_after_out_of_scope",
+     "garbage collection of Python reference cycles"),
+    ("test_old_pattern_warning, test_old_pattern_warning_with_arg, test_old_pattern_warning_resuming_with_arg, "
+     "test_old_pattern_warning_with_overridden_optim_step, test_new_pattern_no_warning_with_arg, "
+     "test_new_pattern_no_warning_with_overridden_optim_step",
+     "warnings about the order of optimizer.step() and scheduler.step() (lr4j does not wrap an optimizer); their "
+     "numbers are those of test_new_pattern_no_warning and test_old_pattern_warning_resuming, which are ported"),
+    ("test_reduce_lr_on_plateau_preserves_lr_type, test_constant_initial_lr's aliasing, "
+     "test_sequentiallr_does_not_alias_lr_and_initial_lr's aliasing", "Tensor lrs (their numbers are ported with float lrs)"),
+    ("test_compound_reduce_lr_on_plateau1-5, test_cosine_then_cyclic",
+     "two schedulers stepped by hand on one optimizer, one of them ReduceLROnPlateau or switched by an if: no single "
+     "schedule expresses it (PyTorch's ChainedScheduler and SequentialLR refuse ReduceLROnPlateau, and so do lr4j's)"),
+    ("test_cycle_lr_state_dict_picklable, test_lr_scheduler_state_dict_load[weights_only=True/False] (torch.save/load), "
+     "test_lambda_lr_state_dict_obj, test_onecycle_lr_legacy_state_dict, test_cycle_lr_scale_fn_restored_from_state_dict "
+     "(case 2)", "pickling, or Python callables kept in a state (lr4j's states are JSON; the state round trip of every "
+     "type is ported as test_lr_scheduler_state_dict_load_*)"),
+    ("test_swalr_no_anneal, test_swalr_cosine_anneal_after_multiplicative, test_swalr_linear_anneal_after_multiplicative, "
+     "test_swalr_hypers, test_swa_lr_state_dict, test_constant_initial_params_swalr, the SWALR parameter of "
+     "test_lr_scheduler_state_dict_load and test_lr_scheduler_checkpoint",
+     "SWALR lives in torch/optim/swa_utils.py, not in the pinned lr_scheduler.py (1.13's SWALR: golden/swa)"),
+    ("test_add_param_group_does_not_break_reduce_lr_on_plateau[scalar/list], test_add_param_group_errors_reduce_lr_on_plateau",
+     "optimizer.add_param_group during a run: lr4j's groups are fixed in number (README, deliberate differences)"),
+]
+
+
+def write_index(out, all_cases):
+    """OUT/TESTS.md: every ported test with its cases, then the tests not ported and why."""
+    by_test = {}
+    for case in all_cases:
+        by_test.setdefault(case.test, []).append(case.name)
+    lines = ["# PyTorch 2.x's scheduler tests, ported", "",
+             "Written by tools/golden/generate_pytorch2_tests.py (do not edit): %d cases from %d test functions of %s, "
+             "run with %s." % (len(all_cases), len(by_test), TEST_SOURCE, g2.SOURCE), "",
+             "| PyTorch test | cases |", "|---|---|"]
+    for test in sorted(by_test):
+        lines.append("| `%s` | %s |" % (test, ", ".join("`%s`" % n for n in by_test[test])))
+    lines += ["", "Not ported:", "", "| PyTorch tests | why |", "|---|---|"]
+    lines += ["| %s | %s |" % (tests, why) for tests, why in NOT_PORTED]
+    with open(os.path.join(out, "TESTS.md"), "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--src", required=True, help="folder holding the scratch copy lr_scheduler.py")
@@ -358,6 +403,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for case in all_cases:
         g13.write_case(args.out, case.name, run_case(ns, case))
+    write_index(args.out, all_cases)
     print("%d cases from %d tests" % (len(all_cases), len({c.test for c in all_cases})))
 
 

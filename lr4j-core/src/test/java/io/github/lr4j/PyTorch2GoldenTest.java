@@ -132,6 +132,22 @@ class PyTorch2GoldenTest {
         }
     }
 
+    /** Every ported case names its PyTorch test, and the generated index (TESTS.md) maps that test to the case. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("portedTests")
+    void portedCase_isInTheTestIndex(Path file) throws java.io.IOException {
+        Map<String, Object> c = GoldenCases.read(file);
+        String index = java.nio.file.Files.readString(file.resolveSibling("TESTS.md"));
+        String test = String.valueOf(c.get("pytorch_test"));
+        assertThat(test).startsWith("test_");
+        String row = index.lines().filter(l -> l.startsWith("| `" + test + "` |")).findFirst().orElse("");
+        assertThat(row).as(test + " in TESTS.md").contains("`" + c.get("name") + "`");
+    }
+
+    static Stream<Path> portedTests() {
+        return GoldenCases.files("pytorch2-tests").stream();
+    }
+
     static Stream<Path> savedByPyTorch() {
         return cases().filter(f -> GoldenCases.read(f).get("resume_state") != null
                 && !REFUSED_AT_CONSTRUCTION.containsKey(String.valueOf(GoldenCases.read(f).get("name"))));
