@@ -183,8 +183,21 @@ RESUMED = ("SGD", [{"lr": 0.05, "initial_lr": 0.1, "momentum": 0.5}, {"lr": 0.00
 RESUMED_ADAM = ("Adam", [{"lr": 0.0004, "initial_lr": 0.001, "betas": [0.9, 0.999]}])
 PLATEAU = [1.0, 0.9, 0.9, 0.95, 0.91, 0.92, 0.8, 0.81, 0.82, 0.83, 0.84, 0.79, 0.79, 0.8, 0.8, 0.8, 0.8, 0.81]
 
+# groups as a resumed OneCycleLR run holds them: the optimizer's state has the keys OneCycleLR wrote
+# (initial_lr = max_lr / div_factor, max_lr, min_lr = initial_lr / final_div_factor, max/base_momentum)
+RESUMED_ONECYCLE = ("Adam", [
+    {"lr": 0.0061, "initial_lr": 0.01 / 25, "max_lr": 0.01, "min_lr": 0.01 / 25 / 1e4, "betas": [0.88, 0.999],
+     "max_momentum": 0.95, "base_momentum": 0.85},
+    {"lr": 0.0031, "initial_lr": 0.005 / 25, "max_lr": 0.005, "min_lr": 0.005 / 25 / 1e4, "betas": [0.88, 0.99],
+     "max_momentum": 0.95, "base_momentum": 0.85}])
+
 # name, (optimizer, groups), expression, steps, metrics, epochs, resume_at
 CASES = [
+    # OneCycleLR with last_epoch=k: 2.x reads initial_lr, max_lr, min_lr and the momenta from the resumed groups
+    ("p2_onecycle_last_epoch", RESUMED_ONECYCLE, "OneCycleLR(optimizer, max_lr=[0.01, 0.005], total_steps=20, anneal_strategy='linear', three_phase=True, last_epoch=6)", 12, None, None, None),
+    ("p2_onecycle_last_epoch_cos_resume", RESUMED_ONECYCLE, "OneCycleLR(optimizer, max_lr=[0.01, 0.005], total_steps=16, last_epoch=3)", 12, None, None, 5),
+    # ... and not from its arguments: max_lr=0.02 here, the groups' 0.01 rule (lr4j refuses: README)
+    ("p2_onecycle_last_epoch_other_max_lr", RESUMED_ONECYCLE, "OneCycleLR(optimizer, max_lr=0.02, total_steps=20, last_epoch=6)", 5, None, None, None),
     # construction with last_epoch=k (groups hold initial_lr): 2.x's _is_initial
     ("p2_step_last_epoch_resume_idiom", RESUMED, "StepLR(optimizer, step_size=3, gamma=0.5, last_epoch=4)", 10, None, None, None),
     ("p2_step_last_epoch_on_boundary", RESUMED, "StepLR(optimizer, step_size=3, gamma=0.5, last_epoch=5)", 8, None, None, None),

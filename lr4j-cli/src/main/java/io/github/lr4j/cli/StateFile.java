@@ -18,8 +18,6 @@ import java.util.Set;
  */
 final class StateFile {
     private static final Set<String> WRAPPER_KEYS = Set.of("state_dict", "param_groups");
-    /** Keys PyTorch's state_dict() holds that lr4j's states do not (bookkeeping, not what tells the type). */
-    private static final Set<String> PYTORCH_ONLY_KEYS = Set.of("verbose", "_get_lr_called_within_step", "_is_initial");
 
     private final String what;
     private final Map<String, Object> state;
@@ -146,17 +144,7 @@ final class StateFile {
                         + " optimizer: give \"param_groups\" with each group's \"momentum\" (or \"betas\") next to \"state_dict\"");
             }
         }
-        if (!lr4j) {
-            // A PyTorch state carries no type, and lr4j takes keys PyTorch keeps elsewhere as missing: a key this
-            // scheduler's own state does not have is what tells a state of another scheduler.
-            Map<String, Object> own = s.state().asMap();
-            for (String key : state.keySet()) {
-                if (!own.containsKey(key) && !PYTORCH_ONLY_KEYS.contains(key)) {
-                    throw new IllegalArgumentException(what + ": the state holds \"" + key + "\", which a " + s.name()
-                            + " state does not: it was saved by another scheduler (SPEC must build the one that saved it)");
-                }
-            }
-        }
+        // a state saved by another scheduler is refused by loadState (SchedulerState.requireOwnKeys decides)
         SchedulerState st = lr4j ? SchedulerState.of(state) : SchedulerState.fromPyTorch(state);
         for (int g = 0; g < n; g++) {
             groups.setLr(g, lr[g]);

@@ -3,6 +3,8 @@ package io.github.lr4j.cli;
 import io.github.lr4j.spec.TraceRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Parameters;
             "and the scheduler from its PyTorch expression, runs its steps (metrics, explicit epochs, resume_at)",
             "and prints one JSON object: {\"trace\": [{\"lr\": [...], \"momentum\": [...]}, ...], \"state_dict\": {...}}",
             "with trace[0] taken right after construction."},
-        footer = {"", "Example:", "  lr4j trace lr4j-core/src/test/resources/golden/pytorch/sequential_warmup_cosine.json"})
+        footer = {"", "Examples:", "  lr4j trace lr4j-core/src/test/resources/golden/pytorch/sequential_warmup_cosine.json",
+            "  lr4j trace CASE.json --from-state docs/examples/pytorch_cosine_state.json"})
 final class TraceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,10 +30,28 @@ final class TraceCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     VerboseOption verbose;
 
+    @Option(names = "--from-state", paramLabel = "FILE",
+            description = {"continue from a saved state (as table --from-state takes it: a PyTorch scheduler.state_dict()",
+                "as the README's snippet dumps it, or lr4j's own, bare or with the optimizer's \"param_groups\"): the case",
+                "builds the scheduler, FILE's state is loaded into it, trace[0] is that point and the case's \"steps\"",
+                "steps follow (metrics[i]/epochs[i] for the i-th step after it); the output adds \"from_step\" (the",
+                "saved last_epoch). The case may not have a \"resume_at\""})
+    Path fromState;
+
     @Override
     public Integer call() {
+        Map<String, Object> testCase = Json.readObject(file);
+        Map<String, Object> result;
+        if (fromState == null) {
+            result = TraceRunner.run(testCase);
+        } else {
+            StateFile state = StateFile.read(fromState);
+            result = new LinkedHashMap<>();
+            result.put("from_step", state.step());
+            result.putAll(TraceRunner.runFrom(testCase, state::restore));
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(Json.write(TraceRunner.run(Json.readObject(file))));
+        out.println(Json.write(result));
         out.flush();
         return 0;
     }

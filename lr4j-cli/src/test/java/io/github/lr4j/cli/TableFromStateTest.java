@@ -193,7 +193,7 @@ class TableFromStateTest extends CliHarness {
         Map<String, Object> c = read(CASES.resolve("p2_resume_cosine.json"));
         Path state = dir.resolve("cosine.json");
         Files.writeString(state, JSON.writeValueAsString(c.get("resume_state")));
-        assertRefused("--from-state " + state + ": the state holds \"T_max\", which a StepLR state does not", "table", "StepLR(step_size=3)", "--from-state",
+        assertRefused("--from-state " + state + ": cannot restore StepLR: the PyTorch state holds \"T_max\", which a StepLR state does not", "table", "StepLR(step_size=3)", "--from-state",
                 state.toString());
 
         Path own = dir.resolve("own.json");

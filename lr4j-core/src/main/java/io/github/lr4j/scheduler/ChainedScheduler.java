@@ -187,11 +187,36 @@ final class ChainedScheduler extends LrScheduler {
         return v;
     }
 
+    /**
+     * Taken as step {@code t}; step 0 only as a SequentialLR's first phase at its construction, where PyTorch calls this
+     * chain's {@code _initial_step()}: the chain gets a {@code _step_count} of 0 and its members take a plain step
+     * (counted on top of their own construction's).
+     */
     @Override
     void stepAt(long t) {
+        long[] counts = t == 0 ? memberStepCounts() : null;
         stepAll(Move.STEP_AT, t);
+        if (counts != null) {
+            initialStepTaken = true;
+            for (int i = 0; i < counts.length; i++) {
+                if (schedulers.get(i) instanceof BasicScheduler) {
+                    ((BasicScheduler) schedulers.get(i)).stepCount = counts[i] + 1;
+                }
+            }
+        }
         lastEpoch = t;
         captureLastLr();
+    }
+
+    /** Whether a parent SequentialLR took PyTorch's initial step on this chain (it then has PyTorch's _step_count). */
+    private boolean initialStepTaken;
+
+    private long[] memberStepCounts() {
+        long[] out = new long[schedulers.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = schedulers.get(i) instanceof BasicScheduler ? ((BasicScheduler) schedulers.get(i)).stepCount : 0;
+        }
+        return out;
     }
 
     @Override
@@ -269,6 +294,10 @@ final class ChainedScheduler extends LrScheduler {
         }
         out.put("_schedulers", children);
         out.put("last_epoch", lastEpoch);
+        if (initialStepTaken) { // PyTorch's LRScheduler._initial_step() set these on the chain
+            out.put("_step_count", 0L);
+            out.put("_is_initial", false);
+        }
     }
 
     @Override

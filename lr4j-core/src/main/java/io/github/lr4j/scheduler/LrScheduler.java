@@ -202,6 +202,7 @@ public abstract class LrScheduler implements Scheduler {
 
     @Override
     public final void loadState(SchedulerState state) {
+        SchedulerState.requireOwnKeys(name(), state, state());
         Runnable commit = readState(StateReader.of(name(), state));
         commit.run();
         writeGroups();

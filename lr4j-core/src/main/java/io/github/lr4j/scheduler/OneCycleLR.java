@@ -123,6 +123,28 @@ final class OneCycleLR extends BasicScheduler {
         return attach();
     }
 
+    /**
+     * PyTorch 2.x's constructor with {@code last_epoch=k}: the groups keep what the resumed optimizer holds (no
+     * initial_lr or momentum written), and the initial step is step {@code k + 1}. PyTorch then reads initial_lr,
+     * max_lr, min_lr, max_momentum and base_momentum from the groups, which the saved run's OneCycleLR wrote there;
+     * lr4j's groups hold only the initial lr, so the others come from this scheduler's arguments, and a group whose
+     * initial lr is not {@code max_lr / div_factor} (a run saved with other arguments) is refused.
+     */
+    @Override
+    void resumeAt(long k) {
+        requireResumable(k);
+        for (int g = 0; g < n; g++) {
+            double held = groups.initialLr(g);
+            if (held != lrs[g][INITIAL]) {
+                throw new IllegalArgumentException("OneCycleLR with last_epoch=" + k + ": param_groups[" + g
+                        + "] holds initial_lr=" + held + " but max_lr / div_factor is " + lrs[g][INITIAL] + " ("
+                        + maxLrs[g] + " / " + divFactor + "); build it with the max_lr and div_factor of the run that"
+                        + " saved the optimizer (PyTorch 2.x would take initial_lr, max_lr and min_lr from the groups)");
+            }
+        }
+        super.resumeAt(k);
+    }
+
     @Override
     boolean chainable() {
         return false;

@@ -145,6 +145,7 @@ final class ReduceLROnPlateau implements MetricScheduler {
 
     @Override
     public void loadState(SchedulerState state) {
+        SchedulerState.requireOwnKeys(name(), state, state());
         StateReader in = StateReader.of(name(), state);
         in.expectSame("mode", modeMin ? "min" : "max");
         in.expectSame("factor", factor);

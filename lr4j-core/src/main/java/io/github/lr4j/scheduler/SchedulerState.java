@@ -80,6 +80,49 @@ public final class SchedulerState {
         return out;
     }
 
+    /** Keys of PyTorch's state_dict() that say nothing of the scheduler's type (bookkeeping lr4j does not keep). */
+    private static final java.util.Set<String> PYTORCH_BOOKKEEPING = java.util.Set.of("verbose", "_get_lr_called_within_step",
+            "_is_initial", PYTORCH_FORMAT_KEY);
+
+    /**
+     * The one check of a PyTorch state's type: PyTorch's {@code load_state_dict} is {@code __dict__.update(state)}, so it
+     * takes any keys, also another scheduler's (a StepLR state into an ExponentialLR gives an object of neither kind).
+     * A PyTorch state carries no type, so lr4j takes the keys as telling it: a state may leave keys out (they keep the
+     * scheduler's own values, as in PyTorch), but a key the scheduler's own state does not have means it was saved by
+     * another scheduler, and it is refused. Composites are checked member by member.
+     *
+     * @throws IllegalArgumentException naming the scheduler and the foreign key
+     */
+    static void requireOwnKeys(String scheduler, SchedulerState saved, SchedulerState own) {
+        if (saved.writtenByPyTorch()) {
+            requireOwnKeys(scheduler, "", saved.map, own.map);
+        }
+    }
+
+    private static void requireOwnKeys(String scheduler, String where, Map<?, ?> saved, Map<?, ?> own) {
+        for (Object key : saved.keySet()) {
+            String k = String.valueOf(key);
+            if (PYTORCH_BOOKKEEPING.contains(k)) {
+                continue;
+            }
+            if (!own.containsKey(k)) {
+                throw new IllegalArgumentException("cannot restore " + scheduler + ": the PyTorch state holds \"" + where + k
+                        + "\", which a " + scheduler + " state does not have: it was saved by another scheduler (build"
+                        + " the scheduler that saved it, with the same arguments)");
+            }
+            if (k.equals("_schedulers") && saved.get(key) instanceof List && own.get(k) instanceof List
+                    && ((List<?>) saved.get(key)).size() == ((List<?>) own.get(k)).size()) {
+                List<?> a = (List<?>) saved.get(key);
+                List<?> b = (List<?>) own.get(k);
+                for (int i = 0; i < a.size(); i++) {
+                    if (a.get(i) instanceof Map && b.get(i) instanceof Map) {
+                        requireOwnKeys(scheduler, where + "_schedulers[" + i + "].", (Map<?, ?>) a.get(i), (Map<?, ?>) b.get(i));
+                    }
+                }
+            }
+        }
+    }
+
     /** Whether {@link #fromPyTorch} made this state. */
     public boolean writtenByPyTorch() {
         return PYTORCH_FORMAT.equals(map.get(PYTORCH_FORMAT_KEY)) && !map.containsKey("type");

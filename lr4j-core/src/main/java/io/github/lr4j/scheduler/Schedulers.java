@@ -41,8 +41,10 @@ public final class Schedulers {
      * the lr the groups hold (PR #149312; 1.13 applied one extra step), the others compute step
      * {@code lastEpoch + 1} as a plain step would. {@code lastEpoch = -1} is a plain build.
      *
-     * <p>Only PyTorch's single schedulers other than OneCycleLR can be built this way; composites, plateau control
-     * and OneCycleLR (whose resumed groups would need PyTorch's max_lr/min_lr keys) restore a saved state instead.
+     * <p>Only PyTorch's single schedulers can be built this way; composites and plateau control restore a saved state
+     * instead. OneCycleLR keeps the groups' initial lr (PyTorch 2.x reads initial_lr, max_lr, min_lr, max_momentum and
+     * base_momentum from the resumed groups; lr4j's groups hold only the first, so the others come from the arguments,
+     * and an initial lr other than {@code max_lr / div_factor} is refused: the arguments are not the saved run's).
      *
      * @throws IllegalArgumentException if a group has no initial lr (PyTorch's KeyError), {@code lastEpoch < -1},
      *     or the scheduler cannot be built with a last_epoch; the groups are then unchanged
@@ -77,10 +79,9 @@ public final class Schedulers {
                 groups.setMomentum(g, held[g][2]);
             }
         }
-        if (!(built instanceof BasicScheduler) || built instanceof OneCycleLR || built instanceof SWALR
-                || built instanceof CustomScheduler) {
+        if (!(built instanceof BasicScheduler) || built instanceof SWALR || built instanceof CustomScheduler) {
             throw new IllegalArgumentException(built.name() + " cannot be built with last_epoch=" + lastEpoch
-                    + " (only PyTorch's single schedulers other than OneCycleLR can); build it with last_epoch=-1"
+                    + " (only PyTorch's single schedulers can); build it with last_epoch=-1"
                     + " and restore a saved state instead");
         }
         ((BasicScheduler) built).resumeAt(lastEpoch);

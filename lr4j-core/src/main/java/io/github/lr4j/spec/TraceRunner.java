@@ -24,6 +24,23 @@ public final class TraceRunner {
 
     /** Runs one case, given as the map a JSON reader produced. */
     public static Map<String, Object> run(Map<String, ?> testCase) {
+        return run(testCase, null);
+    }
+
+    /**
+     * Runs one case from a saved state: the scheduler is built from the case, {@code restore} loads the state into it
+     * (and the groups' saved lrs), {@code trace[0]} is taken there and the case's {@code steps} steps follow, step
+     * {@code i} taking {@code metrics[i]} / {@code epochs[i]}. A case with a {@code resume_at} is refused.
+     */
+    public static Map<String, Object> runFrom(Map<String, ?> testCase, java.util.function.Consumer<Scheduler> restore) {
+        if (testCase.get("resume_at") != null) {
+            throw new IllegalArgumentException("the case's \"resume_at\" cannot be combined with a saved state to start"
+                    + " from (the steps run from the saved state on); remove it");
+        }
+        return run(testCase, java.util.Objects.requireNonNull(restore, "restore"));
+    }
+
+    private static Map<String, Object> run(Map<String, ?> testCase, java.util.function.Consumer<Scheduler> restore) {
         String optimizer = testCase.get("optimizer") == null ? "SGD" : String.valueOf(testCase.get("optimizer"));
         List<?> groupSpecs = listOr(testCase.get("param_groups"), List.of(Map.of("lr", 0.1)));
         String expression = requireString(testCase, "scheduler");
@@ -44,6 +61,9 @@ public final class TraceRunner {
 
         ParamGroups groups = groups(optimizer, groupSpecs);
         Scheduler scheduler = ScheduleSpec.build(expression, groups);
+        if (restore != null) {
+            restore.accept(scheduler);
+        }
         List<Object> trace = new ArrayList<>();
         trace.add(snapshot(groups));
         for (long i = 0; i < steps; i++) {
