@@ -5,10 +5,10 @@ set with its four one-pixel shifts: 6,285 samples), batches of 32 reshuffled eac
 weight_decay=5e-4), OneCycleLR(max_lr=0.1, total_steps=3940) stepped per batch, 20 epochs; a metrics row per step and
 per epoch (JSON lines and CSV, as lr4j's MetricsLog writes), validation after every epoch, the test set at the end.
 
-lr4j's time is the `| N s` of `./lr4j train --quiet`'s final line (printed to 0.1 s): it starts before the data is
-loaded and the model built, and ends after the test evaluation, so it also counts loading and augmenting the data
-(JIT warm-up included, JVM start excluded). PyTorch's time spans the same loop, on one thread
-(torch.set_num_threads(1)), from after its data tensors are built to after the test evaluation.
+lr4j's time is the `| N s` of `./lr4j train --quiet`'s final line (printed to 0.1 s): it spans building the model,
+optimizer and schedule, the fit and the test evaluation; loading and augmenting the data are left out of it (JIT
+warm-up included, JVM start excluded). PyTorch's time spans the same, on one thread (torch.set_num_threads(1)), from
+after its data tensors are built (before the model is) to after the test evaluation.
 
 The FLOP floor is the arithmetic the fit needs (forward, weight gradients and the hidden layer's delta for every
 training sample; forward for validation and test) divided by the rate of one large single-thread sgemm

@@ -143,9 +143,23 @@ public final class DigitsRecipe {
     /** The data, model, optimizer and a configured trainer (add logging, checkpoints, early stopping as needed). */
     public record Run(Digits.Split data, Dataset train, Mlp model, Optimizer optimizer, Scheduler scheduler, TrainingLoop trainer) { }
 
-    public Run build() {
+    /** The data a run trains on: the fixed split, and the training set as the run sees it (augmented or not). */
+    public record Data(Digits.Split split, Dataset train) { }
+
+    /** Loads the split and augments the training set as this recipe says; {@link #build(Data)} trains on it. */
+    public Data loadData() {
         Digits.Split split = Digits.split();
-        Dataset train = augment ? Digits.withShifts(split.train()) : split.train();
+        return new Data(split, augment ? Digits.withShifts(split.train()) : split.train());
+    }
+
+    public Run build() {
+        return build(loadData());
+    }
+
+    /** {@link #build()} on data loaded before (by {@link #loadData()} of a recipe with the same augmentation). */
+    public Run build(Data data) {
+        Digits.Split split = data.split();
+        Dataset train = data.train();
         Mlp model = new Mlp(Digits.FEATURES, hidden, Digits.CLASSES, seed);
         Optimizer opt = Optimizers.parse(optimizer);
         paramGroups.addTo(opt, model.parameters());

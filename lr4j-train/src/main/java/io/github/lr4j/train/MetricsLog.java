@@ -17,11 +17,18 @@ import java.util.Map;
 /**
  * The metrics of a run as JSON lines and CSV: {@code steps.jsonl}/{@code steps.csv} (one row per
  * optimizer step: loss, lr and momentum of every group) and {@code epochs.jsonl}/{@code epochs.csv}
- * (one row per validation). Rows are flushed as they are written; on resume the files are cut back
- * to the rows the checkpoint had seen.
+ * (one row per validation). Rows are buffered, and flushed at every epoch row, whenever the row counts are read
+ * (a checkpoint records them, so the rows it counts are on disk first) and on close; on resume the files are cut
+ * back to the rows the checkpoint had seen. A row of numbers, booleans and plain column names is written by hand,
+ * exactly as Jackson writes it (a step row per optimizer step is the loop's most frequent output); other rows go
+ * through Jackson.
  */
 public final class MetricsLog implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use only: a run whose rows are all plain never loads Jackson (its start-up is inside a run's time). */
+    private static final class Jackson {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
+
     private final Path directory;
     private final Table steps;
     private final Table epochs;
@@ -42,13 +49,19 @@ public final class MetricsLog implements AutoCloseable {
 
     public void epoch(Map<String, Object> row) {
         epochs.write(row);
+        epochs.flush();
+        steps.flush(); // the steps up to a validation are on disk with it (someone may be watching the files)
     }
 
+    /** The step rows written (flushed to disk first: a checkpoint that records the count finds them there). */
     public long stepRows() {
+        steps.flush();
         return steps.rows;
     }
 
+    /** The epoch rows written (flushed first, as {@link #stepRows()}). */
     public long epochRows() {
+        epochs.flush();
         return epochs.rows;
     }
 
@@ -119,6 +132,9 @@ public final class MetricsLog implements AutoCloseable {
         private BufferedWriter json;
         private BufferedWriter comma;
         private List<String> columns;
+        private final StringBuilder line = new StringBuilder(256);
+        private final List<String> texts = new ArrayList<>();
+        private char[] chars = new char[256];
         long rows;
 
         Table(Path dir, String name) {
@@ -139,20 +155,107 @@ public final class MetricsLog implements AutoCloseable {
                         comma.newLine();
                     }
                 }
-                json.write(JSON.writeValueAsString(row));
-                json.newLine();
-                List<String> cells = new ArrayList<>();
-                for (String c : columns) {
-                    Object v = row.get(c);
-                    cells.add(v == null ? "" : String.valueOf(v));
+                if (!writePlain(row)) {
+                    json.write(Jackson.JSON.writeValueAsString(row));
+                    json.newLine();
+                    List<String> cells = new ArrayList<>();
+                    for (String c : columns) {
+                        Object v = row.get(c);
+                        cells.add(v == null ? "" : String.valueOf(v));
+                    }
+                    comma.write(String.join(",", cells));
+                    comma.newLine();
                 }
-                comma.write(String.join(",", cells));
-                comma.newLine();
-                json.flush();
-                comma.flush();
                 rows++;
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the metrics log in " + jsonl.getParent(), e);
+            }
+        }
+
+        /**
+         * Writes a row whose keys are plain names and whose values are numbers, booleans or null, as Jackson would
+         * (a double with {@link Double#toString}, a non-finite one quoted) and as the CSV cell {@code String.valueOf};
+         * false (nothing written) for any other row.
+         */
+        private boolean writePlain(Map<String, Object> row) throws IOException {
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                Object v = e.getValue();
+                if (!plainName(e.getKey()) || v != null && !(v instanceof Double || v instanceof Long || v instanceof Integer
+                        || v instanceof Boolean || v instanceof Float || v instanceof Short || v instanceof Byte)) {
+                    return false;
+                }
+            }
+            line.setLength(0);
+            line.append('{');
+            texts.clear();
+            boolean inColumnOrder = row.size() == columns.size();
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                Object v = e.getValue();
+                String text = v == null ? null : v.toString(); // as String.valueOf, once for both files
+                if (!texts.isEmpty()) {
+                    line.append(',');
+                }
+                inColumnOrder &= e.getKey().equals(columns.get(Math.min(texts.size(), columns.size() - 1)));
+                texts.add(text);
+                line.append('"').append(e.getKey()).append("\":");
+                if (v == null) {
+                    line.append("null");
+                } else if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+                    line.append('"').append(text).append('"');
+                } else {
+                    line.append(text);
+                }
+            }
+            line.append('}');
+            write(json, line);
+            line.setLength(0);
+            for (int c = 0; c < columns.size(); c++) {
+                if (c > 0) {
+                    line.append(',');
+                }
+                String text = inColumnOrder ? texts.get(c) : textOf(row.get(columns.get(c)));
+                if (text != null) {
+                    line.append(text);
+                }
+            }
+            write(comma, line);
+            return true;
+        }
+
+        private static String textOf(Object v) {
+            return v == null ? null : v.toString();
+        }
+
+        /** {@code line} and a line end, through a reused char buffer. */
+        private void write(BufferedWriter to, StringBuilder text) throws IOException {
+            if (chars.length < text.length()) {
+                chars = new char[Math.max(text.length(), 2 * chars.length)];
+            }
+            text.getChars(0, text.length(), chars, 0);
+            to.write(chars, 0, text.length());
+            to.newLine();
+        }
+
+        /** A key Jackson writes as it is (no character that needs escaping). */
+        private static boolean plainName(String key) {
+            for (int k = 0; k < key.length(); k++) {
+                char ch = key.charAt(k);
+                if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-'
+                        || ch == '.' || ch == ' ')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void flush() {
+            try {
+                if (json != null) {
+                    json.flush();
+                    comma.flush();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the metrics log in " + jsonl.getParent(), e);
             }
