@@ -155,7 +155,8 @@ final class TrainCommand implements Callable<Integer> {
                 options.batchSize,
                 options.seed, options.optimizer, schedulerExpression(), options.interval, options.schedules, options.epochs,
                 options.accumulate, monitor, patience, minDelta, swaStart, swaLr, swaAnnealEpochs, swaAnnealStrategy,
-                checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps);
+                checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps,
+                options.threads);
     }
 
     /** {@code --config}: each field of the file sets its option, unless that option was typed. */
@@ -198,6 +199,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (restartSchedule && continueAtFinalLr) {
             throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr exclude each other: choose one");
+        }
+        if (options.threads() != null && engine.equals("spark")) {
+            throw new IllegalArgumentException("--threads is not an option of --engine spark: its parallelism is --partitions"
+                    + " (shards trained at once) and --master (e.g. local[2])");
         }
         if (engine.equals("djl")) {
             return djl();
@@ -311,6 +316,9 @@ final class TrainCommand implements Callable<Integer> {
             case "epoch" -> io.github.lr4j.train.Interval.EPOCH;
             default -> throw new IllegalArgumentException("--interval must be step or epoch, got " + options.interval);
         };
+        // Before anything starts DJL's engine, which reads these once.
+        int threads = options.threads() != null ? options.threads() : io.github.lr4j.djl.DjlThreads.defaultThreads();
+        io.github.lr4j.djl.DjlThreads.configure(threads);
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -383,7 +391,8 @@ final class TrainCommand implements Callable<Integer> {
             deleteLogs(logs);
             Report.writeLog(logs, "steps", steps);
             Report.writeLog(logs, "epochs", epochRows);
-            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU, driven by lr4j-djl",
+            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU (" + threads
+                            + " intra-op threads, 1 inter-op), driven by lr4j-djl",
                     "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
                     String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
                             run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
