@@ -444,6 +444,7 @@ public final class TrainingLoop {
             listener.onWarning("step skipped at epoch " + (state.epoch() + 1) + ", batch " + (groupEnd - 1)
                     + ": a gradient was not finite (the schedule did not advance)");
         }
+        TestHold.at("step");
         logStep(loss, !applied);
         long steps = state.optimizerSteps();
         if (applied && validateEverySteps > 0 && steps % validateEverySteps == 0 && !state.epochTrained()) {
