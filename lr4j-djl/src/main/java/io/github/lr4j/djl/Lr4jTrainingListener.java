@@ -178,7 +178,8 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         flushPendingStep();
         driver.beforeEpoch(epoch); // the SWA scheduler is built when its phase starts, before its first update
         pending = true; // trainer.step() runs after this call; the schedule moves on before the next update
-        pendingLoss = meanLoss(trainer, batchData);
+        // The loss is computed for the logs only (a caller without logs may pass no batch data).
+        pendingLoss = hyperParameters == null || batchData == null ? Double.NaN : meanLoss(trainer, batchData);
         pendingBatch = batchInEpoch++;
         epochLossSum += pendingLoss;
         epochBatches++;
