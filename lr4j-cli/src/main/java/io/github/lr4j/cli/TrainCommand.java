@@ -155,7 +155,8 @@ final class TrainCommand implements Callable<Integer> {
                 options.batchSize,
                 options.seed, options.optimizer, schedulerExpression(), options.interval, options.schedules, options.epochs,
                 options.accumulate, monitor, patience, minDelta, swaStart, swaLr, swaAnnealEpochs, swaAnnealStrategy,
-                checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps);
+                checkpointDir == null ? null : checkpointDir.toString(), checkpointEvery, keep, master, partitions, localSteps,
+                options.threads);
     }
 
     /** {@code --config}: each field of the file sets its option, unless that option was typed. */
@@ -198,6 +199,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (restartSchedule && continueAtFinalLr) {
             throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr exclude each other: choose one");
+        }
+        if (options.threads() != null && engine.equals("spark")) {
+            throw new IllegalArgumentException("--threads is not an option of --engine spark: its parallelism is --partitions"
+                    + " (shards trained at once) and --master (e.g. local[2])");
         }
         if (engine.equals("djl")) {
             return djl();
@@ -302,40 +307,35 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
-        if (!options.paramGroups.equals("one")) {
-            throw new IllegalArgumentException("--param-groups " + options.paramGroups + " is not an option of --engine djl yet"
+        if (resume != null || checkpointDir != null) {
+            throw new IllegalArgumentException("--checkpoint-dir and --resume are not options of --engine djl yet"
                     + " (use --engine lr4j or spark)");
         }
-        if (resume != null || checkpointDir != null || options.accumulate != 1) {
-            throw new IllegalArgumentException("--checkpoint-dir, --resume and --accumulate are not options of --engine djl yet"
-                    + " (use --engine lr4j or spark)");
+        if (options.accumulate != 1) {
+            throw new IllegalArgumentException("--accumulate is not an option of --engine djl (DJL's trainer applies one"
+                    + " update per batch; use --engine lr4j or spark)");
         }
         io.github.lr4j.train.Interval interval = options.interval == null ? null : switch (options.interval) {
             case "step" -> io.github.lr4j.train.Interval.STEP;
             case "epoch" -> io.github.lr4j.train.Interval.EPOCH;
             default -> throw new IllegalArgumentException("--interval must be step or epoch, got " + options.interval);
         };
+        if (!monitor.equals("val_loss") && !monitor.equals("val_accuracy")) {
+            throw new IllegalArgumentException("--monitor must be val_loss or val_accuracy, got " + monitor);
+        }
+        io.github.lr4j.train.ParamGrouping grouping = io.github.lr4j.train.ParamGrouping.parse(options.paramGroups);
+        // Before anything starts DJL's engine, which reads these once.
+        int threads = options.threads() != null ? options.threads() : io.github.lr4j.djl.DjlThreads.defaultThreads();
+        io.github.lr4j.djl.DjlThreads.configure(threads);
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int[] widths = options.widths();
         String schedule = schedulerExpression().equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)"
                 : schedulerExpression();
-        List<Map<String, Object>> steps = new ArrayList<>();
-        List<Map<String, Object>> epochRows = new ArrayList<>();
-        // One row per update (the recorder is called once per parameter): the lr and momentum that update used.
-        Lr4jOptimizer.UpdateRecorder recorder = (name, group, update, lr, momentum) -> {
-            if (steps.isEmpty() || ((Number) steps.get(steps.size() - 1).get("step")).longValue() != update + 1) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", update + 1);
-                row.put("lr0", lr);
-                row.put("momentum0", momentum);
-                steps.add(row);
-            }
-        };
+        Path logs = report.resolve("logs");
         try (DjlDigits run = new DjlDigits(widths, options.epochs, options.batchSize, options.seed, schedule, options.optimizer,
-                interval, !options.noAugment,
-                recorder)) {
+                interval, !options.noAugment, grouping, null)) {
             options.schedules.forEach(run::schedule);
             String swaScheduler = swaScheduler();
             io.github.lr4j.djl.DjlWeightAverage average = null;
@@ -344,30 +344,19 @@ final class TrainCommand implements Callable<Integer> {
                 run.listener.swa(swaStart, average, swaScheduler == null ? null
                         : () -> io.github.lr4j.spec.ScheduleSpec.build(swaScheduler, run.groups));
             }
+            run.listener.monitor(monitor);
             if (patience > 0) {
                 run.listener.earlyStopping(patience, minDelta);
             }
-            int epochs = 0;
+            int epochs;
             double accuracy;
             String swaNote = "";
-            try {
-                while (epochs < options.epochs && !run.listener.shouldStop()) {
-                    epochs += io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, 1, run.train, run.validation, run.listener,
-                            run.optimizer);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("epoch", epochs);
-                    row.put("step", run.listener.updates());
-                    row.put("epoch_end", true);
-                    row.put("val_loss", run.listener.lastMetric());
-                    row.put("val_accuracy", run.accuracy(run.validation));
-                    row.put("lr0", run.groups.lr(0));
-                    epochRows.add(row);
-                    if (!quiet) {
-                        err.println(String.format(Locale.ROOT, "epoch %d/%d  val loss %.4f  val acc %.2f%%  lr %.3g", epochs,
-                                options.epochs, run.listener.lastMetric(), 100 * (double) row.get("val_accuracy"), run.groups.lr(0)));
-                        err.flush();
-                    }
-                }
+            deleteLogs(logs); // a new run's logs start empty, once nothing refused it
+            try (io.github.lr4j.train.MetricsLog log = new io.github.lr4j.train.MetricsLog(logs)) {
+                run.listener.log(log, run.optimizer, new ProgressBar(err, options.epochs, quiet)
+                        .header(scheduleLine(schedulerExpression().equalsIgnoreCase("none") ? null : run.scheduler, schedule)));
+                epochs = io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, options.epochs, run.train, run.validation, run.listener,
+                        run.optimizer);
                 accuracy = run.testAccuracy();
                 if (average != null && average.count() > 0) {
                     // The last weights are tested for comparison, then the average replaces them (as lr4j's loop does).
@@ -383,11 +372,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
-            Path logs = report.resolve("logs");
-            deleteLogs(logs);
-            Report.writeLog(logs, "steps", steps);
-            Report.writeLog(logs, "epochs", epochRows);
-            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU, driven by lr4j-djl",
+            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU (" + threads
+                            + " intra-op threads, 1 inter-op), driven by lr4j-djl",
                     "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
                     String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
                             run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
@@ -396,16 +382,16 @@ final class TrainCommand implements Callable<Integer> {
                     "time", String.format(Locale.ROOT, "%.1f s", seconds)));
             Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
             writeRecipe(report);
-            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %d (val_loss) |"
-                    + " %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote,
-                    run.listener.bestEpoch(), epochs, run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(),
-                    seconds));
+            scheduledSummary(logs).ifPresent(out::println);
+            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %d"
+                    + " (%s %.4f) | %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote,
+                    run.listener.bestEpoch(), monitor, run.listener.bestMetric(), epochs,
+                    run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(), seconds));
             out.println("report: " + report.resolve("index.html"));
             out.flush();
         }
         return 0;
     }
-
     /** The pre-flight's line: the effective schedule (typed or the default), how it is stepped, or the constant lr. */
     private String scheduleLine(io.github.lr4j.scheduler.Scheduler s, String expression) {
         String given = scheduler == null ? " (the default for " + io.github.lr4j.optim.Optimizers.parse(options.optimizer).name()

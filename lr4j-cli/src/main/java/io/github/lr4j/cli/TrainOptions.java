@@ -66,6 +66,12 @@ final class TrainOptions {
                     + " or layers (one group per layer); per-group values go in the schedule, e.g. max_lr=[0.1, 0.01]")
     String paramGroups;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads of the engine: lr4j, the optimizer's worker threads (default 1); djl, libtorch's intra-op"
+                    + " threads with 1 inter-op thread (default: the cores not already busy, at least 1); not an option of spark"
+                    + " (use --partitions and --master)")
+    Integer threads;
+
     @Option(names = "--no-augment", description = "do not add the one-pixel-shifted copies of the training images")
     boolean noAugment;
 
@@ -102,7 +108,16 @@ final class TrainOptions {
         return hidden.clone();
     }
 
+    /** {@code --threads}, checked: null when not given (the engine's default). */
+    Integer threads() {
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        return threads;
+    }
+
     DigitsRecipe recipe(String scheduler) {
+        threads();
         if (epochs < 1 || batchSize < 1 || accumulate < 1) {
             throw new IllegalArgumentException("--epochs, --batch-size and --accumulate must be >= 1, got " + epochs + ", "
                     + batchSize + ", " + accumulate);
@@ -111,6 +126,9 @@ final class TrainOptions {
         DigitsRecipe r = new DigitsRecipe().optimizer(optimizer).epochs(epochs).batchSize(batchSize).accumulate(accumulate)
                 .seed(seed).hidden(widths).augment(!noAugment).paramGroups(io.github.lr4j.train.ParamGrouping.parse(paramGroups))
                 .scheduler(scheduler == null || scheduler.equalsIgnoreCase("none") ? null : scheduler);
+        if (threads != null) {
+            r.threads(threads);
+        }
         schedules.forEach(r::schedule);
         if (interval != null) {
             switch (interval) {

@@ -27,14 +27,12 @@ class ParamGroupsCliTest extends CliHarness {
     }
 
     @Test
-    void layers_givesOneGroupPerLayer_andAWrongValueOrEngineIsRefused(@TempDir Path dir) throws Exception {
+    void layers_givesOneGroupPerLayer_andAWrongValueIsRefused(@TempDir Path dir) throws Exception {
         assertThat(run("train", "--epochs", "1", "--hidden", "16,8", "--no-augment", "--quiet", "--report", dir.toString(),
                 "--param-groups", "layers", "--scheduler", "OneCycleLR(max_lr=[0.1, 0.05, 0.01], total_steps=total_steps)"))
                 .as(err.toString()).isZero();
         assertThat(Files.readAllLines(dir.resolve("logs/steps.csv")).get(0)).contains("lr0,lr1,lr2,momentum0");
         assertThat(run("train", "--param-groups", "biases", "--report", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--param-groups must be one, no_decay or layers, got biases");
-        assertThat(run("train", "--engine", "djl", "--param-groups", "layers", "--report", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("not an option of --engine djl yet");
     }
 }

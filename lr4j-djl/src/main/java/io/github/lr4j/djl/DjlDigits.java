@@ -19,6 +19,7 @@ import io.github.lr4j.optim.HyperParameterSchedule;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.train.Dataset;
 import io.github.lr4j.train.Digits;
+import io.github.lr4j.train.ParamGrouping;
 import io.github.lr4j.train.ScheduleDriver;
 import io.github.lr4j.train.TrainingLoop;
 import java.util.Map;
@@ -66,6 +67,16 @@ public final class DjlDigits implements AutoCloseable {
      */
     public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, String optimizerExpression,
                      io.github.lr4j.train.Interval interval, boolean augment, Lr4jOptimizer.UpdateRecorder recorder) {
+        this(hidden, epochs, batchSize, seed, schedule, optimizerExpression, interval, augment, ParamGrouping.ONE, recorder);
+    }
+
+    /**
+     * @param grouping the optimizer's param groups, as {@code --param-groups} makes them on every engine: one group, the
+     *                 weights then the biases with weight_decay 0 ({@code no_decay}), or one group per layer
+     */
+    public DjlDigits(int[] hidden, int epochs, int batchSize, long seed, String schedule, String optimizerExpression,
+                     io.github.lr4j.train.Interval interval, boolean augment, ParamGrouping grouping,
+                     Lr4jOptimizer.UpdateRecorder recorder) {
         Engine.getInstance().setRandomSeed((int) seed);
         manager = NDManager.newBaseManager();
         Digits.Split split = Digits.split();
@@ -84,12 +95,12 @@ public final class DjlDigits implements AutoCloseable {
         float wd = (float) spec.defaultValue("weight_decay");
         switch (spec.name()) {
             case "SGD":
-                groups = DjlParamGroups.single(spec.defaultValue("lr"), MomentumKind.MOMENTUM, spec.defaultValue("momentum"));
+                groups = grouped(grouping, net, spec.defaultValue("lr"), MomentumKind.MOMENTUM, spec.defaultValue("momentum"));
                 optimizer = Lr4jOptimizer.sgd(groups, wd, spec.defaultValue("nesterov") != 0);
                 break;
             case "Adam":
             case "AdamW":
-                groups = DjlParamGroups.single(spec.defaultValue("lr"), MomentumKind.BETA1, spec.defaultValue("beta1"));
+                groups = grouped(grouping, net, spec.defaultValue("lr"), MomentumKind.BETA1, spec.defaultValue("beta1"));
                 optimizer = Lr4jOptimizer.adam(groups, (float) spec.defaultValue("beta2"), (float) spec.defaultValue("eps"), wd,
                         spec.name().equals("AdamW"));
                 break;
@@ -100,7 +111,7 @@ public final class DjlDigits implements AutoCloseable {
                     throw new IllegalArgumentException("the DJL engine's AdamWScheduleFree has no inner_momentum, got "
                             + spec.defaultValue("inner_momentum"));
                 }
-                groups = DjlParamGroups.single(spec.defaultValue("lr"), adaptive ? MomentumKind.BETA1 : MomentumKind.MOMENTUM,
+                groups = grouped(grouping, net, spec.defaultValue("lr"), adaptive ? MomentumKind.BETA1 : MomentumKind.MOMENTUM,
                         spec.defaultValue(adaptive ? "beta1" : "momentum"));
                 optimizer = Lr4jOptimizer.scheduleFree(groups, adaptive, adaptive ? (float) spec.defaultValue("beta2") : 0f,
                         adaptive ? (float) spec.defaultValue("eps") : 0f, wd, (int) spec.defaultValue("warmup_steps"),
@@ -109,6 +120,19 @@ public final class DjlDigits implements AutoCloseable {
             default:
                 throw new IllegalArgumentException("the DJL engine supports SGD, Adam, AdamW, SGDScheduleFree and"
                         + " AdamWScheduleFree, got " + spec.name());
+        }
+        // The optimizer's values as the lr4j engine holds them (double, not the float the factories take), so that
+        // the schedules of these hyper-parameters start from the same value on both engines.
+        for (String name : optimizer.schedulable()) {
+            if (!name.equals("momentum") && !name.equals("beta1")) {
+                double value = spec.defaultValue(name);
+                for (int g = 0; g < groups.size(); g++) {
+                    optimizer.set(g, name, value);
+                }
+            }
+        }
+        if (grouping == ParamGrouping.NO_DECAY) {
+            optimizer.set(1, "weight_decay", 0.0); // the biases (transformers' and timm's habit)
         }
         if (recorder != null) {
             optimizer.recorder(recorder);
@@ -128,6 +152,32 @@ public final class DjlDigits implements AutoCloseable {
         attach(built);
         scheduler = built.lrScheduler();
         listener.runLength(epochs, perEpoch);
+    }
+
+    /** The groups of {@code grouping} over {@code net}'s parameters (by their DJL names, e.g. 02Linear_weight), each with lr and momentum. */
+    private static DjlParamGroups grouped(ParamGrouping grouping, SequentialBlock net, double lr, MomentumKind kind, double momentum) {
+        switch (grouping) {
+            case NO_DECAY:
+                return DjlParamGroups.byName(kind, 2, lr, momentum, name -> name.endsWith("_bias") ? 1 : 0);
+            case LAYERS: {
+                java.util.List<String> layers = new java.util.ArrayList<>();
+                for (ai.djl.util.Pair<String, ai.djl.nn.Block> child : net.getChildren()) {
+                    if (!child.getValue().getParameters().isEmpty()) {
+                        layers.add(child.getKey() + "_");
+                    }
+                }
+                return DjlParamGroups.byName(kind, layers.size(), lr, momentum, name -> {
+                    for (int i = 0; i < layers.size(); i++) {
+                        if (name.startsWith(layers.get(i))) {
+                            return i;
+                        }
+                    }
+                    return -1;
+                });
+            }
+            default:
+                return DjlParamGroups.single(lr, kind, momentum);
+        }
     }
 
     private void attach(ScheduleDriver.Built built) {

@@ -28,10 +28,34 @@ public final class DjlParamGroups implements ParamGroups {
     private final ParamGroups values;
     private final Map<String, Integer> groupOfId = new HashMap<>();
     private final Map<String, String> nameOfId = new HashMap<>();
+    /** When not null, decides the group of a parameter name instead of the prefixes. */
+    private final java.util.function.ToIntFunction<String> classifier;
 
     private DjlParamGroups(MomentumKind kind, List<List<String>> prefixes, double[] lr, double[] momentum) {
+        this(kind, prefixes, lr, momentum, null);
+    }
+
+    private DjlParamGroups(MomentumKind kind, List<List<String>> prefixes, double[] lr, double[] momentum,
+                           java.util.function.ToIntFunction<String> classifier) {
         this.prefixes = prefixes;
         this.values = kind == MomentumKind.NONE ? ParamGroups.of(lr) : ParamGroups.withMomentum(kind, lr, momentum);
+        this.classifier = classifier;
+    }
+
+    /**
+     * {@code count} groups, each with {@code lr} and {@code momentum}, a parameter's group given by {@code groupOfName}
+     * (its DJL name -> a group in [0, count)): how {@code --param-groups no_decay} and {@code layers} group a block.
+     */
+    public static DjlParamGroups byName(MomentumKind kind, int count, double lr, double momentum,
+                                        java.util.function.ToIntFunction<String> groupOfName) {
+        if (count < 1) {
+            throw new IllegalArgumentException("groups: count must be >= 1, got " + count);
+        }
+        double[] lrs = new double[count];
+        double[] momenta = new double[count];
+        java.util.Arrays.fill(lrs, lr);
+        java.util.Arrays.fill(momenta, momentum);
+        return new DjlParamGroups(kind, List.of(), lrs, momenta, java.util.Objects.requireNonNull(groupOfName, "groupOfName"));
     }
 
     /** Groups whose momentum means {@code kind}: MOMENTUM for SGD, BETA1 for Adam/AdamW, NONE. */
@@ -96,6 +120,14 @@ public final class DjlParamGroups implements ParamGroups {
 
     /** The group of a DJL parameter name. */
     public int groupOfName(String name) {
+        if (classifier != null) {
+            int g = classifier.applyAsInt(name);
+            if (g < 0 || g >= size()) {
+                throw new IllegalStateException("parameter " + name + " was put in group " + g + "; the groups are 0 to "
+                        + (size() - 1));
+            }
+            return g;
+        }
         for (int g = 0; g < prefixes.size(); g++) {
             for (String prefix : prefixes.get(g)) {
                 if (name.startsWith(prefix)) {

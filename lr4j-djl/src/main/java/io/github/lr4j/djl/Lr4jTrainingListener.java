@@ -48,7 +48,21 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private int wait;
     private boolean stop;
     private double lastMetric = Double.NaN;
+    private double lastValLoss = Double.NaN;
+    private double lastValAccuracy = Double.NaN;
     private boolean accumulatorAdded;
+
+    // The logs and progress lines, as lr4j's TrainingLoop writes them (see log()).
+    private io.github.lr4j.train.MetricsLog log;
+    private io.github.lr4j.optim.HyperParameters hyperParameters;
+    private io.github.lr4j.train.TrainListener progress = new io.github.lr4j.train.TrainListener() { };
+    private String monitorName = "val_loss";
+    private double pendingLoss;
+    private int pendingBatch;
+    private int batchInEpoch;
+    private double epochLossSum;
+    private int epochBatches;
+    private long valCorrect;
 
     // Stochastic weight averaging (see swa()).
     private DjlWeightAverage average;
@@ -114,10 +128,38 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         return driver.swaPhase(epoch);
     }
 
+    /**
+     * Writes the run's metrics through {@code log} with the columns lr4j's own loop writes (steps: step, epoch, batch,
+     * loss, skipped, lr0.., momentum0.., each scheduled hyper-parameter of {@code optimizer}; epochs: epoch, step,
+     * epoch_end, train_loss, val_loss, val_accuracy, lr0.., best, [swa_val_loss, swa_val_accuracy], scheduled values,
+     * lr_trained0..), and tells {@code progress} about each step and validation.
+     */
+    public Lr4jTrainingListener log(io.github.lr4j.train.MetricsLog log, io.github.lr4j.optim.HyperParameters optimizer,
+                                    io.github.lr4j.train.TrainListener progress) {
+        this.log = log;
+        this.hyperParameters = java.util.Objects.requireNonNull(optimizer, "optimizer");
+        if (progress != null) {
+            this.progress = progress;
+        }
+        return this;
+    }
+
+    /** Monitor {@code val_loss} (the default) or {@code val_accuracy}, computed from the validation batches. */
+    public Lr4jTrainingListener monitor(String name) {
+        if (!name.equals("val_loss") && !name.equals("val_accuracy")) {
+            throw new IllegalArgumentException("monitor must be val_loss or val_accuracy, got " + name);
+        }
+        this.monitorName = name;
+        this.monitorEvaluator = null;
+        this.mode = name.equals("val_loss") ? Mode.MIN : Mode.MAX;
+        return this;
+    }
+
     /** Monitor this evaluator's validation value instead of the validation loss. */
     public Lr4jTrainingListener monitor(Evaluator evaluator, Mode mode) {
         this.monitorEvaluator = evaluator;
         this.mode = mode;
+        this.monitorName = evaluator.getName();
         return this;
     }
 
@@ -136,6 +178,35 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         flushPendingStep();
         driver.beforeEpoch(epoch); // the SWA scheduler is built when its phase starts, before its first update
         pending = true; // trainer.step() runs after this call; the schedule moves on before the next update
+        // The loss is computed for the logs only (a caller without logs may pass no batch data).
+        pendingLoss = hyperParameters == null || batchData == null ? Double.NaN : meanLoss(trainer, batchData);
+        pendingBatch = batchInEpoch++;
+        epochLossSum += pendingLoss;
+        epochBatches++;
+    }
+
+    /** The batch's mean loss with the trainer's loss (over every device's part). */
+    private static double meanLoss(Trainer trainer, TrainingListener.BatchData batchData) {
+        double sum = 0;
+        long count = 0;
+        for (Map.Entry<ai.djl.Device, NDList> e : batchData.getLabels().entrySet()) {
+            NDList predictions = batchData.getPredictions().get(e.getKey());
+            try (NDArray loss = trainer.getLoss().evaluate(e.getValue(), predictions)) {
+                long n = e.getValue().head().getShape().get(0);
+                sum += loss.getFloat() * n;
+                count += n;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private double[] groupValues(boolean momentum) {
+        io.github.lr4j.groups.ParamGroups groups = hyperParameters.groups();
+        double[] v = new double[groups.size()];
+        for (int g = 0; g < v.length; g++) {
+            v[g] = momentum ? groups.momentum(g) : groups.lr(g);
+        }
+        return v;
     }
 
     private void flushPendingStep() {
@@ -145,6 +216,19 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         pending = false;
         updates++;
         driver.afterUpdate(updates, epoch);
+        if (hyperParameters == null) {
+            return;
+        }
+        io.github.lr4j.train.TestHold.at("step"); // after an update, before its log row (a kill test's moment)
+        double[] lr = groupValues(false);
+        double[] m = groupValues(true);
+        boolean hasMomentum = hyperParameters.groups().momentumKind() != io.github.lr4j.groups.MomentumKind.NONE;
+        progress.onStep(new io.github.lr4j.train.TrainingLoop.StepInfo(updates, epoch, pendingBatch, (int) updatesPerEpoch,
+                pendingLoss, lr, m, false));
+        if (log != null) {
+            log.step(io.github.lr4j.train.MetricsLog.stepRow(updates, epoch + 1, pendingBatch, pendingLoss, false, lr,
+                    hasMomentum ? m : null, driver.scheduledValues(hyperParameters)));
+        }
     }
 
     @Override
@@ -158,12 +242,16 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
                     accumulatorAdded = true;
                 }
                 monitorEvaluator.updateAccumulator("lr4j", labels, predictions);
-            } else {
-                try (NDArray loss = trainer.getLoss().evaluate(labels, predictions)) {
-                    long n = labels.head().getShape().get(0);
-                    lossSum += loss.getFloat() * n;
-                    lossCount += n;
-                }
+            }
+            try (NDArray loss = trainer.getLoss().evaluate(labels, predictions)) {
+                long n = labels.head().getShape().get(0);
+                lossSum += loss.getFloat() * n;
+                lossCount += n;
+            }
+            try (NDArray predicted = predictions.head().argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false);
+                 NDArray truth = labels.head().toType(ai.djl.ndarray.types.DataType.INT64, false);
+                 NDArray hits = predicted.eq(truth).sum()) {
+                valCorrect += hits.getLong();
             }
         }
     }
@@ -173,30 +261,71 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         flushPendingStep();
         double metric;
         boolean measured = monitorEvaluator != null ? accumulatorAdded : lossCount > 0;
+        double valLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+        double valAccuracy = lossCount == 0 ? Double.NaN : (double) valCorrect / lossCount;
         if (monitorEvaluator != null) {
             metric = accumulatorAdded ? monitorEvaluator.getAccumulator("lr4j") : Double.NaN;
             if (accumulatorAdded) {
                 monitorEvaluator.resetAccumulator("lr4j");
             }
         } else {
-            metric = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+            metric = monitorName.equals("val_accuracy") ? valAccuracy : valLoss;
         }
+        double trainLoss = epochBatches == 0 ? Double.NaN : epochLossSum / epochBatches;
         lossSum = 0;
         lossCount = 0;
+        valCorrect = 0;
+        epochLossSum = 0;
+        epochBatches = 0;
+        batchInEpoch = 0;
         lastMetric = metric;
+        lastValLoss = valLoss;
+        lastValAccuracy = valAccuracy;
+        // The lr before this epoch end's schedule step: for a per-epoch schedule, the lr the epoch trained with.
+        double[] lrTrained = hyperParameters == null ? null : groupValues(false);
         if (swaPhase()) {
             average.update(); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
         }
         driver.beforeEpoch(epoch); // an epoch without batches still builds the SWA scheduler before it steps
         driver.afterEpoch(epoch, measured ? OptionalDouble.of(metric) : OptionalDouble.empty());
         epoch++;
+        boolean isBest = false;
         if (bestEpoch < 0 || improves(metric)) {
             best = metric;
             bestEpoch = epoch;
             wait = 0;
+            isBest = true;
         } else if (patience > 0 && ++wait >= patience) {
             stop = true;
+            progress.onWarning("early stopping after epoch " + epoch + ": " + monitorName + " has not improved for "
+                    + wait + " epochs (best " + best + " at epoch " + bestEpoch + ")");
         }
+        if (hyperParameters == null) {
+            return;
+        }
+        double[] lr = groupValues(false);
+        progress.onValidation(new io.github.lr4j.train.TrainingLoop.EpochInfo(epoch - 1, updates, trainLoss, valLoss,
+                valAccuracy, lr, isBest));
+        if (log != null) {
+            Map<String, Object> row = io.github.lr4j.train.MetricsLog.epochRow(epoch, updates, true, trainLoss, valLoss,
+                    valAccuracy, lr, isBest);
+            if (driver.swaStart() > 0) { // the columns of lr4j's loop; the average is not validated on this engine
+                row.put("swa_val_loss", Double.NaN);
+                row.put("swa_val_accuracy", Double.NaN);
+            }
+            driver.scheduledValues(hyperParameters).forEach((name, values) -> io.github.lr4j.train.MetricsLog.putGroups(row, name, values));
+            io.github.lr4j.train.MetricsLog.putGroups(row, "lr_trained", lrTrained);
+            log.epoch(row);
+        }
+    }
+
+    /** The last epoch's validation loss and accuracy (NaN before the first validation). */
+    public double lastValLoss() {
+        return lastValLoss;
+    }
+
+    public double lastValAccuracy() {
+        return lastValAccuracy;
     }
 
     private boolean improves(double metric) {
@@ -223,6 +352,11 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     /** The monitored metric of the last epoch (validation loss by default). */
     public double lastMetric() {
         return lastMetric;
+    }
+
+    /** The best value of the monitored metric so far (NaN before the first epoch). */
+    public double bestMetric() {
+        return best;
     }
 
     public int bestEpoch() {

@@ -48,6 +48,12 @@ final class CheckpointFile {
 
     static void write(Path target, Map<String, Object> header, List<float[]> params, byte[] optimizer, List<float[]> best,
                       List<float[]> swaAverage) throws IOException {
+        atomicWrite(target, encode(header, params, optimizer, best, swaAverage));
+    }
+
+    /** The bytes of a checkpoint file (for a store that writes them itself). */
+    static byte[] encode(Map<String, Object> header, List<float[]> params, byte[] optimizer, List<float[]> best,
+                         List<float[]> swaAverage) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -71,7 +77,7 @@ final class CheckpointFile {
         crc.update(bytes.toByteArray());
         out.writeLong(crc.getValue());
         out.flush();
-        atomicWrite(target, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     private static void writeFloats(DataOutputStream out, List<float[]> arrays) throws IOException {
@@ -121,8 +127,12 @@ final class CheckpointFile {
      * checked against them before anything is allocated. A damaged or crafted file is one
      * IllegalArgumentException naming the file and what is wrong.
      */
-    @SuppressWarnings("unchecked")
     static Contents read(Path file, int[] sizes) throws IOException {
+        return decode(file.toString(), readBytes(file), sizes);
+    }
+
+    /** A file's bytes, once it is known to be a regular file of at most 2 GiB that starts like a checkpoint. */
+    static byte[] readBytes(Path file) throws IOException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             // A directory, a device such as /dev/zero or a pipe: never read without an end in sight.
             throw new IllegalArgumentException(file + " is not a checkpoint file (it is a directory or a device)");
@@ -131,11 +141,20 @@ final class CheckpointFile {
             throw new IllegalArgumentException("checkpoint " + file + " is larger than the limit of 2 GiB");
         }
         checkHeader(file);
-        byte[] all = Files.readAllBytes(file);
+        return Files.readAllBytes(file);
+    }
+
+    /** Checks and decodes the bytes of a checkpoint named {@code file} in messages; see {@link #read(Path, int[])}. */
+    @SuppressWarnings("unchecked")
+    static Contents decode(String file, byte[] all, int[] sizes) throws IOException {
         if (all.length < MAGIC.length + 9 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
             throw new IllegalArgumentException(file + " is not an lr4j training checkpoint");
         }
         int version = all[MAGIC.length];
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException("Unknown version " + version + " of training checkpoint " + file
+                    + ", this lr4j supports versions 1 to " + VERSION);
+        }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
         if (ByteBuffer.wrap(all, all.length - 8, 8).getLong() != crc.getValue()) {
@@ -190,7 +209,7 @@ final class CheckpointFile {
     }
 
     /** A count of items of {@code itemBytes} bytes each, checked against what is left of the file before allocating. */
-    private static int length(DataInputStream in, int itemBytes, Path file, String what) throws IOException {
+    private static int length(DataInputStream in, int itemBytes, String file, String what) throws IOException {
         int n = in.readInt();
         if (n < 0 || (long) n * itemBytes > in.available()) {
             throw new IllegalArgumentException("checkpoint " + file + " is not valid: it says " + what + " take " + n
@@ -199,7 +218,7 @@ final class CheckpointFile {
         return n;
     }
 
-    private static float[][] readFloats(DataInputStream in, Path file, String what, int[] sizes) throws IOException {
+    private static float[][] readFloats(DataInputStream in, String file, String what, int[] sizes) throws IOException {
         int count = in.readInt();
         if (sizes != null && count != sizes.length) {
             throw new IllegalArgumentException("checkpoint " + file + " holds " + count + " " + what + ", the model has "

@@ -33,6 +33,7 @@ public final class DigitsRecipe {
     private Interval interval;
     private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
     private int swaStart;
+    private int threads = 1;
     private String swaScheduler;
 
     public DigitsRecipe optimizer(String expression) {
@@ -101,6 +102,15 @@ public final class DigitsRecipe {
         return this;
     }
 
+    /** The optimizer's worker threads ({@link Optimizer#threads}; default 1). */
+    public DigitsRecipe threads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+        return this;
+    }
+
     public DigitsRecipe seed(long seed) {
         this.seed = seed;
         return this;
@@ -163,6 +173,7 @@ public final class DigitsRecipe {
         Mlp model = new Mlp(Digits.FEATURES, hidden, Digits.CLASSES, seed);
         Optimizer opt = Optimizers.parse(optimizer);
         paramGroups.addTo(opt, model.parameters());
+        opt.threads(threads);
         TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
                 .accumulate(accumulate).seed(seed);
         long perEpoch = trainer.optimizerStepsPerEpoch();

@@ -11,16 +11,21 @@ import java.util.Map;
  * what was found: a checkpoint with a valid checksum may still be crafted, or written by a bug.
  */
 final class HeaderReader {
-    private final Path file;
+    private final String file;
     private final String prefix;
     private final Map<String, Object> fields;
     private final List<Object> row;
 
     HeaderReader(Path file, Map<String, Object> fields) {
+        this(file.toString(), "", fields, null);
+    }
+
+    /** {@code file} names the checkpoint in messages. */
+    HeaderReader(String file, Map<String, Object> fields) {
         this(file, "", fields, null);
     }
 
-    private HeaderReader(Path file, String prefix, Map<String, Object> fields, List<Object> row) {
+    private HeaderReader(String file, String prefix, Map<String, Object> fields, List<Object> row) {
         this.file = file;
         this.prefix = prefix;
         this.fields = fields;

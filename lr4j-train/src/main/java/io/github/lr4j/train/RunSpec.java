@@ -22,7 +22,7 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
                       String scheduler, String interval, Map<String, String> schedules, int epochs, int accumulate,
                       String monitor, int earlyStopping, double minDelta, Integer swaStart, Double swaLr, int swaAnnealEpochs,
                       String swaAnnealStrategy, String checkpointDir, long checkpointEvery, int keep, String master,
-                      Integer partitions, Integer localSteps) {
+                      Integer partitions, Integer localSteps, Integer threads) {
 
     public RunSpec {
         hidden = List.copyOf(hidden);
@@ -60,6 +60,7 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
                 "anneal_strategy", swaAnnealStrategy));
         m.put("checkpoints", ordered("dir", checkpointDir, "every", checkpointEvery, "keep", keep));
         m.put("spark", ordered("master", master, "partitions", partitions, "local_steps", localSteps));
+        m.put("threads", threads); // null: the engine's default (lr4j 1, DJL the cores not busy)
         return m;
     }
 
@@ -77,7 +78,8 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
      */
     public static RunSpec fromMap(Map<String, ?> json, RunSpec defaults, String source) {
         Reader r = new Reader(source, "", json, Set.of("format", "version", "engine", "model", "data", "optimizer", "scheduler",
-                "interval", "schedules", "epochs", "accumulate", "monitor", "early_stopping", "swa", "checkpoints", "spark"));
+                "interval", "schedules", "epochs", "accumulate", "monitor", "early_stopping", "swa", "checkpoints", "spark",
+                "threads"));
         if (json.containsKey("format") && !"lr4j-run".equals(json.get("format"))) {
             throw new IllegalArgumentException(source + " is not an lr4j run recipe: format must be \"lr4j-run\", got "
                     + json.get("format"));
@@ -123,7 +125,8 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
                 checkpoints == null ? defaults.keep() : checkpoints.integer("keep", defaults.keep(), 1, Integer.MAX_VALUE),
                 spark == null ? defaults.master() : spark.nullableText("master", defaults.master()),
                 spark == null ? defaults.partitions() : spark.integer("partitions", defaults.partitions(), 1, Integer.MAX_VALUE),
-                spark == null ? defaults.localSteps() : spark.integer("local_steps", defaults.localSteps(), 1, Integer.MAX_VALUE));
+                spark == null ? defaults.localSteps() : spark.integer("local_steps", defaults.localSteps(), 1, Integer.MAX_VALUE),
+                r.integer("threads", defaults.threads(), 1, Integer.MAX_VALUE));
     }
 
     /** The recipe as the command line's options: option name -> its text as typed (null: not set). */
@@ -154,6 +157,7 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
         o.put("--master", master);
         o.put("--partitions", partitions == null ? null : String.valueOf(partitions));
         o.put("--local-steps", localSteps == null ? null : String.valueOf(localSteps));
+        o.put("--threads", threads == null ? null : String.valueOf(threads));
         return o;
     }
 
