@@ -241,8 +241,11 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir != null) {
             trainer.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
         }
+        List<RunState.Horizon> horizons = List.of(new RunState.Horizon(options.epochs, 0, ""));
         if (from != null) {
             RunCheckpoints.Progress progress = RunCheckpoints.progress(from);
+            horizons = RunCheckpoints.horizonsAfter(RunCheckpoints.horizons(from), progress.epochsDone(), options.epochs,
+                    restartSchedule ? "restart-schedule" : continueAtFinalLr ? "continue-at-final-lr" : "stretched");
             if (progress.finished()) {
                 String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
                         : "finished its " + progress.epochsDone() + " epochs";
