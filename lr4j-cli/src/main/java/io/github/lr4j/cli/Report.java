@@ -1,6 +1,9 @@
 package io.github.lr4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lr4j.train.MetricsLog;
+import io.github.lr4j.train.RunState;
+import io.github.lr4j.train.TrainingLoop;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -68,6 +71,38 @@ final class Report {
             return out;
         }
 
+        /**
+         * This run with the epochs its logs lack taken from the run's history (a checkpoint's, for a run resumed into
+         * a new folder): one epoch row per missing epoch end, and before the first logged step one step row per
+         * epoch end (its lr and the epoch's mean train loss; values the history does not hold are left empty).
+         */
+        Run withHistory(List<TrainingLoop.EpochInfo> history) {
+            Set<Object> logged = new java.util.HashSet<>();
+            epochs.stream().filter(e -> Boolean.TRUE.equals(e.get("epoch_end"))).forEach(e -> logged.add(e.get("epoch")));
+            List<Map<String, Object>> epochRows = new ArrayList<>();
+            List<Map<String, Object>> stepRows = new ArrayList<>();
+            long firstStep = steps.isEmpty() ? Long.MAX_VALUE : ((Number) steps.get(0).get("step")).longValue();
+            for (TrainingLoop.EpochInfo e : history) {
+                if (!logged.contains(e.epoch() + 1)) {
+                    epochRows.add(MetricsLog.epochRow(e.epoch() + 1, e.step(), true, e.trainLoss(), e.valLoss(), e.valAccuracy(),
+                            e.lr(), e.best()));
+                }
+                if (e.step() < firstStep) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    if (!steps.isEmpty()) {
+                        steps.get(0).keySet().forEach(k -> row.put(k, null));
+                    }
+                    row.putAll(MetricsLog.stepRow(e.step(), e.epoch() + 1, -1, e.trainLoss(), false, e.lr(), null, Map.of()));
+                    row.put("batch", null);
+                    row.put("skipped", null);
+                    stepRows.add(row);
+                }
+            }
+            epochRows.addAll(epochs);
+            stepRows.addAll(steps);
+            return new Run(name, stepRows, epochRows, summary);
+        }
+
         int groups() {
             return groups("lr");
         }
@@ -94,6 +129,35 @@ final class Report {
             }
             return List.copyOf(out);
         }
+    }
+
+    /**
+     * The run's lengths as the report's header names them: "epochs 4 (steps 0-63), then 6 from epoch 5
+     * (--continue-at-final-lr)", the steps of each from the history's epoch ends.
+     */
+    static String horizons(List<RunState.Horizon> horizons, List<TrainingLoop.EpochInfo> history) {
+        StringBuilder sb = new StringBuilder("epochs ");
+        long start = 0;
+        for (int i = 0; i < horizons.size(); i++) {
+            RunState.Horizon h = horizons.get(i);
+            if (i > 0) {
+                sb.append(", then ").append(h.epochs()).append(" from epoch ").append(h.fromEpoch() + 1).append(" (")
+                        .append(switch (h.how()) {
+                            case "restart-schedule" -> "--restart-schedule";
+                            case "continue-at-final-lr" -> "--continue-at-final-lr";
+                            default -> "--resume: the rest of the schedule stretched to the new end";
+                        }).append(")");
+            } else {
+                sb.append(h.epochs());
+            }
+            int endEpoch = i + 1 < horizons.size() ? horizons.get(i + 1).fromEpoch() : history.size();
+            long end = endEpoch > 0 && endEpoch <= history.size() ? history.get(endEpoch - 1).step() : start;
+            if (end > start) {
+                sb.append(" (steps ").append(start).append("-").append(end).append(")");
+            }
+            start = end;
+        }
+        return sb.toString();
     }
 
     /** One curve: its name, its colour (an index into {@link #PALETTE}), solid or dashed, and its points. */

@@ -4,7 +4,9 @@ import io.github.lr4j.train.Checkpointing;
 import io.github.lr4j.train.DigitsRecipe;
 import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.RunCheckpoints;
 import io.github.lr4j.train.RunSpec;
+import io.github.lr4j.train.RunState;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainingLoop;
 import java.io.PrintWriter;
@@ -222,7 +224,9 @@ final class TrainCommand implements Callable<Integer> {
         Path from = null;
         if (resume != null) {
             from = resume.equals("latest") ? latest(err) : Path.of(resume);
-            adoptSettings(from);
+            if (from != null) {
+                adoptSettings(from);
+            }
         }
         DigitsRecipe recipe = options.recipe(schedulerExpression());
         String swaScheduler = swaScheduler();
@@ -246,8 +250,11 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir != null) {
             trainer.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
         }
+        List<RunState.Horizon> horizons = List.of(new RunState.Horizon(options.epochs, 0, ""));
         if (from != null) {
-            TrainingLoop.Progress progress = TrainingLoop.progress(from);
+            RunCheckpoints.Progress progress = RunCheckpoints.progress(from);
+            horizons = RunCheckpoints.horizonsAfter(RunCheckpoints.horizons(from), progress.epochsDone(), options.epochs,
+                    restartSchedule ? "restart-schedule" : continueAtFinalLr ? "continue-at-final-lr" : "stretched");
             if (progress.finished()) {
                 String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
                         : "finished its " + progress.epochsDone() + " epochs";
@@ -290,10 +297,12 @@ final class TrainCommand implements Callable<Integer> {
                 "SWA: " + (swaStart == null ? "off" : "from epoch " + swaStart + ", " + (swaScheduler == null
                         ? "the schedule keeps running" : swaScheduler) + swaNote),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
-                        result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));
+                        result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds),
+                "run length: " + Report.horizons(horizons, result.history()));
         Report.Run r = Report.Run.read("digits", logs, Report.summary("test accuracy", percent(test.accuracy()),
                 "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", best, "epochs", result.epochsRun(),
-                "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)));
+                "optimizer steps", result.optimizerSteps(), "time", String.format(Locale.ROOT, "%.1f s", seconds)))
+                .withHistory(result.history()); // a run resumed into a new folder: its first epochs from the checkpoint
         Report.write(report, "lr4j train: MLP on digits", notes, List.of(r));
         writeRecipe(report);
         scheduledSummary(logs).ifPresent(out::println);
@@ -438,14 +447,20 @@ final class TrainCommand implements Callable<Integer> {
         return swalr;
     }
 
+    /** The checkpoint {@code --resume latest} takes, or null when there is none yet (the run starts afresh). */
     private Path latest(PrintWriter err) throws Exception {
         if (checkpointDir == null) {
             throw new IllegalArgumentException("--resume latest needs --checkpoint-dir");
         }
-        return TrainingLoop.latestCheckpoint(checkpointDir, skipped -> {
+        Path found = RunCheckpoints.latest(checkpointDir, skipped -> {
             err.println("warning: " + skipped);
             err.flush();
-        });
+        }).orElse(null);
+        if (found == null) { // killed before its first checkpoint: nothing to resume, and its logs are not kept
+            err.println("lr4j: no checkpoint in " + checkpointDir + " yet: starting afresh");
+            err.flush();
+        }
+        return found;
     }
 
     /**
@@ -481,7 +496,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void adoptSettings(Path checkpoint) throws Exception {
-        Map<String, String> saved = TrainingLoop.runSettings(checkpoint);
+        Map<String, String> saved = RunCheckpoints.runSettings(checkpoint);
         CommandLine.ParseResult typed = spec.commandLine().getParseResult();
         List<String> differences = new ArrayList<>();
         for (String name : RUN_OPTIONS) {

@@ -25,6 +25,14 @@ public final class BestEpoch {
         this.earlyStopping = earlyStopping;
     }
 
+    /** {@code metric} if it is one a run can watch: val_loss, val_accuracy or train_loss. */
+    public static String requireMonitor(String metric) {
+        if (!java.util.List.of("val_loss", "val_accuracy", "train_loss").contains(metric)) {
+            throw new IllegalArgumentException("monitor must be val_loss, val_accuracy or train_loss, got " + metric);
+        }
+        return metric;
+    }
+
     public String monitor() {
         return monitor;
     }

@@ -20,6 +20,11 @@ public record Checkpointing(Path directory, long everySteps, boolean atEpochEnd,
         }
     }
 
+    /** Whether a step checkpoint is due after {@code steps} optimizer steps (a checkpoint of the epoch end comes anyway). */
+    public boolean stepDue(long steps) {
+        return everySteps > 0 && steps % everySteps == 0;
+    }
+
     /** At every epoch end and the best, keeping 3. */
     public static Checkpointing in(Path directory) {
         return new Checkpointing(directory, 0, true, true, 3);

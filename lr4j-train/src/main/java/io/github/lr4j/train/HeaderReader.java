@@ -132,6 +132,17 @@ final class HeaderReader {
         return (Boolean) row.get(i);
     }
 
+    String textAt(int i) {
+        if (!(row.get(i) instanceof String)) {
+            throw invalid(prefix + "[" + i + "]", "text", row.get(i));
+        }
+        return (String) row.get(i);
+    }
+
+    String file() {
+        return file;
+    }
+
     @SuppressWarnings("unchecked")
     List<Object> listAt(int i) {
         if (!(row.get(i) instanceof List)) {

@@ -26,6 +26,16 @@ final class LoopEngine implements RunCheckpoints.Engine {
         this.average = average;
     }
 
+    /** At the end of the run: the SWA average into the model; returns the trained weights it replaced (null: no average). */
+    float[][] endWithAverage() {
+        if (average == null || average.count() == 0) {
+            return null;
+        }
+        float[][] trained = copyWeights();
+        average.copyInto(model);
+        return trained;
+    }
+
     @Override
     public List<String> parameterNames() {
         return model.parameters().stream().map(Parameter::name).toList();

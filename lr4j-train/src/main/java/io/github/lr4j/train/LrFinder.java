@@ -115,7 +115,7 @@ public final class LrFinder {
             for (int i = 0; i < steps; i++) {
                 int b = i % batches;
                 if (b == 0) {
-                    TrainingLoop.shuffle(order, seed + epoch++);
+                    EpochOrder.shuffle(order, seed + epoch++);
                 }
                 double frac = (double) i / (steps - 1);
                 double lr = exponential ? minLr * Math.pow(maxLr / minLr, frac) : minLr + (maxLr - minLr) * frac;

@@ -15,7 +15,8 @@ final class ResumeCheck {
     record Saved(String source, int epoch, int nextBatch, long optimizerSteps, long skippedSteps, double epochLossSum,
                  int epochBatches, double bestMetric, int bestEpoch, int epochsWithoutImprovement, boolean stopped,
                  List<SchedulerState> schedulerStates, List<TrainingLoop.EpochInfo> history, long logStepRows, long logEpochRows,
-                 int epochs, long swaAveraged, SchedulerState swaSchedulerState, int scheduleStart) { }
+                 int epochs, long swaAveraged, SchedulerState swaSchedulerState, int scheduleStart,
+                 List<RunState.Horizon> horizons) { }
 
     private final String file;
     private final CheckpointFile.Contents c;
@@ -112,7 +113,25 @@ final class ResumeCheck {
         checkExtension(stoppedSaved, epochSaved, epochsSaved, scheduleStartSaved, driver.swaStart());
         return new Saved(file, epochSaved, nextBatchSaved, steps, skipped, lossSum, epochBatchesSaved, best, bestEpochSaved,
                 waitSaved, stoppedSaved, schedulerStates, historySaved, stepRows, epochRows, epochsSaved, averaged, swaState,
-                scheduleStartSaved);
+                scheduleStartSaved, horizons(h, c.header()));
+    }
+
+    /** The "horizons" rows [epochs, from_epoch, how]; without them (an older checkpoint) the one its settings name. */
+    static List<RunState.Horizon> horizons(HeaderReader h, Map<String, Object> header) {
+        if (!header.containsKey("horizons")) {
+            return List.of(new RunState.Horizon((int) h.map("settings").integer("epochs", 1, Integer.MAX_VALUE), 0, ""));
+        }
+        List<Object> rows = h.list("horizons");
+        List<RunState.Horizon> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            HeaderReader r = h.row("horizons", i, rows.get(i), 3);
+            out.add(new RunState.Horizon((int) r.integerAt(0, 1, Integer.MAX_VALUE), (int) r.integerAt(1, 0, Integer.MAX_VALUE),
+                    r.textAt(2)));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + h.file() + " is not valid: horizons must not be empty");
+        }
+        return out;
     }
 
     private void checkSwa(long swaStartSaved, long averaged, SchedulerState swaState, int epochSaved, int nextBatchSaved,

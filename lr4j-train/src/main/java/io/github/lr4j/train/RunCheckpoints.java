@@ -357,9 +357,33 @@ public final class RunCheckpoints {
             h.put("swa_average", true); // swa.ckpt: the parameters are the average, not weights to train on from
         }
         h.put("history", s.history().toJson());
+        h.put("horizons", horizons(s.horizons).stream()
+                .map(z -> (Object) List.of(z.epochs(), z.fromEpoch(), z.how())).toList());
         h.put("log_step_rows", log == null ? 0 : log.stepRows());
         h.put("log_epoch_rows", log == null ? 0 : log.epochRows());
         return h;
+    }
+
+    private List<RunState.Horizon> horizons(List<RunState.Horizon> known) {
+        return known.isEmpty() ? List.of(new RunState.Horizon(epochs, 0, "")) : known;
+    }
+
+    /**
+     * The run lengths a run resumed from a checkpoint has had: the checkpoint's ({@code saved}), and {@code epochs} from
+     * the checkpoint's epoch on when that differs from its last. {@code how} names the way the schedule met the change.
+     */
+    public static List<RunState.Horizon> horizonsAfter(List<RunState.Horizon> saved, int epochDone, int epochs, String how) {
+        List<RunState.Horizon> out = new ArrayList<>(saved);
+        if (out.get(out.size() - 1).epochs() != epochs) {
+            out.add(new RunState.Horizon(epochs, epochDone, how));
+        }
+        return out;
+    }
+
+    /** The run lengths the run that wrote {@code checkpoint} had (one for a checkpoint written before they were kept). */
+    public static List<RunState.Horizon> horizons(Path checkpoint) throws IOException {
+        Map<String, Object> header = CheckpointFile.read(checkpoint).header();
+        return ResumeCheck.horizons(new HeaderReader(checkpoint, header), header);
     }
 
     // --- restoring ---
@@ -432,6 +456,9 @@ public final class RunCheckpoints {
             best.trainOn(); // early stopping judges the added epochs afresh
         }
         state.history().replaceWith(saved.history());
+        state.horizons.clear();
+        state.horizons.addAll(horizonsAfter(saved.horizons(), saved.epoch(), epochs,
+                restart ? "restart-schedule" : extendFinished ? "continue-at-final-lr" : "stretched"));
         if (log != null) {
             log.truncate(saved.logStepRows(), saved.logEpochRows());
         }

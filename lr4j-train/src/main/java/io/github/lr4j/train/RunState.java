@@ -18,6 +18,14 @@ public final class RunState {
     double epochLossSum;
     int epochBatches;
     int scheduleStart;
+    final java.util.List<Horizon> horizons = new java.util.ArrayList<>();
+
+    /**
+     * A run length the run had: {@code epochs} from epoch {@code fromEpoch} (0-based: the epochs done when it was set)
+     * on; {@code how} says how the schedule met it at a resume ("" for the run's start, "stretched", "restart-schedule"
+     * or "continue-at-final-lr").
+     */
+    public record Horizon(int epochs, int fromEpoch, String how) { }
 
     public RunState(int batchesPerEpoch, int accumulate, BestEpoch best) {
         this(batchesPerEpoch, accumulate, best, new EpochHistory());
@@ -66,6 +74,11 @@ public final class RunState {
     /** The epoch (0: the run's start) from which the schedules run, sized for the epochs left then. */
     public int scheduleStart() {
         return scheduleStart;
+    }
+
+    /** Each run length the run had, in order (empty until a checkpoint is read or written: the run's own length). */
+    public java.util.List<Horizon> horizons() {
+        return java.util.List.copyOf(horizons);
     }
 
     public BestEpoch best() {
@@ -119,6 +132,7 @@ public final class RunState {
         s.optimizerSteps = optimizerSteps;
         s.skippedSteps = skippedSteps;
         s.scheduleStart = scheduleStart;
+        s.horizons.addAll(horizons);
         s.nextEpoch();
         return s;
     }

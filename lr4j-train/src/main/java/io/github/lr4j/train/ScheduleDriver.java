@@ -117,6 +117,25 @@ public final class ScheduleDriver {
         rebuilders.set(rebuilders.size() - 1, Objects.requireNonNull(rebuild, "rebuild"));
     }
 
+    /** {@link #add}, refusing a scheduler on other groups than the engine's {@code groups}. */
+    public void add(TrainingLoop.Attached a, TrainingLoop.ForRunLength rebuild, ParamGroups groups) {
+        if (a.scheduler().groups() != groups) {
+            throw new IllegalArgumentException(a.scheduler().name() + " must be attached to this trainer's optimizer");
+        }
+        add(a, rebuild);
+    }
+
+    /** {@link #swa(int, Supplier)}, refusing an SWA scheduler on other groups than the engine's {@code groups}. */
+    public void swa(int startEpoch, Supplier<Scheduler> factory, ParamGroups groups) {
+        swa(startEpoch, factory == null ? null : () -> {
+            Scheduler s = factory.get();
+            if (s != null && s.groups() != groups) {
+                throw new IllegalArgumentException("the SWA scheduler " + s.name() + " must be attached to this trainer's optimizer");
+            }
+            return s;
+        });
+    }
+
     /** SWA from {@code startEpoch} (counted from 1) on, with the scheduler {@code factory} builds then (null: none). */
     public void swa(int startEpoch, Supplier<Scheduler> factory) {
         if (startEpoch < 1) {

@@ -1,21 +1,14 @@
 package io.github.lr4j.train;
 
-import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.HyperParameters;
 import io.github.lr4j.optim.NonFiniteGradients;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.scheduler.Schedulers;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.Random;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +19,8 @@ import java.util.function.Supplier;
  * training starts. With gradient accumulation the schedule counts optimizer steps, and a step
  * skipped for a non-finite gradient does not advance it.
  *
- * <p>Data order: epoch {@code e} visits the training set in the order of a Fisher-Yates shuffle
- * with {@code new Random(seed + e)}, so a resumed run sees exactly the batches it would have seen.
- * Checkpoints hold the model, the optimizer, every scheduler, early stopping and the loop counters:
- * {@link #resume(Path)} continues bit-for-bit.
+ * <p>Data order: {@link EpochOrder}. Checkpoints ({@link RunCheckpoints}) hold the model, the optimizer, every
+ * scheduler, early stopping and the loop counters: {@link #resume(Path)} continues bit-for-bit.
  *
  * <p>Modes ({@link io.github.lr4j.optim.ModeAware}, a no-op for ordinary optimizers): a schedule-free
  * optimizer is put in eval mode (the parameters hold its average {@code x}) for validation, for
@@ -75,10 +66,7 @@ public final class TrainingLoop {
         }
     }
 
-    /**
-     * How a run ended. {@code bestEpoch} counts from 1, as the logs and the command line do (0: no epoch was
-     * measured).
-     */
+    /** How a run ended. {@code bestEpoch} counts from 1, as the logs and the command line do (0: no epoch was measured). */
     public record Result(int epochsRun, long optimizerSteps, long skippedSteps, boolean stoppedEarly, int bestEpoch,
                          double bestMetric, List<EpochInfo> history) { }
 
@@ -107,13 +95,11 @@ public final class TrainingLoop {
     private Map<String, String> runSettings = Map.of();
     /** The model and optimizer as the checkpoints see them (shared rules: {@link RunCheckpoints}). */
     private final LoopEngine engine;
-    /** The optimizer's hyper-parameters by name, made once: the logs read the scheduled ones at every step. */
-    private final HyperParameters hyperParameters;
 
     // The run (made by fit(); all of it goes into checkpoints).
     private RunState state;
     private RunCheckpoints checkpoints;
-    private MetricsLog log;
+    private RunRecorder recorder;
 
     // Stochastic weight averaging (see swa()); the average and the SWA scheduler's state go into checkpoints.
     private WeightAverage average;
@@ -124,9 +110,7 @@ public final class TrainingLoop {
         this.optimizer = optimizer;
         this.train = train;
         this.engine = new LoopEngine(model, optimizer);
-        this.hyperParameters = HyperParameters.of(optimizer);
     }
-
 
     /** A loop for {@code model} with {@code optimizer} (whose groups hold the model's parameters) on {@code train}. */
     public static TrainingLoop of(Model model, Optimizer optimizer, Dataset train) {
@@ -142,18 +126,12 @@ public final class TrainingLoop {
     }
 
     public TrainingLoop epochs(int epochs) {
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        }
-        this.epochs = epochs;
+        this.epochs = atLeast(1, epochs, "epochs");
         return this;
     }
 
     public TrainingLoop batchSize(int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-        }
-        this.batchSize = batchSize;
+        this.batchSize = atLeast(1, batchSize, "batchSize");
         return this;
     }
 
@@ -164,10 +142,7 @@ public final class TrainingLoop {
 
     /** Gradient accumulation: one optimizer step every {@code batches} batches. */
     public TrainingLoop accumulate(int batches) {
-        if (batches < 1) {
-            throw new IllegalArgumentException("accumulate must be >= 1, got " + batches);
-        }
-        this.accumulate = batches;
+        this.accumulate = atLeast(1, batches, "accumulate");
         return this;
     }
 
@@ -177,10 +152,7 @@ public final class TrainingLoop {
     }
 
     public TrainingLoop scheduler(Scheduler s, Interval interval, int frequency) {
-        if (s.groups() != optimizer) {
-            throw new IllegalArgumentException(s.name() + " must be attached to this trainer's optimizer");
-        }
-        driver.add(new Attached(s, interval, frequency), null);
+        driver.add(new Attached(s, interval, frequency), null, optimizer);
         return this;
     }
 
@@ -191,10 +163,8 @@ public final class TrainingLoop {
     }
 
     /**
-     * {@code s}, and how to build it for another run length ({@code rebuild}), so that a resume with more (or fewer)
-     * {@link #epochs} gives it the new horizon: the checkpoint's scheduler is rebuilt for the length it was written with, restored,
-     * and the rest of its schedule stretched to the new end ({@link Schedulers#retarget}: the lr does not jump). A
-     * schedule whose spec does not depend on the run length is restored as it was.
+     * {@code s}, and how to build it for another run length: a resume with other {@link #epochs} rebuilds the saved scheduler
+     * for its length, restores it and stretches the rest to the new end ({@link Schedulers#retarget}: the lr does not jump).
      */
     public TrainingLoop scheduler(Scheduler s, Interval interval, int frequency, ForRunLength rebuild) {
         scheduler(s, interval, frequency);
@@ -208,24 +178,13 @@ public final class TrainingLoop {
      * average. {@code swaScheduler} (e.g. {@code SWALR(swa_lr=0.05)} on this loop's optimizer; null: keep the
      * schedulers running) is built when the loop reaches {@code startEpoch}, stops the lr schedulers from that epoch on
      * (schedules of other hyper-parameters, {@code HyperParameterSchedule}, keep running), and is stepped at each epoch
-     * end after the average, as PyTorch's loop does. A supplier that returns a
-     * scheduler built earlier reproduces PyTorch's construct-first pattern exactly.
-     *
-     * <p>Each epoch end in the SWA phase also evaluates the average on the validation set (logged as
-     * {@code swa_val_loss} and {@code swa_val_accuracy}); plateau control, early stopping and the best checkpoint
-     * keep watching the weights being trained. Checkpoints hold the average, its count and the SWA scheduler, so a
-     * resume continues exactly. {@link #fit()} ends with the average written into the model (it replaces the best
-     * weights of early stopping; {@link #trainedWeights()} keeps the last trained ones) and, with checkpoints, saves
-     * it as {@code swa.ckpt}. No batch-norm update pass: an lr4j {@link Model} has parameters only.
+     * end after the average, as PyTorch's loop does (a supplier of a scheduler built earlier reproduces PyTorch's
+     * construct-first pattern). The average is validated at each SWA epoch end ({@code swa_val_loss},
+     * {@code swa_val_accuracy}); plateau control, early stopping and best.ckpt watch the trained weights. {@link #fit()}
+     * ends with the average in the model ({@link #trainedWeights()} keeps the last trained ones) and in {@code swa.ckpt}.
      */
     public TrainingLoop swa(int startEpoch, Supplier<Scheduler> swaScheduler) {
-        driver.swa(startEpoch, swaScheduler == null ? null : () -> {
-            Scheduler s = swaScheduler.get();
-            if (s != null && s.groups() != optimizer) {
-                throw new IllegalArgumentException("the SWA scheduler " + s.name() + " must be attached to this trainer's optimizer");
-            }
-            return s;
-        });
+        driver.swa(startEpoch, swaScheduler, optimizer);
         this.average = new WeightAverage(model);
         engine.average(average);
         return this;
@@ -241,14 +200,9 @@ public final class TrainingLoop {
         return trainedWeights == null ? null : Arrays.stream(trainedWeights).map(float[]::clone).toArray(float[][]::new);
     }
 
-
-
     /** The metric that plateau control, early stopping and the best checkpoint watch: val_loss (default), val_accuracy or train_loss. */
     public TrainingLoop monitor(String metric, Mode mode) {
-        if (!List.of("val_loss", "val_accuracy", "train_loss").contains(metric)) {
-            throw new IllegalArgumentException("monitor must be val_loss, val_accuracy or train_loss, got " + metric);
-        }
-        this.monitor = metric;
+        this.monitor = BestEpoch.requireMonitor(metric);
         this.mode = mode;
         return this;
     }
@@ -271,10 +225,7 @@ public final class TrainingLoop {
 
     /** Validate every {@code steps} optimizer steps as well as at every epoch end (0: epoch ends only). */
     public TrainingLoop validateEverySteps(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("validateEverySteps must be >= 0, got " + steps);
-        }
-        this.validateEverySteps = steps;
+        this.validateEverySteps = atLeast(0, steps, "validateEverySteps");
         return this;
     }
 
@@ -302,26 +253,7 @@ public final class TrainingLoop {
         return this;
     }
 
-
-    /** How far the run a checkpoint belongs to got. */
-    public record Progress(int epochsDone, int epochs, boolean stopped) {
-        /** Whether the run ended: all its epochs trained, or early stopping. */
-        public boolean finished() {
-            return stopped || epochsDone >= epochs;
-        }
-    }
-
-    /** Where the run that wrote {@code checkpoint} stood (read and checked, nothing restored). */
-    public static Progress progress(Path checkpoint) throws IOException {
-        RunCheckpoints.Progress p = RunCheckpoints.progress(checkpoint);
-        return new Progress(p.epochsDone(), p.epochs(), p.stopped());
-    }
-
-
-    /**
-     * A run that does not resume refuses a checkpoint directory holding another run's checkpoints
-     * (it would replace best.ckpt and prune them); with this, they are deleted before training.
-     */
+    /** A new run refuses a checkpoint directory holding another run's checkpoints; with this, they are deleted first. */
     public TrainingLoop overwriteCheckpoints() {
         this.overwriteCheckpoints = true;
         return this;
@@ -332,30 +264,8 @@ public final class TrainingLoop {
      * so that a resume can take them back or refuse different ones; see {@link #runSettings(Path)}.
      */
     public TrainingLoop runSettings(Map<String, String> settings) {
-        this.runSettings = new LinkedHashMap<>(settings);
+        this.runSettings = settings; // copied, in order, by RunCheckpoints
         return this;
-    }
-
-    /** The settings {@link #runSettings(Map)} saved in a checkpoint (empty if none were given). */
-    public static Map<String, String> runSettings(Path checkpoint) throws IOException {
-        return RunCheckpoints.runSettings(checkpoint);
-    }
-
-    /** The newest step/epoch checkpoint in {@code directory}, by the optimizer steps it holds. */
-    public static Path latestCheckpoint(Path directory) throws IOException {
-        return latestCheckpoint(directory, skipped -> { });
-    }
-
-    /**
-     * The newest readable step/epoch checkpoint in {@code directory}; each damaged one is skipped and reported to
-     * {@code onSkipped}; none is an error ({@link RunCheckpoints#latest(Path, Consumer)} says so with an empty result).
-     */
-    public static Path latestCheckpoint(Path directory, Consumer<String> onSkipped) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            throw new IllegalArgumentException("checkpoint directory " + directory + " does not exist");
-        }
-        return RunCheckpoints.latest(directory, onSkipped)
-                .orElseThrow(() -> new IllegalArgumentException("no readable checkpoint in " + directory));
     }
 
     public int batchesPerEpoch() {
@@ -367,11 +277,17 @@ public final class TrainingLoop {
         return (batchesPerEpoch() + accumulate - 1) / accumulate;
     }
 
+    private static <T extends Number> T atLeast(long min, T value, String name) {
+        if (value.longValue() < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
     /** Checks the classic mistakes: errors for what would fail, warnings (to the listener) for what is suspicious. */
     List<String> preflight() {
         return Preflight.check(driver, epochs, optimizerStepsPerEpoch(), monitor, validation != null, earlyStopping);
     }
-
 
     /** Trains (or continues a resumed run) to the end or to early stopping. */
     public Result fit() {
@@ -386,33 +302,18 @@ public final class TrainingLoop {
         if (extendFinished) {
             checkpoints.extendFinishedRun(restartSchedule);
         }
-        log = logDirectory == null ? null : new MetricsLog(logDirectory);
+        MetricsLog log = logDirectory == null ? null : new MetricsLog(logDirectory);
+        recorder = new RunRecorder(driver, state, HyperParameters.of(optimizer), listener, log)
+                .bestCheckpoints(checkpointing != null && checkpointing.best() ? checkpoints : null);
         try {
             // Refuses a folder of another run before anything is read or changed; restores a resume (read-check-commit).
             checkpoints.begin(resumeFrom, overwriteCheckpoints, state, log);
-            // A schedule-free optimizer steps from y (a checkpoint written in eval mode holds x); a no-op for the others.
-            optimizer.train();
-            int[] order = new int[train.size()];
-            while (state.epoch() < epochs && !state.best().stopped()) {
-                driver.beforeEpoch(state.epoch());
-                shuffle(order, seed + state.epoch());
-                while (!state.epochTrained()) {
-                    step(order);
-                }
-                validate(true);
-                state.nextEpoch();
-                if (checkpointing != null && checkpointing.atEpochEnd()) {
-                    checkpoints.writeEpoch(state, log);
-                }
-            }
+            train(log);
             optimizer.eval(); // the model leaves the loop holding what tests and saved weights should see (x)
-            if (average != null && average.count() > 0) {
-                trainedWeights = engine.copyWeights();
-                average.copyInto(model);
-                if (checkpointing != null) {
-                    checkpoints.writeSwaAverage(state, log);
-                }
-            } else if (state.best().keepsWeights() && state.best().bestWeights() != null) {
+            trainedWeights = engine.endWithAverage(); // null without an SWA average: then the best weights, if kept
+            if (trainedWeights != null && checkpointing != null) {
+                checkpoints.writeSwaAverage(state, log);
+            } else if (trainedWeights == null && state.best().keepsWeights() && state.best().bestWeights() != null) {
                 engine.loadWeights(state.best().bestWeights());
             }
             BestEpoch best = state.best();
@@ -425,8 +326,35 @@ public final class TrainingLoop {
         }
     }
 
-    /** One optimizer step over the next group of batches (gradient accumulation), then its log row and checkpoint. */
-    private void step(int[] order) {
+    /** The epochs left: the batches of each in the order of its shuffle, validation and checkpoints. */
+    private void train(MetricsLog log) {
+        // A schedule-free optimizer steps from y (a checkpoint written in eval mode holds x); a no-op for the others.
+        optimizer.train();
+        int[] order = new int[train.size()];
+        while (state.epoch() < epochs && !state.best().stopped()) {
+            driver.beforeEpoch(state.epoch());
+            EpochOrder.shuffle(order, seed + state.epoch());
+            while (!state.epochTrained()) {
+                boolean applied = step(order);
+                boolean midEpoch = !state.epochTrained();
+                long steps = state.optimizerSteps();
+                if (applied && midEpoch && validateEverySteps > 0 && steps % validateEverySteps == 0) {
+                    validate(false);
+                }
+                if (applied && midEpoch && checkpointing != null && checkpointing.stepDue(steps)) {
+                    checkpoints.writeStep(state, log);
+                }
+            }
+            validate(true);
+            state.nextEpoch();
+            if (checkpointing != null && checkpointing.atEpochEnd()) {
+                checkpoints.writeEpoch(state, log);
+            }
+        }
+    }
+
+    /** One optimizer step over the next group of batches (gradient accumulation); whether it was applied. */
+    private boolean step(int[] order) {
         int groupEnd = state.groupEnd();
         int inGroup = groupEnd - state.nextBatch();
         optimizer.zeroGrad();
@@ -435,116 +363,26 @@ public final class TrainingLoop {
             int from = b * batchSize;
             loss += model.lossAndGradient(train, order, from, Math.min(train.size(), from + batchSize), 1.0 / inGroup);
         }
-        loss /= inGroup;
         boolean applied = optimizer.step();
-        state.stepped(groupEnd, loss, applied);
-        if (applied) {
-            driver.afterUpdate(state.optimizerSteps(), state.epoch());
-        } else {
-            listener.onWarning("step skipped at epoch " + (state.epoch() + 1) + ", batch " + (groupEnd - 1)
-                    + ": a gradient was not finite (the schedule did not advance)");
-        }
-        TestHold.at("step");
-        logStep(loss, !applied);
-        long steps = state.optimizerSteps();
-        if (applied && validateEverySteps > 0 && steps % validateEverySteps == 0 && !state.epochTrained()) {
-            validate(false);
-        }
-        if (applied && checkpointing != null && checkpointing.everySteps() > 0 && steps % checkpointing.everySteps() == 0
-                && !state.epochTrained()) {
-            checkpoints.writeStep(state, log);
-        }
+        recorder.step(groupEnd, loss / inGroup, applied);
+        return applied;
     }
 
-    static void shuffle(int[] order, long seed) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
-
-    private void logStep(double loss, boolean skipped) {
-        double[] lr = groupLrs();
-        double[] m = new double[optimizer.size()];
-        for (int g = 0; g < lr.length; g++) {
-            m[g] = optimizer.momentum(g);
-        }
-        int epoch = state.epoch();
-        long steps = state.optimizerSteps();
-        listener.onStep(new StepInfo(steps, epoch, state.nextBatch() - 1, batchesPerEpoch(), loss, lr, m, skipped));
-        if (log != null) {
-            log.step(MetricsLog.stepRow(steps, epoch + 1, state.nextBatch() - 1, loss, skipped, lr,
-                    optimizer.momentumKind() != MomentumKind.NONE ? m : null, driver.scheduledValues(hyperParameters)));
-        }
-    }
-
-    private double[] groupLrs() {
-        double[] lr = new double[optimizer.size()];
-        for (int g = 0; g < lr.length; g++) {
-            lr[g] = optimizer.lr(g);
-        }
-        return lr;
-    }
-
-
-    /** Validation; at an epoch end also plateau control, SWA's average, early stopping and the best checkpoint. */
+    /** Validation (and at an epoch end, SWA's average); the recorder decides what follows. */
     private void validate(boolean epochEnd) {
-        int epoch = state.epoch();
-        BestEpoch tracker = state.best();
         // Validation, the best weights and best.ckpt see a schedule-free optimizer's x. Not switching when
         // nothing reads the weights keeps the run free of the switch's rounding (eval then train is not exact).
-        boolean averages = epochEnd && driver.swaPhase(epoch);
-        boolean readsWeights = validation != null || averages || epochEnd && (tracker.keepsWeights()
-                || checkpointing != null && checkpointing.best());
-        if (readsWeights) {
+        boolean averages = epochEnd && driver.swaPhase(state.epoch());
+        if (validation != null || averages || epochEnd && (state.best().keepsWeights() || checkpointing != null && checkpointing.best())) {
             optimizer.eval();
         }
-        // The lr before this validation's epoch-end schedule step: for a per-epoch schedule, the lr the epoch trained with
-        // (the row's lr0.. is the value after the step, the next epoch's). A per-step schedule moved it every step: steps.csv.
-        double[] lrTrained = groupLrs();
-        double trainLoss = state.trainLoss();
         Model.Evaluation v = validation == null ? new Model.Evaluation(Double.NaN, Double.NaN) : model.evaluate(validation);
-        double metric = monitor.equals("val_loss") ? v.loss() : monitor.equals("val_accuracy") ? v.accuracy() : trainLoss;
-        Model.Evaluation swaValidation = null;
+        Model.Evaluation swa = null;
         if (averages) {
             average.update(model); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
-            if (validation != null) {
-                swaValidation = average.evaluate(model, validation);
-            }
+            swa = validation == null ? null : average.evaluate(model, validation);
         }
-        boolean best = false;
-        if (epochEnd) {
-            driver.afterEpoch(epoch, OptionalDouble.of(metric));
-            best = tracker.observe(epoch, metric, engine::copyWeights);
-            if (tracker.stopped()) {
-                listener.onWarning(tracker.stopMessage(epoch));
-            }
-        }
-        EpochInfo info = new EpochInfo(epoch, state.optimizerSteps(), trainLoss, v.loss(), v.accuracy(), groupLrs(), best);
-        if (epochEnd) {
-            state.history().add(info);
-        }
-        listener.onValidation(info);
-        if (log != null) {
-            Map<String, Object> row = MetricsLog.epochRow(epoch + 1, state.optimizerSteps(), epochEnd, trainLoss, v.loss(),
-                    v.accuracy(), info.lr(), best);
-            if (driver.swaStart() > 0) { // every row, so that the CSV has the columns from its first row on (NaN: not averaging)
-                row.put("swa_val_loss", swaValidation == null ? Double.NaN : swaValidation.loss());
-                row.put("swa_val_accuracy", swaValidation == null ? Double.NaN : swaValidation.accuracy());
-            }
-            driver.scheduledValues(hyperParameters).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
-            MetricsLog.putGroups(row, "lr_trained", lrTrained);
-            log.epoch(row);
-        }
-        if (best && checkpointing != null && checkpointing.best()) {
-            checkpoints.writeBest(state, log);
-        }
+        recorder.validation(epochEnd, v, swa, engine::copyWeights);
         optimizer.train();
     }
 

@@ -249,7 +249,7 @@ class CheckpointRestoreTest {
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(ckpts.resolve("step-000000020.ckpt"), bytes);
         List<String> skipped = new ArrayList<>();
-        assertThat(TrainingLoop.latestCheckpoint(ckpts, skipped::add)).isEqualTo(ckpts.resolve("step-000000015.ckpt"));
+        assertThat(RunCheckpoints.latest(ckpts, skipped::add).orElseThrow()).isEqualTo(ckpts.resolve("step-000000015.ckpt"));
         assertThat(skipped).singleElement().asString().startsWith("skipped step-000000020.ckpt: ")
                 .contains("is damaged (checksum mismatch)");
     }
@@ -267,7 +267,7 @@ class CheckpointRestoreTest {
 
         KillableRun.trainer(ckpts, dir.resolve("logs"), 0).overwriteCheckpoints().fit();
         assertThat(ckpts.resolve("step-000000999.ckpt")).doesNotExist();
-        assertThat(TrainingLoop.latestCheckpoint(ckpts)).isNotEqualTo(ckpts.resolve("step-000000999.ckpt"));
+        assertThat(RunCheckpoints.latest(ckpts, skipped -> { }).orElseThrow()).isNotEqualTo(ckpts.resolve("step-000000999.ckpt"));
     }
 
     @Test
@@ -276,6 +276,6 @@ class CheckpointRestoreTest {
         run.put("--optimizer", "SGD(lr=0.1)");
         run.put("--interval", null);
         KillableRun.trainer(dir.resolve("ckpt"), dir.resolve("logs"), 0).runSettings(run).fit();
-        assertThat(TrainingLoop.runSettings(dir.resolve("ckpt").resolve("best.ckpt"))).isEqualTo(run);
+        assertThat(RunCheckpoints.runSettings(dir.resolve("ckpt").resolve("best.ckpt"))).isEqualTo(run);
     }
 }

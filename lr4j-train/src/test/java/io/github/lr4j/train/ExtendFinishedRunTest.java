@@ -74,8 +74,8 @@ class ExtendFinishedRunTest {
     @Test
     void progress_saysWhetherTheRunFinished_andAnUnfinishedRunIsNotExtended(@TempDir Path dir) throws Exception {
         loop(2, dir.resolve("a"), new ArrayList<>()).fit();
-        assertThat(TrainingLoop.progress(dir.resolve("a/epoch-00002.ckpt")).finished()).isTrue();
-        assertThat(TrainingLoop.progress(dir.resolve("a/epoch-00001.ckpt")).finished()).isFalse();
+        assertThat(RunCheckpoints.progress(dir.resolve("a/epoch-00002.ckpt")).finished()).isTrue();
+        assertThat(RunCheckpoints.progress(dir.resolve("a/epoch-00001.ckpt")).finished()).isFalse();
         assertThatThrownBy(() -> loop(4, dir.resolve("a"), new ArrayList<>()).resume(dir.resolve("a/epoch-00001.ckpt"))
                 .extendFinishedRun(true).fit()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has not finished");
     }

@@ -181,7 +181,7 @@ class MlpBatchTest {
             order[i] = i;
         }
         if (random != null) {
-            TrainingLoop.shuffle(order, random.nextLong());
+            EpochOrder.shuffle(order, random.nextLong());
         }
         return order;
     }

@@ -88,7 +88,7 @@ class SwaLoopTest {
         assertThat(t.trainedWeights()).isDeepEqualTo(ends.get(2));
         CheckpointFile.Contents swa = CheckpointFile.read(dir.resolve("swa.ckpt"));
         assertThat(swa.params()).isDeepEqualTo(avg);
-        assertThat(TrainingLoop.latestCheckpoint(dir).getFileName().toString()).isNotEqualTo("swa.ckpt");
+        assertThat(RunCheckpoints.latest(dir, skipped -> { }).orElseThrow().getFileName().toString()).isNotEqualTo("swa.ckpt");
         // The SWA epochs are logged with the average's validation metrics.
         List<String> epochLog = Files.readAllLines(dir.resolve("logs").resolve("epochs.jsonl"));
         assertThat(epochLog.get(1)).contains("\"swa_val_accuracy\":\"NaN\"");

@@ -261,7 +261,7 @@ class TrainingLoopTest {
         child.waitFor(10, TimeUnit.SECONDS);
         assertThat(child.exitValue()).isEqualTo(137);
 
-        Path latest = TrainingLoop.latestCheckpoint(ckpts);
+        Path latest = RunCheckpoints.latest(ckpts, skipped -> { }).orElseThrow();
         TrainingLoop resumed = KillableRun.trainer(ckpts, logs, 0).resume(latest);
         resumed.fit();
         assertSameWeights(KillableRun.weights(resumed), expected);
@@ -288,13 +288,13 @@ class TrainingLoopTest {
     void damagedCheckpoint_isRejected_andSkippedWhenLookingForTheLatest(@TempDir Path dir) throws Exception {
         Path ckpts = dir.resolve("ckpt");
         KillableRun.trainer(ckpts, dir.resolve("logs"), 0).fit();
-        Path newest = TrainingLoop.latestCheckpoint(ckpts);
+        Path newest = RunCheckpoints.latest(ckpts, skipped -> { }).orElseThrow();
         byte[] bytes = Files.readAllBytes(newest);
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(newest, bytes);
         assertThatThrownBy(() -> KillableRun.trainer(dir.resolve("x"), dir.resolve("l2"), 0).resume(newest).fit())
                 .hasMessageContaining("is damaged (checksum mismatch)");
-        assertThat(TrainingLoop.latestCheckpoint(ckpts)).isNotEqualTo(newest);
+        assertThat(RunCheckpoints.latest(ckpts, skipped -> { }).orElseThrow()).isNotEqualTo(newest);
     }
 
     @Test
