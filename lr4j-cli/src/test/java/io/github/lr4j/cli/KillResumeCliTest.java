@@ -1,0 +1,82 @@
+package io.github.lr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A real {@code kill -9} of {@code lr4j train} at named moments, then {@code --resume latest}: the final checkpoints and
+ * every log file equal an uninterrupted run's, byte for byte. The child JVM is held at the moment by the test-only
+ * {@code lr4j.test.hold} hook (lr4j-train's TestHold), so the kill lands there and not by timing.
+ */
+class KillResumeCliTest {
+    private static final List<String> LOGS = List.of("steps.csv", "steps.jsonl", "epochs.csv", "epochs.jsonl");
+
+    @ParameterizedTest(name = "{0} killed at {1} #{2}")
+    @CsvSource({
+        "lr4j, step, 7",             // before the first checkpoint: the resume finds none and starts afresh
+        "lr4j, step, 45",            // mid-epoch, after a checkpoint
+        "lr4j, checkpoint-temp, 2",  // a checkpoint's temporary file complete, not yet renamed
+        "lr4j, checkpoint, 3",       // just after a checkpoint is in place
+    })
+    void killedAtANamedMoment_resumeLatest_endsByteForByteAsTheUninterruptedRun(String engine, String phase, int n,
+                                                                                 @TempDir Path dir) throws Exception {
+        Path reference = dir.resolve("reference");
+        assertThat(child(reference, engine, List.of(), null).waitFor(240, TimeUnit.SECONDS)).isTrue();
+
+        Path killed = dir.resolve("killed");
+        Path marker = dir.resolve("held");
+        Process p = child(killed, engine, List.of(), "-Dlr4j.test.hold=" + phase + ":" + n + ":" + marker);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (!Files.exists(marker) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(marker).as("the child reached %s #%d (its output: %s)", phase, n, dir.resolve("killed.log")).exists();
+        p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, nothing flushed
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(137);
+
+        Process resumed = child(killed, engine, List.of("--resume", "latest"), null);
+        assertThat(resumed.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("killed.log"))).isZero();
+
+        for (String log : LOGS) {
+            assertThat(killed.resolve("report/logs").resolve(log)).as(log).hasSameBinaryContentAs(reference.resolve("report/logs").resolve(log));
+        }
+        List<String> names = checkpoints(reference);
+        assertThat(checkpoints(killed)).as("the checkpoints left").isEqualTo(names);
+        for (String name : names) {
+            assertThat(killed.resolve("ck").resolve(name)).as(name).hasSameBinaryContentAs(reference.resolve("ck").resolve(name));
+        }
+    }
+
+    /** {@code lr4j train} in a child JVM (the CLI's main, this module's classpath), 3 epochs, a checkpoint every 16 steps. */
+    private static Process child(Path run, String engine, List<String> extra, String jvmOption) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        if (jvmOption != null) {
+            cmd.add(jvmOption);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--quiet", "--engine", engine,
+                "--epochs", "3", "--hidden", "16", "--batch-size", "64", "--seed", "3", "--checkpoint-dir", run.resolve("ck").toString(),
+                "--checkpoint-every", "16", "--keep", "100", "--report", run.resolve("report").toString()));
+        cmd.addAll(extra);
+        File log = run.resolveSibling(run.getFileName() + ".log").toFile();
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+    }
+
+    private static List<String> checkpoints(Path run) throws IOException {
+        try (Stream<Path> files = Files.list(run.resolve("ck"))) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.github.lr4j.spark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lr4j.cli.Main;
+import io.github.lr4j.groups.ParamGroups;
+import io.github.lr4j.scheduler.Scheduler;
+import io.github.lr4j.spark.Lr4jSpark;
+import io.github.lr4j.spec.ScheduleSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The same flags on every engine, through the CLI as a user types them: for each schedule of the matrix, the lr, the
+ * momentum and every scheduled hyper-parameter logged at every optimizer step by {@code --engine djl} and
+ * {@code --engine spark} (local[2], one partition and K=1, so that an epoch has the lr4j engine's steps) equal the lr4j
+ * engine's, cell for cell. A schedule fed by a metric (warm-up + plateau) is compared with the schedule replayed on the
+ * validation losses that engine logged, since each engine's floats give its own losses. Lives here because lr4j-spark's
+ * tests see all three engines.
+ */
+class EngineMatrixTest {
+    /** A small, fast recipe: the matrix is about when schedules step, not about accuracy. */
+    private static final List<String> COMMON = List.of("train", "--quiet", "--hidden", "16", "--no-augment",
+            "--batch-size", "64", "--seed", "0");
+    private static final String PLATEAU = "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=1),"
+            + " ReduceLROnPlateau(factor=0.5, patience=0)], milestones=[1])";
+    private static final Set<String> NOT_SCHEDULED = Set.of("step", "epoch", "batch", "loss", "skipped");
+
+    static Stream<Arguments> cells() {
+        Map<String, List<String>> schedules = new LinkedHashMap<>();
+        schedules.put("StepLR per epoch", List.of("--scheduler", "StepLR(step_size=1, gamma=0.5)", "--interval", "epoch"));
+        schedules.put("OneCycleLR per step", List.of("--scheduler", "OneCycleLR(max_lr=0.1, total_steps=total_steps)"));
+        schedules.put("HF warm-up cosine", List.of("--scheduler",
+                "get_cosine_schedule_with_warmup(num_warmup_steps=10, num_training_steps=total_steps)"));
+        schedules.put("timm t_in_epochs", List.of("--scheduler",
+                "CosineLRScheduler(t_initial=3, lr_min=0.001, warmup_t=1, warmup_lr_init=0.001)", "--interval", "epoch"));
+        schedules.put("warm-up + plateau", List.of("--scheduler", PLATEAU, "--interval", "epoch"));
+        schedules.put("PerGroup over no_decay", List.of("--param-groups", "no_decay", "--optimizer",
+                "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)", "--scheduler",
+                "PerGroup(schedulers=[CosineAnnealingLR(T_max=total_steps), ConstantLR(factor=0.5, total_iters=1000)])"));
+        schedules.put("SWA", List.of("--scheduler", "StepLR(step_size=1, gamma=0.5)", "--interval", "epoch", "--swa-start", "2",
+                "--swa-lr", "0.01", "--swa-anneal-epochs", "1"));
+        schedules.put("weight_decay schedule", List.of("--optimizer", "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)",
+                "--schedule", "weight_decay=CosineAnnealingLR(T_max=total_steps, eta_min=0.0)"));
+        List<Arguments> cells = new ArrayList<>();
+        for (String engine : List.of("djl", "spark")) {
+            schedules.forEach((name, args) -> cells.add(Arguments.of(engine, name, args)));
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0} x {1}")
+    @MethodSource("cells")
+    void everyScheduledValueAtEveryStep_equalsTheLr4jEngines(String engine, String schedule, List<String> args, @TempDir Path dir)
+            throws IOException {
+        Path reference = dir.resolve("lr4j");
+        Path other = dir.resolve(engine);
+        train(reference, "lr4j", args);
+        train(other, engine, args);
+
+        Table expected = Table.read(reference.resolve("logs/steps.csv"));
+        Table actual = Table.read(other.resolve("logs/steps.csv"));
+        assertThat(actual.header).as("steps.csv columns").isEqualTo(expected.header);
+        assertThat(actual.column("step")).as("optimizer steps").isEqualTo(expected.column("step"));
+        assertThat(actual.column("epoch")).isEqualTo(expected.column("epoch"));
+        if (args.contains(PLATEAU)) {
+            assertPlateauFollowsTheLoggedLosses(other, actual);
+            return;
+        }
+        for (String column : expected.header) {
+            if (!NOT_SCHEDULED.contains(column)) {
+                assertThat(actual.column(column)).as(column + " at every step, " + engine + " vs lr4j").isEqualTo(expected.column(column));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} x resume with a new horizon")
+    @MethodSource("engines")
+    void resumeWithANewHorizon_continuesAsTheLr4jEngineDoes(String engine, @TempDir Path dir) throws IOException {
+        List<String> first = List.of("--scheduler", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "--epochs", "2",
+                "--checkpoint-dir");
+        Map<String, Table> logs = new LinkedHashMap<>();
+        for (String e : List.of("lr4j", engine)) {
+            Path out = dir.resolve(e);
+            List<String> start = new ArrayList<>(first);
+            start.add(out.resolve("ck").toString());
+            train(out, e, start);
+            train(out, e, List.of("--checkpoint-dir", out.resolve("ck").toString(), "--resume", "latest", "--epochs", "4",
+                    "--restart-schedule"));
+            logs.put(e, Table.read(out.resolve("logs/steps.csv")));
+        }
+        Table expected = logs.get("lr4j");
+        Table actual = logs.get(engine);
+        assertThat(actual.column("step")).hasSize(expected.column("step").size()).isEqualTo(expected.column("step"));
+        assertThat(actual.column("lr0")).as("lr0 across the resume and its warm restart").isEqualTo(expected.column("lr0"));
+        assertThat(actual.column("momentum0")).isEqualTo(expected.column("momentum0"));
+    }
+
+    static Stream<String> engines() {
+        return Stream.of("djl", "spark");
+    }
+
+    /**
+     * The metric-fed cell: the schedule's own text, built by lr4j-core and stepped once per epoch with the validation loss
+     * that engine logged, gives the lr of each epoch's steps (a per-epoch schedule holds the lr through the epoch).
+     */
+    private static void assertPlateauFollowsTheLoggedLosses(Path run, Table steps) throws IOException {
+        Table epochs = Table.read(run.resolve("logs/epochs.csv"));
+        ParamGroups groups = ParamGroups.of(0.1); // the default optimizer's lr (DigitsRecipe.DEFAULT_OPTIMIZER)
+        Scheduler replay = ScheduleSpec.build(PLATEAU, groups);
+        List<String> valLoss = epochs.column("val_loss");
+        List<String> stepEpoch = steps.column("epoch");
+        List<String> lr = steps.column("lr0");
+        for (int e = 1; e <= valLoss.size(); e++) {
+            double expected = groups.lr(0);
+            for (int i = 0; i < stepEpoch.size(); i++) {
+                if (Integer.parseInt(stepEpoch.get(i)) == e) {
+                    assertThat(Double.parseDouble(lr.get(i))).as("lr0 at step %d (epoch %d)", i + 1, e).isEqualTo(expected);
+                }
+            }
+            replay.step(OptionalDouble.of(Double.parseDouble(valLoss.get(e - 1))));
+        }
+    }
+
+    private static void train(Path report, String engine, List<String> args) {
+        List<String> all = new ArrayList<>(COMMON);
+        all.addAll(List.of("--engine", engine, "--report", report.toString()));
+        if (engine.equals("spark")) {
+            all.addAll(List.of("--partitions", "1", "--local-steps", "1"));
+            Lr4jSpark.session("local[2]"); // the engine uses the tests' session and leaves it running
+        }
+        all.addAll(args);
+        if (!args.contains("--epochs")) {
+            all.addAll(List.of("--epochs", "3"));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
+        assertThat(code).as("%s exits 0: %s%s", String.join(" ", all), out, err).isZero();
+    }
+
+    /** A CSV table as the CLI writes it: a header and plain cells, compared as text (the same printed double). */
+    private record Table(List<String> header, List<String[]> rows) {
+        static Table read(Path csv) throws IOException {
+            List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            List<String[]> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                rows.add(line.split(",", -1));
+            }
+            return new Table(Arrays.asList(lines.get(0).split(",", -1)), rows);
+        }
+
+        List<String> column(String name) {
+            int c = header.indexOf(name);
+            assertThat(c).as("column %s in %s", name, header).isNotNegative();
+            List<String> values = new ArrayList<>();
+            for (String[] row : rows) {
+                values.add(row[c]);
+            }
+            return values;
+        }
+    }
+}
