@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
             "and prints one JSON object: {\"trace\": [{\"lr\": [...], \"momentum\": [...]}, ...], \"state_dict\": {...}}",
             "with trace[0] taken right after construction."},
         footer = {"", "Examples:", "  lr4j trace lr4j-core/src/test/resources/golden/pytorch/sequential_warmup_cosine.json",
-            "  lr4j trace CASE.json --from-state docs/examples/pytorch_cosine_state.json"})
+            "  lr4j trace docs/examples/cosine_case.json --from-state docs/examples/pytorch_cosine_state.json"})
 final class TraceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

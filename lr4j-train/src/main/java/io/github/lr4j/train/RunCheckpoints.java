@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -102,12 +103,13 @@ public final class RunCheckpoints {
         this.engine = engine;
         this.driver = driver;
         this.epochs = epochs;
-        this.settings = new LinkedHashMap<>(settings);
+        // Sorted: a checkpoint's bytes never depend on the caller's map order (Map.of's differs from one JVM to the next).
+        this.settings = new TreeMap<>(settings);
     }
 
     /** How the caller built the run (e.g. the command line's options), saved in every checkpoint as "run". */
     public RunCheckpoints runSettings(Map<String, String> settings) {
-        this.runSettings = new LinkedHashMap<>(settings);
+        this.runSettings = new TreeMap<>(settings);
         return this;
     }
 
