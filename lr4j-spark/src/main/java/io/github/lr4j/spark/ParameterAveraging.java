@@ -39,8 +39,9 @@ import org.apache.spark.storage.StorageLevel;
  * <em>round</em>: the driver broadcasts the weights and the optimizer's state; every partition
  * runs K ({@link #localSteps}) optimizer steps on its own mini-batches, local step {@code k} with the
  * lr of the <em>global</em> step {@code globalStep + k} (no communication needed); the driver
- * averages weights and optimizer buffers with {@code treeAggregate}, weighted by the samples each
- * partition trained on, and advances the global step by K. At each epoch end a distributed
+ * averages weights and optimizer buffers, weighted by the samples each partition trained on and added in
+ * partition order (never in the order tasks finish, so a run is repeatable at any partition count), and advances
+ * the global step by K. At each epoch end a distributed
  * validation pass feeds plateau schedules, early stopping and the best-weights record.
  *
  * <p>What counts: a <em>step</em> is one local optimizer step, taken by every partition at once on
@@ -291,14 +292,6 @@ public final class ParameterAveraging<T> {
         }
     }
 
-    /** What every task needs besides the round's broadcast. */
-    private record TaskSetup<T>(ModelFactory<T> factory, String optimizer, ParamGrouping grouping, int localBatch, long seed)
-            implements Serializable { }
-
-    /** The round's broadcast: weights, optimizer state, and the lr, momentum and hyper-parameters of each local step. */
-    private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, List<String> hyperNames,
-                              double[][][] hyper, int epoch, int firstStep) implements Serializable { }
-
     /** Trains to the end (or early stopping); returns the same summary as lr4j's {@link TrainingLoop}. */
     public TrainingLoop.Result fit() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
@@ -339,7 +332,7 @@ public final class ParameterAveraging<T> {
         private final JavaSparkContext sc;
         private final JavaRDD<Shards.Shard<T>> shards;
         private final JavaRDD<List<T>> validationChunks;
-        private final TaskSetup<T> setup;
+        private final PartitionRound.Setup<T> setup;
         private final List<Parameter> params = driverModel.parameters();
         private final MetricsLog log = logDirectory == null ? null : new MetricsLog(logDirectory);
         private DriverCheckpoints checkpoints;
@@ -359,7 +352,7 @@ public final class ParameterAveraging<T> {
             this.sc = sc;
             this.shards = shards;
             this.validationChunks = validationChunks;
-            this.setup = new TaskSetup<>(factory, optimizerExpression, paramGroups, localBatch, seed);
+            this.setup = new PartitionRound.Setup<>(factory, optimizerExpression, paramGroups, localBatch, seed);
         }
 
         TrainingLoop.Result go() throws IOException {
@@ -429,7 +422,7 @@ public final class ParameterAveraging<T> {
                     round(Math.min(localSteps, stepsPerEpoch - nextStep));
                     boolean due = checkpointEveryRounds > 0 ? rounds % checkpointEveryRounds == 0 : nextStep == stepsPerEpoch;
                     if (checkpoints != null && due) {
-                        checkpoints.write(rounds, header(), flatten(), save(optimizer), bestWeights);
+                        checkpoints.write(rounds, header(), flatten(), PartitionRound.save(optimizer), bestWeights);
                     }
                     if (rounds >= stopAfterRounds) {
                         return result();
@@ -454,31 +447,26 @@ public final class ParameterAveraging<T> {
 
         /** One round: broadcast, K local steps in every partition, average. */
         private void round(int steps) {
-            byte[] before = save(optimizer);
+            byte[] before = PartitionRound.save(optimizer);
             ScheduleDriver.Plan plan = driver.plan(optimizer, globalStep, epoch, steps);
             double[][] lrs = plan.lrs();
             double[][] momenta = plan.momenta();
-            Broadcast<RoundInput> input = sc.broadcast(new RoundInput(flatten(), before, lrs, momenta,
+            Broadcast<PartitionRound.Input> input = sc.broadcast(new PartitionRound.Input(flatten(), before, lrs, momenta,
                     new ArrayList<>(plan.hyperNames()), plan.hyper(), epoch, nextStep));
-            TaskSetup<T> task = setup;
+            PartitionRound.Setup<T> task = setup;
             RoundPartial total;
             try {
-                total = shards.treeAggregate(RoundPartial.empty(), (acc, shard) -> acc.merge(local(task, input.value(), shard)),
-                        RoundPartial::merge, 2);
+                // collect() returns the partials in partition order: summed in that order, not as tasks finish, a run
+                // and its resumption add the same numbers in the same order at any partition count.
+                total = RoundPartial.sumInPartitionOrder(shards.map(shard -> PartitionRound.run(task, input.value(), shard)).collect());
             } finally {
                 input.destroy();
             }
-            float[] averaged = new float[total.params.length];
-            for (int i = 0; i < averaged.length; i++) {
-                averaged[i] = (float) (total.params[i] / total.samples);
-            }
-            float[] buffers = new float[total.buffers.length];
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = (float) (total.buffers[i] / total.samples);
-            }
+            float[] averaged = total.averagedParams();
+            float[] buffers = total.averagedBuffers();
             // The partitions' checkpoint holds the values of their last step; the driver's groups keep the schedules'.
             GroupValues scheduled = GroupValues.of(optimizer);
-            load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, buffers));
+            PartitionRound.load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, buffers));
             scheduled.writeInto(optimizer);
             unflatten(averaged);
             // Rows and listeners see, for each step, the values its schedules left after it (lr4j's loop logs the
@@ -510,7 +498,7 @@ public final class ParameterAveraging<T> {
         /** The distributed validation pass at an epoch end, then plateau control, early stopping and the best epoch. */
         private void validate() {
             double trainLoss = epochSteps == 0 ? Double.NaN : epochLossSum / epochSteps;
-            Model.Evaluation v = evaluate();
+            Model.Evaluation v = evaluate(flatten());
             double metric = monitor.equals("val_loss") ? v.loss() : v.accuracy();
             driver.afterEpoch(epoch, java.util.OptionalDouble.of(metric));
             boolean best = false;
@@ -553,46 +541,17 @@ public final class ParameterAveraging<T> {
         }
 
         /** Mean validation loss and accuracy over all partitions, weighted by their sizes. */
-        private Model.Evaluation evaluate() {
-            if (validationChunks == null) {
-                return new Model.Evaluation(Double.NaN, Double.NaN);
-            }
-            Broadcast<float[]> weights = sc.broadcast(flatten());
-            ModelFactory<T> f = factory;
-            double[] sums;
-            try {
-                sums = validationChunks.treeAggregate(new double[3], (acc, chunk) -> {
-                    if (chunk.isEmpty()) {
-                        return acc;
-                    }
-                    PartitionModel<T> model = f.create();
-                    copyInto(weights.value(), model.parameters());
-                    Model.Evaluation e = model.evaluate(chunk);
-                    return new double[] {acc[0] + e.loss() * chunk.size(), acc[1] + e.accuracy() * chunk.size(), acc[2] + chunk.size()};
-                }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}, 2);
-            } finally {
-                weights.destroy();
-            }
-            return sums[2] == 0 ? new Model.Evaluation(Double.NaN, Double.NaN)
-                    : new Model.Evaluation(sums[0] / sums[2], sums[1] / sums[2]);
+        private Model.Evaluation evaluate(float[] weights) {
+            return validationChunks == null ? new Model.Evaluation(Double.NaN, Double.NaN)
+                    : DistributedEvaluation.of(sc, validationChunks, factory, weights);
         }
 
         private float[] flatten() {
-            int n = 0;
-            for (Parameter p : params) {
-                n += p.size();
-            }
-            float[] out = new float[n];
-            int at = 0;
-            for (Parameter p : params) {
-                System.arraycopy(p.data(), 0, out, at, p.size());
-                at += p.size();
-            }
-            return out;
+            return PartitionRound.flatten(params);
         }
 
         private void unflatten(float[] values) {
-            copyInto(values, params);
+            PartitionRound.copyInto(values, params);
         }
 
         private Map<String, Object> header() {
@@ -673,7 +632,7 @@ public final class ParameterAveraging<T> {
             // state); the counters below cannot fail.
             ScheduleDriver.Restore token = driver.restore("checkpoint " + file, states, null, epochs, epochs, stepsPerEpoch);
             try {
-                load(optimizer, c.optimizer());
+                PartitionRound.load(optimizer, c.optimizer());
             } catch (RuntimeException e) {
                 driver.rollback(token);
                 throw e;
@@ -701,86 +660,6 @@ public final class ParameterAveraging<T> {
             if (log != null) {
                 log.truncate(((Number) h.get("log_step_rows")).longValue(), ((Number) h.get("log_epoch_rows")).longValue());
             }
-        }
-    }
-
-    /** One partition's part of a round: K local steps from the broadcast weights, weighted for the average. */
-    private static <T> RoundPartial local(TaskSetup<T> setup, RoundInput in, Shards.Shard<T> shard) {
-        PartitionModel<T> model = setup.factory().create();
-        List<Parameter> params = model.parameters();
-        copyInto(in.params(), params);
-        Optimizer opt = Optimizers.parse(setup.optimizer());
-        setup.grouping().addTo(opt, params); // the driver's groups, so the states line up
-        load(opt, in.optimizer());
-        List<T> samples = shard.samples();
-        int[] order = Shards.localOrder(samples.size(), setup.seed(), in.epoch(), shard.index());
-        int steps = in.lrs().length;
-        HyperParameters hyper = HyperParameters.of(opt);
-        RoundPartial out = new RoundPartial();
-        out.lossSums = new double[steps];
-        out.counts = new long[steps];
-        for (int k = 0; k < steps; k++) {
-            int from = (in.firstStep() + k) * setup.localBatch();
-            int to = Math.min(samples.size(), from + setup.localBatch());
-            List<T> batch = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                batch.add(samples.get(order[i]));
-            }
-            for (int g = 0; g < opt.size(); g++) {
-                opt.setLr(g, in.lrs()[k][g]);
-                if (in.momenta() != null) {
-                    opt.setMomentum(g, in.momenta()[k][g]);
-                }
-                for (int h = 0; h < in.hyperNames().size(); h++) {
-                    hyper.set(g, in.hyperNames().get(h), in.hyper()[k][h][g]);
-                }
-            }
-            opt.zeroGrad();
-            double loss = model.lossAndGradient(batch);
-            opt.step();
-            out.lossSums[k] = loss * batch.size();
-            out.counts[k] = batch.size();
-            out.samples += batch.size();
-        }
-        double weight = out.samples;
-        out.params = new double[in.params().length];
-        int at = 0;
-        for (Parameter p : params) {
-            float[] d = p.data();
-            for (int i = 0; i < d.length; i++) {
-                out.params[at++] = weight * d[i];
-            }
-        }
-        out.template = save(opt);
-        out.layout = OptimizerStates.layout(out.template);
-        out.buffers = new double[OptimizerStates.size(out.layout)];
-        OptimizerStates.addWeighted(out.template, out.layout, weight, out.buffers);
-        return out;
-    }
-
-    static void copyInto(float[] values, List<Parameter> params) {
-        int at = 0;
-        for (Parameter p : params) {
-            System.arraycopy(values, at, p.data(), 0, p.size());
-            at += p.size();
-        }
-    }
-
-    private static byte[] save(Optimizer opt) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            opt.save(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void load(Optimizer opt, byte[] state) {
-        try {
-            opt.load(new ByteArrayInputStream(state));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
