@@ -17,6 +17,9 @@ import io.github.lr4j.train.Mode;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
 import io.github.lr4j.train.TrainingLoop;
+import io.github.lr4j.train.WeightAverage;
+import io.github.lr4j.spec.ScheduleSpec;
+import java.util.OptionalDouble;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,6 +86,8 @@ public final class ParameterAveraging<T> {
     private TrainListener listener = new TrainListener() { };
     private java.nio.file.Path logDirectory;
     private long stopAfterRounds = Long.MAX_VALUE;
+    private int swaStart;
+    private String swaScheduler;
 
     // Set up by fit().
     private PartitionModel<T> driverModel;
@@ -94,6 +99,8 @@ public final class ParameterAveraging<T> {
     private int localBatch;
     private long rounds;
     private long roundsAtStart;
+    private float[] trainedWeights;
+    private long swaAveraged;
     private boolean overwrite;
     private ParamGrouping paramGroups = ParamGrouping.ONE;
 
@@ -227,6 +234,29 @@ public final class ParameterAveraging<T> {
         return this;
     }
 
+    /**
+     * Stochastic weight averaging, as lr4j's loop does it ({@link TrainingLoop#swa}): from epoch {@code startEpoch}
+     * (from 1) on, the driver folds the averaged weights at each epoch end into an equal-weight average (PyTorch's
+     * {@code AveragedModel}) and validates it ({@code swa_val_loss}, {@code swa_val_accuracy}); {@code scheduler}
+     * (e.g. {@code SWALR(swa_lr=0.01)}; null: the schedule keeps running) takes the lr over from that epoch. The run
+     * ends with the driver's parameters holding the average ({@link #trainedWeights()}: the last weights).
+     */
+    public ParameterAveraging<T> swa(int startEpoch, String scheduler) {
+        this.swaStart = positive("swa start epoch", startEpoch);
+        this.swaScheduler = scheduler;
+        return this;
+    }
+
+    /** The weights the last round left, when SWA replaced them with its average at the end of {@link #fit()}; else null. */
+    public float[] trainedWeights() {
+        return trainedWeights == null ? null : trainedWeights.clone();
+    }
+
+    /** The number of epochs the SWA average holds after {@link #fit()} (0: none). */
+    public long swaAveraged() {
+        return swaAveraged;
+    }
+
     /** Stops (as a killed driver would) once this many rounds are done: for resume tests. */
     ParameterAveraging<T> stopAfterRounds(long rounds) {
         this.stopAfterRounds = rounds;
@@ -316,6 +346,11 @@ public final class ParameterAveraging<T> {
                     stepsPerEpoch, epochs);
             driver.addAll(built);
             lrScheduler = built.lrScheduler();
+            trainedWeights = null;
+            swaAveraged = 0;
+            if (swaStart > 0) {
+                swa(driver);
+            }
             return new Run(sc, shards, validationChunks).go();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -327,7 +362,22 @@ public final class ParameterAveraging<T> {
         }
     }
 
-    /** The loop's counters and the driver's view of the run. */
+    /** SWA on the driver's optimizer, checked now rather than when the run reaches its start epoch. */
+    private void swa(ScheduleDriver d) {
+        if (swaStart > epochs) {
+            throw new IllegalArgumentException("swa start epoch must be in [1, " + epochs + "] (the run's epochs), got " + swaStart);
+        }
+        Map<String, Long> vars = ScheduleDriver.variables(stepsPerEpoch, epochs);
+        String expression = swaScheduler;
+        if (expression != null) {
+            Optimizer probe = Optimizers.parse(optimizerExpression); // building a scheduler writes its groups' lr
+            probe.addParamGroup(List.of(Parameter.zeros("probe", 1)));
+            ScheduleSpec.build(expression, probe, vars);
+        }
+        d.swa(swaStart, expression == null ? null : () -> ScheduleSpec.build(expression, optimizer, vars));
+    }
+
+    /** The driver's side of a run: the loop, the rounds' averages, validation, SWA and checkpoints. */
     private final class Run {
         private final JavaSparkContext sc;
         private final JavaRDD<Shards.Shard<T>> shards;
@@ -335,18 +385,10 @@ public final class ParameterAveraging<T> {
         private final PartitionRound.Setup<T> setup;
         private final List<Parameter> params = driverModel.parameters();
         private final MetricsLog log = logDirectory == null ? null : new MetricsLog(logDirectory);
+        private final SparkRunState state = new SparkRunState();
+        private final WeightAverage average = swaStart > 0 ? new WeightAverage(params) : null;
         private DriverCheckpoints checkpoints;
-        private int epoch;
-        private int nextStep;
-        private long globalStep;
-        private double epochLossSum;
-        private long epochSteps;
-        private int bestEpoch = -1;
-        private double bestMetric = Double.NaN;
-        private int wait;
-        private boolean stopped;
         private float[] bestWeights;
-        private final List<TrainingLoop.EpochInfo> history = new ArrayList<>();
 
         Run(JavaSparkContext sc, JavaRDD<Shards.Shard<T>> shards, JavaRDD<List<T>> validationChunks) {
             this.sc = sc;
@@ -366,41 +408,20 @@ public final class ParameterAveraging<T> {
         }
 
         /**
-         * Resume from the newest intact checkpoint (each damaged one is skipped, and said), or, with none, start afresh
-         * with clean logs; a new run refuses a folder holding another run's checkpoints unless told to overwrite them.
-         * Everything is checked before any file is deleted or cut.
+         * Resume from the newest intact checkpoint, or, with none, start afresh with clean logs; a new run refuses a
+         * folder holding another run's checkpoints unless told to overwrite them. Everything is checked before any
+         * file is deleted or cut.
          */
         private void start() throws IOException {
             checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
-            List<org.apache.hadoop.fs.Path> found = checkpoints.list();
             if (!resume) {
-                if (!found.isEmpty() && !overwrite) {
-                    throw new IllegalArgumentException("checkpoint directory " + checkpointDirectory + " holds " + found.size()
-                            + " checkpoint" + (found.size() == 1 ? "" : "s") + " of another run (" + found.get(0).getName()
-                            + (found.size() > 1 ? ", ..." : "") + "): resume that run (--resume latest), or start over and"
-                            + " delete them (--overwrite)");
-                }
-                for (org.apache.hadoop.fs.Path p : found) {
-                    checkpoints.delete(p);
-                }
+                checkpoints.clearForNewRun(overwrite);
                 return;
             }
-            List<String> skipped = new ArrayList<>();
-            for (int i = found.size() - 1; i >= 0; i--) {
-                DriverCheckpoints.Contents c;
-                try {
-                    c = checkpoints.read(found.get(i));
-                } catch (IllegalArgumentException damaged) {
-                    skipped.add(found.get(i).getName() + ": " + damaged.getMessage());
-                    listener.onWarning("skipped " + found.get(i).getName() + ": " + damaged.getMessage());
-                    continue;
-                }
-                restore(found.get(i), c);
+            DriverCheckpoints.Contents newest = checkpoints.newestIntact(listener::onWarning);
+            if (newest != null) {
+                restore(newest);
                 return;
-            }
-            if (!found.isEmpty()) {
-                throw new IllegalArgumentException("every checkpoint in " + checkpointDirectory + " is damaged: "
-                        + String.join("; ", skipped));
             }
             listener.onWarning("no checkpoint in " + checkpointDirectory + " yet: starting afresh");
             if (log != null) {
@@ -409,50 +430,51 @@ public final class ParameterAveraging<T> {
         }
 
         private TrainingLoop.Result train() throws IOException {
-            rounds = 0;
             if (checkpointDirectory != null) {
                 start();
             }
             if (log != null && (!resume || checkpointDirectory == null)) {
                 log.truncate(0, 0); // a new run's logs start empty (only once nothing refused it)
             }
-            roundsAtStart = rounds;
-            while (epoch < epochs && !stopped) {
-                while (nextStep < stepsPerEpoch) {
-                    round(Math.min(localSteps, stepsPerEpoch - nextStep));
-                    boolean due = checkpointEveryRounds > 0 ? rounds % checkpointEveryRounds == 0 : nextStep == stepsPerEpoch;
+            roundsAtStart = state.rounds;
+            while (state.epoch < epochs && !state.stopped) {
+                driver.beforeEpoch(state.epoch); // builds the SWA scheduler when its phase starts
+                while (state.nextStep < stepsPerEpoch) {
+                    round(Math.min(localSteps, stepsPerEpoch - state.nextStep));
+                    boolean due = checkpointEveryRounds > 0 ? state.rounds % checkpointEveryRounds == 0
+                            : state.nextStep == stepsPerEpoch;
                     if (checkpoints != null && due) {
-                        checkpoints.write(rounds, header(), flatten(), PartitionRound.save(optimizer), bestWeights);
+                        checkpoints.write(state.rounds, header(), flatten(), PartitionRound.save(optimizer), bestWeights,
+                                average == null || average.count() == 0 ? null : averageWeights());
                     }
-                    if (rounds >= stopAfterRounds) {
-                        return result();
+                    if (state.rounds >= stopAfterRounds) {
+                        rounds = state.rounds;
+                        return state.result();
                     }
                 }
                 validate();
-                epoch++;
-                nextStep = 0;
-                epochLossSum = 0;
-                epochSteps = 0;
+                state.nextEpoch();
             }
-            if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
+            if (average != null && average.count() > 0) {
+                // As lr4j's loop: the model ends holding the average (no batch-norm pass: the parameters are the model).
+                trainedWeights = flatten();
+                average.copyInto(params);
+                swaAveraged = average.count();
+            } else if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
                 unflatten(bestWeights);
             }
-            return result();
-        }
-
-        private TrainingLoop.Result result() {
-            // bestEpoch from 1, as TrainingLoop.Result counts
-            return new TrainingLoop.Result(epoch, globalStep, 0, stopped, bestEpoch + 1, bestMetric, List.copyOf(history));
+            rounds = state.rounds;
+            return state.result();
         }
 
         /** One round: broadcast, K local steps in every partition, average. */
         private void round(int steps) {
             byte[] before = PartitionRound.save(optimizer);
-            ScheduleDriver.Plan plan = driver.plan(optimizer, globalStep, epoch, steps);
+            ScheduleDriver.Plan plan = driver.plan(optimizer, state.globalStep, state.epoch, steps);
             double[][] lrs = plan.lrs();
             double[][] momenta = plan.momenta();
             Broadcast<PartitionRound.Input> input = sc.broadcast(new PartitionRound.Input(flatten(), before, lrs, momenta,
-                    new ArrayList<>(plan.hyperNames()), plan.hyper(), epoch, nextStep));
+                    new ArrayList<>(plan.hyperNames()), plan.hyper(), state.epoch, state.nextStep));
             PartitionRound.Setup<T> task = setup;
             RoundPartial total;
             try {
@@ -462,23 +484,18 @@ public final class ParameterAveraging<T> {
             } finally {
                 input.destroy();
             }
-            float[] averaged = total.averagedParams();
-            float[] buffers = total.averagedBuffers();
             // The partitions' checkpoint holds the values of their last step; the driver's groups keep the schedules'.
             GroupValues scheduled = GroupValues.of(optimizer);
-            PartitionRound.load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, buffers));
+            PartitionRound.load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, total.averagedBuffers()));
             scheduled.writeInto(optimizer);
-            unflatten(averaged);
+            unflatten(total.averagedParams());
             // Rows and listeners see, for each step, the values its schedules left after it (lr4j's loop logs the
             // same): the next step's planned values, and after the round's last step what the driver's groups hold now.
             GroupValues after = GroupValues.of(optimizer);
             List<String> logged = driver.scheduledHyperParameters();
             for (int k = 0; k < steps; k++) {
                 double loss = total.lossSums[k] / total.counts[k];
-                globalStep++;
-                nextStep++;
-                epochLossSum += loss;
-                epochSteps++;
+                state.stepDone(loss);
                 boolean last = k == steps - 1;
                 double[] lr = last ? after.lr() : lrs[k + 1];
                 double[] m = momenta == null ? null : last ? after.momentum() : momenta[k + 1];
@@ -486,58 +503,58 @@ public final class ParameterAveraging<T> {
                 for (String name : logged) {
                     hyper.put(name, last ? after.hyper(name) : plan.hyperAt(k + 1, name));
                 }
-                listener.onStep(new TrainingLoop.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lr,
-                        m == null ? new double[lr.length] : m, false));
+                listener.onStep(new TrainingLoop.StepInfo(state.globalStep, state.epoch, state.nextStep - 1, stepsPerEpoch, loss,
+                        lr, m == null ? new double[lr.length] : m, false));
                 if (log != null) {
-                    log.step(MetricsLog.stepRow(globalStep, epoch + 1, nextStep - 1, loss, false, lr, m, hyper));
+                    log.step(MetricsLog.stepRow(state.globalStep, state.epoch + 1, state.nextStep - 1, loss, false, lr, m, hyper));
                 }
+                //TESTHOLD TestHold.at("spark-mid-round"); // a kill here leaves some of the round's rows logged, its state not saved
             }
-            rounds++;
+            state.rounds++;
         }
 
-        /** The distributed validation pass at an epoch end, then plateau control, early stopping and the best epoch. */
+        /**
+         * At an epoch end, as lr4j's loop: the distributed validation pass; in the SWA phase the weights folded into
+         * the average and the average validated; the driver's epoch-end schedules; the best epoch and early stopping.
+         */
         private void validate() {
-            double trainLoss = epochSteps == 0 ? Double.NaN : epochLossSum / epochSteps;
+            double[] lrTrained = lrs(); // before the epoch-end schedule step: the lr this epoch trained with
             Model.Evaluation v = evaluate(flatten());
             double metric = monitor.equals("val_loss") ? v.loss() : v.accuracy();
-            driver.afterEpoch(epoch, java.util.OptionalDouble.of(metric));
-            boolean best = false;
-            double minDelta = earlyStopping == null ? 0 : earlyStopping.minDelta();
-            if (bestEpoch < 0 ? !Double.isNaN(metric) : improves(metric, minDelta)) {
-                bestMetric = metric;
-                bestEpoch = epoch;
-                wait = 0;
-                best = true;
-                if (earlyStopping != null && earlyStopping.restoreBestWeights()) {
-                    bestWeights = flatten();
-                }
-            } else {
-                wait++;
-                if (earlyStopping != null && wait >= earlyStopping.patience()) {
-                    stopped = true;
-                    listener.onWarning("early stopping after epoch " + (epoch + 1) + ": " + monitor + " has not improved for "
-                            + wait + " epochs (best " + bestMetric + " at epoch " + (bestEpoch + 1) + ")");
-                }
+            Model.Evaluation swa = null;
+            if (average != null && driver.swaPhase(state.epoch)) {
+                average.update(params); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
+                swa = evaluate(averageWeights());
             }
-            double[] lr = new double[optimizer.size()];
-            for (int g = 0; g < lr.length; g++) {
-                lr[g] = optimizer.lr(g);
+            driver.afterEpoch(state.epoch, OptionalDouble.of(metric));
+            boolean best = state.observe(metric, monitor, mode, earlyStopping, listener);
+            if (best && earlyStopping != null && earlyStopping.restoreBestWeights()) {
+                bestWeights = flatten();
             }
-            TrainingLoop.EpochInfo info = new TrainingLoop.EpochInfo(epoch, globalStep, trainLoss, v.loss(), v.accuracy(), lr, best);
-            history.add(info);
+            double[] lr = lrs();
+            TrainingLoop.EpochInfo info = new TrainingLoop.EpochInfo(state.epoch, state.globalStep, state.trainLoss(), v.loss(),
+                    v.accuracy(), lr, best);
+            state.history.add(info);
             listener.onValidation(info);
             if (log != null) {
-                Map<String, Object> row = MetricsLog.epochRow(epoch + 1, globalStep, true, trainLoss, v.loss(), v.accuracy(), lr, best);
+                Map<String, Object> row = MetricsLog.epochRow(state.epoch + 1, state.globalStep, true, state.trainLoss(), v.loss(),
+                        v.accuracy(), lr, best);
+                if (average != null) { // every row, so that the CSV has the columns from its first row on (NaN: not averaging)
+                    row.put("swa_val_loss", swa == null ? Double.NaN : swa.loss());
+                    row.put("swa_val_accuracy", swa == null ? Double.NaN : swa.accuracy());
+                }
                 driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
+                MetricsLog.putGroups(row, "lr_trained", lrTrained);
                 log.epoch(row);
             }
         }
 
-        private boolean improves(double metric, double minDelta) {
-            if (Double.isNaN(metric)) {
-                return false;
+        private double[] lrs() {
+            double[] lr = new double[optimizer.size()];
+            for (int g = 0; g < lr.length; g++) {
+                lr[g] = optimizer.lr(g);
             }
-            return mode == Mode.MIN ? metric < bestMetric - minDelta : metric > bestMetric + minDelta;
+            return lr;
         }
 
         /** Mean validation loss and accuracy over all partitions, weighted by their sizes. */
@@ -554,30 +571,32 @@ public final class ParameterAveraging<T> {
             PartitionRound.copyInto(values, params);
         }
 
+        private float[] averageWeights() {
+            float[] out = new float[flatten().length];
+            int at = 0;
+            for (int i = 0; i < params.size(); i++) {
+                float[] w = average.weights(i);
+                System.arraycopy(w, 0, out, at, w.length);
+                at += w.length;
+            }
+            return out;
+        }
+
         private Map<String, Object> header() {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("config", config());
-            h.put("epoch", epoch);
-            h.put("next_step", nextStep);
-            h.put("global_step", globalStep);
-            h.put("rounds", rounds);
-            h.put("epoch_loss_sum", SchedulerState.jsonNumber(epochLossSum));
-            h.put("epoch_steps", epochSteps);
-            h.put("best_epoch", bestEpoch);
-            h.put("best_metric", SchedulerState.jsonNumber(bestMetric));
-            h.put("wait", wait);
-            h.put("stopped", stopped);
+            state.putInto(h);
             List<Object> states = new ArrayList<>();
             for (SchedulerState s : driver.states()) {
                 states.add(s.toMap());
             }
             h.put("schedulers", states);
-            List<Object> hist = new ArrayList<>();
-            for (TrainingLoop.EpochInfo e : history) {
-                hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
-                        SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
+            if (average != null) {
+                Map<String, Object> swa = new LinkedHashMap<>();
+                swa.put("n_averaged", average.count());
+                swa.put("scheduler", driver.swaScheduler() == null ? null : driver.swaScheduler().state().toMap());
+                h.put("swa", swa);
             }
-            h.put("history", hist);
             h.put("log_step_rows", log == null ? 0 : log.stepRows());
             h.put("log_epoch_rows", log == null ? 0 : log.epochRows());
             return h;
@@ -595,42 +614,31 @@ public final class ParameterAveraging<T> {
             c.put("partitions", partitions);
             c.put("seed", seed);
             c.put("steps_per_epoch", stepsPerEpoch);
+            c.put("swa", swaStart == 0 ? "none" : "from epoch " + swaStart + ", " + (swaScheduler == null ? "no scheduler" : swaScheduler));
             return c;
         }
 
         @SuppressWarnings("unchecked")
-        private void restore(org.apache.hadoop.fs.Path file, DriverCheckpoints.Contents c) throws IOException {
-            Map<String, Object> h = c.header();
-            Map<String, Object> saved = (Map<String, Object>) h.get("config");
-            Map<String, Object> now = config();
-            for (Map.Entry<String, Object> e : now.entrySet()) {
-                Object was = saved == null ? null : saved.get(e.getKey());
-                if (was == null && e.getKey().equals("schedules") && saved != null) {
-                    was = "{}"; // written before hyper-parameter schedules ran on Spark: none
-                }
-                if (was == null || !String.valueOf(was).equals(String.valueOf(e.getValue()))) {
-                    throw new IllegalArgumentException("cannot resume from " + file + ": it was written with " + e.getKey() + " = "
-                            + was + ", this run has " + e.getValue());
-                }
+        private void restore(DriverCheckpoints.Contents c) {
+            DriverCheckpoints.requireSameConfig(c, config());
+            int size = flatten().length;
+            if (c.params().length != size || c.average() != null && (average == null || c.average().length != size)) {
+                throw new IllegalArgumentException("cannot resume from " + c.file() + ": it holds " + c.params().length
+                        + " parameter values" + (c.average() == null ? "" : " and an SWA average of " + c.average().length)
+                        + ", the model has " + size);
             }
-            if (c.params().length != flatten().length) {
-                throw new IllegalArgumentException("cannot resume from " + file + ": it holds " + c.params().length
-                        + " parameter values, the model has " + flatten().length);
+            Map<String, Object> swa = c.header().get("swa") instanceof Map ? (Map<String, Object>) c.header().get("swa") : null;
+            long averaged = swa == null ? 0 : ((Number) swa.get("n_averaged")).longValue();
+            if ((averaged > 0) != (c.average() != null)) {
+                throw new IllegalArgumentException("cannot resume from " + c.file() + ": n_averaged is " + averaged
+                        + " but it holds " + (c.average() == null ? "no" : "an") + " SWA average");
             }
-            List<SchedulerState> states = new ArrayList<>();
-            if (h.get("schedulers") instanceof List) {
-                for (Object o : (List<Object>) h.get("schedulers")) {
-                    if (!(o instanceof Map)) {
-                        throw new IllegalArgumentException("cannot resume from " + file + ": schedulers must hold objects, got " + o);
-                    }
-                    states.add(SchedulerState.of((Map<String, Object>) o));
-                }
-            } else if (h.get("scheduler") instanceof Map) { // written before the driver: the lr scheduler alone
-                states.add(SchedulerState.of((Map<String, Object>) h.get("scheduler")));
-            }
+            SchedulerState swaState = swa != null && swa.get("scheduler") instanceof Map
+                    ? SchedulerState.of((Map<String, Object>) swa.get("scheduler")) : null;
             // The schedulers check everything before they change (and are put back if the optimizer refuses its
             // state); the counters below cannot fail.
-            ScheduleDriver.Restore token = driver.restore("checkpoint " + file, states, null, epochs, epochs, stepsPerEpoch);
+            ScheduleDriver.Restore token = driver.restore("checkpoint " + c.file(), DriverCheckpoints.schedulerStates(c), swaState,
+                    epochs, epochs, stepsPerEpoch);
             try {
                 PartitionRound.load(optimizer, c.optimizer());
             } catch (RuntimeException e) {
@@ -639,27 +647,25 @@ public final class ParameterAveraging<T> {
             }
             unflatten(c.params());
             bestWeights = c.best();
-            epoch = ((Number) h.get("epoch")).intValue();
-            nextStep = ((Number) h.get("next_step")).intValue();
-            globalStep = ((Number) h.get("global_step")).longValue();
-            rounds = ((Number) h.get("rounds")).longValue();
-            epochLossSum = SchedulerState.fromJson(h.get("epoch_loss_sum"));
-            epochSteps = ((Number) h.get("epoch_steps")).longValue();
-            bestEpoch = ((Number) h.get("best_epoch")).intValue();
-            bestMetric = SchedulerState.fromJson(h.get("best_metric"));
-            wait = ((Number) h.get("wait")).intValue();
-            stopped = (Boolean) h.get("stopped");
-            history.clear();
-            for (Object o : (List<Object>) h.get("history")) {
-                List<Object> e = (List<Object>) o;
-                double[] lr = ((List<Object>) e.get(5)).stream().mapToDouble(SchedulerState::fromJson).toArray();
-                history.add(new TrainingLoop.EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
-                        SchedulerState.fromJson(e.get(2)), SchedulerState.fromJson(e.get(3)), SchedulerState.fromJson(e.get(4)),
-                        lr, (Boolean) e.get(6)));
+            if (average != null) {
+                average.restore(c.average() == null ? null : split(c.average()), averaged);
             }
+            state.readFrom(c.header());
             if (log != null) {
-                log.truncate(((Number) h.get("log_step_rows")).longValue(), ((Number) h.get("log_epoch_rows")).longValue());
+                log.truncate(((Number) c.header().get("log_step_rows")).longValue(),
+                        ((Number) c.header().get("log_epoch_rows")).longValue());
             }
+        }
+
+        /** Flat values cut into the parameters' shapes. */
+        private float[][] split(float[] flat) {
+            float[][] out = new float[params.size()][];
+            int at = 0;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = java.util.Arrays.copyOfRange(flat, at, at + params.get(i).size());
+                at += params.get(i).size();
+            }
+            return out;
         }
     }
 }
