@@ -89,7 +89,6 @@ final class DriverCheckpoints {
             bytes.writeTo(file);
             file.hsync();
         }
-        //TESTHOLD io.github.lr4j.train.TestHold.at("spark-checkpoint-rename"); // a kill here leaves a temporary file, no checkpoint
         fs.delete(target, false);
         if (!fs.rename(temp, target)) {
             throw new IOException("cannot rename " + temp + " to " + target);

@@ -508,7 +508,6 @@ public final class ParameterAveraging<T> {
                 if (log != null) {
                     log.step(MetricsLog.stepRow(state.globalStep, state.epoch + 1, state.nextStep - 1, loss, false, lr, m, hyper));
                 }
-                //TESTHOLD TestHold.at("spark-mid-round"); // a kill here leaves some of the round's rows logged, its state not saved
             }
             state.rounds++;
         }
