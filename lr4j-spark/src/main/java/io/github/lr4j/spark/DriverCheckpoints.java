@@ -1,6 +1,7 @@
 package io.github.lr4j.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lr4j.train.TestHold;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -89,10 +90,12 @@ final class DriverCheckpoints {
             bytes.writeTo(file);
             file.hsync();
         }
+        TestHold.at("checkpoint-temp");
         fs.delete(target, false);
         if (!fs.rename(temp, target)) {
             throw new IOException("cannot rename " + temp + " to " + target);
         }
+        TestHold.at("checkpoint");
         List<Path> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
             fs.delete(all.get(i), false);

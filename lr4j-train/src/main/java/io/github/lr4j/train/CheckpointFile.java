@@ -97,6 +97,7 @@ final class CheckpointFile {
             }
             ch.force(true);
         }
+        TestHold.at("checkpoint-temp");
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -107,6 +108,7 @@ final class CheckpointFile {
         } catch (IOException ignored) {
             // Some file systems cannot sync a directory; the rename itself is still atomic.
         }
+        TestHold.at("checkpoint");
     }
 
     /** Reads and checks a checkpoint without knowing the model (counts are checked against the file's size). */

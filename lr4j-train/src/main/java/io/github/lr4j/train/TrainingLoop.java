@@ -496,6 +496,7 @@ public final class TrainingLoop {
                         listener.onWarning("step skipped at epoch " + (epoch + 1) + ", batch " + (groupEnd - 1)
                                 + ": a gradient was not finite (the schedule did not advance)");
                     }
+                    TestHold.at("step");
                     logStep(loss, !applied, batches);
                     if (applied && validateEverySteps > 0 && optimizerSteps % validateEverySteps == 0 && nextBatch < batches) {
                         validate(false);
