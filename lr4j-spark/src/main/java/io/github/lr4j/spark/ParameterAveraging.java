@@ -63,46 +63,46 @@ import org.apache.spark.storage.StorageLevel;
  * the driver's state is as before the round.
  */
 public final class ParameterAveraging<T> {
-    private final JavaRDD<T> train;
-    private final ModelFactory<T> factory;
-    private JavaRDD<T> validation;
-    private String optimizerExpression = "SGD(lr=0.01)";
-    private String schedulerExpression;
-    private Interval interval;
+    final JavaRDD<T> train;
+    final ModelFactory<T> factory;
+    JavaRDD<T> validation;
+    String optimizerExpression = "SGD(lr=0.01)";
+    String schedulerExpression;
+    Interval interval;
     /** Schedules of other hyper-parameters (weight_decay, ...): name -> expression, stepped like the lr schedule. */
-    private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
-    private int epochs = 10;
-    private int batchSize = 32;
-    private int localSteps = 1;
-    private int partitions;
-    private long seed;
-    private String monitor = "val_loss";
-    private Mode mode = Mode.MIN;
-    private EarlyStopping earlyStopping;
-    private String checkpointDirectory;
-    private int checkpointEveryRounds;
-    private int keep = 3;
-    private boolean resume;
-    private TrainListener listener = new TrainListener() { };
-    private java.nio.file.Path logDirectory;
-    private long stopAfterRounds = Long.MAX_VALUE;
-    private int swaStart;
-    private String swaScheduler;
+    final Map<String, String> hyperSchedules = new LinkedHashMap<>();
+    int epochs = 10;
+    int batchSize = 32;
+    int localSteps = 1;
+    int partitions;
+    long seed;
+    String monitor = "val_loss";
+    Mode mode = Mode.MIN;
+    EarlyStopping earlyStopping;
+    String checkpointDirectory;
+    int checkpointEveryRounds;
+    int keep = 3;
+    boolean resume;
+    TrainListener listener = new TrainListener() { };
+    java.nio.file.Path logDirectory;
+    long stopAfterRounds = Long.MAX_VALUE;
+    int swaStart;
+    String swaScheduler;
 
     // Set up by fit().
-    private PartitionModel<T> driverModel;
-    private Optimizer optimizer;
+    PartitionModel<T> driverModel;
+    Optimizer optimizer;
     /** Decides what each step uses and when schedules step: the rules of lr4j's loop (lr4j-train's ScheduleDriver). */
-    private ScheduleDriver driver;
-    private Scheduler lrScheduler;
-    private int stepsPerEpoch;
-    private int localBatch;
-    private long rounds;
-    private long roundsAtStart;
-    private float[] trainedWeights;
-    private long swaAveraged;
-    private boolean overwrite;
-    private ParamGrouping paramGroups = ParamGrouping.ONE;
+    ScheduleDriver driver;
+    Scheduler lrScheduler;
+    int stepsPerEpoch;
+    int localBatch;
+    long rounds;
+    long roundsAtStart;
+    float[] trainedWeights;
+    long swaAveraged;
+    boolean overwrite;
+    ParamGrouping paramGroups = ParamGrouping.ONE;
 
     private ParameterAveraging(JavaRDD<T> train, ModelFactory<T> factory) {
         this.train = train;
@@ -351,7 +351,7 @@ public final class ParameterAveraging<T> {
             if (swaStart > 0) {
                 swa(driver);
             }
-            return new Run(sc, shards, validationChunks).go();
+            return new AveragingRun<>(this, sc, shards, validationChunks).go();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -375,296 +375,5 @@ public final class ParameterAveraging<T> {
             ScheduleSpec.build(expression, probe, vars);
         }
         d.swa(swaStart, expression == null ? null : () -> ScheduleSpec.build(expression, optimizer, vars));
-    }
-
-    /** The driver's side of a run: the loop, the rounds' averages, validation, SWA and checkpoints. */
-    private final class Run {
-        private final JavaSparkContext sc;
-        private final JavaRDD<Shards.Shard<T>> shards;
-        private final JavaRDD<List<T>> validationChunks;
-        private final PartitionRound.Setup<T> setup;
-        private final List<Parameter> params = driverModel.parameters();
-        private final MetricsLog log = logDirectory == null ? null : new MetricsLog(logDirectory);
-        private final SparkRunState state = new SparkRunState();
-        private final WeightAverage average = swaStart > 0 ? new WeightAverage(params) : null;
-        private DriverCheckpoints checkpoints;
-        private float[] bestWeights;
-
-        Run(JavaSparkContext sc, JavaRDD<Shards.Shard<T>> shards, JavaRDD<List<T>> validationChunks) {
-            this.sc = sc;
-            this.shards = shards;
-            this.validationChunks = validationChunks;
-            this.setup = new PartitionRound.Setup<>(factory, optimizerExpression, paramGroups, localBatch, seed);
-        }
-
-        TrainingLoop.Result go() throws IOException {
-            try {
-                return train();
-            } finally {
-                if (log != null) {
-                    log.close();
-                }
-            }
-        }
-
-        /**
-         * Resume from the newest intact checkpoint, or, with none, start afresh with clean logs; a new run refuses a
-         * folder holding another run's checkpoints unless told to overwrite them. Everything is checked before any
-         * file is deleted or cut.
-         */
-        private void start() throws IOException {
-            checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
-            if (!resume) {
-                checkpoints.clearForNewRun(overwrite);
-                return;
-            }
-            DriverCheckpoints.Contents newest = checkpoints.newestIntact(listener::onWarning);
-            if (newest != null) {
-                restore(newest);
-                return;
-            }
-            listener.onWarning("no checkpoint in " + checkpointDirectory + " yet: starting afresh");
-            if (log != null) {
-                log.truncate(0, 0); // the rows of a run killed before its first checkpoint are not this run's
-            }
-        }
-
-        private TrainingLoop.Result train() throws IOException {
-            if (checkpointDirectory != null) {
-                start();
-            }
-            if (log != null && (!resume || checkpointDirectory == null)) {
-                log.truncate(0, 0); // a new run's logs start empty (only once nothing refused it)
-            }
-            roundsAtStart = state.rounds;
-            while (state.epoch < epochs && !state.stopped) {
-                driver.beforeEpoch(state.epoch); // builds the SWA scheduler when its phase starts
-                while (state.nextStep < stepsPerEpoch) {
-                    round(Math.min(localSteps, stepsPerEpoch - state.nextStep));
-                    boolean due = checkpointEveryRounds > 0 ? state.rounds % checkpointEveryRounds == 0
-                            : state.nextStep == stepsPerEpoch;
-                    if (checkpoints != null && due) {
-                        checkpoints.write(state.rounds, header(), flatten(), PartitionRound.save(optimizer), bestWeights,
-                                average == null || average.count() == 0 ? null : averageWeights());
-                    }
-                    if (state.rounds >= stopAfterRounds) {
-                        rounds = state.rounds;
-                        return state.result();
-                    }
-                }
-                validate();
-                state.nextEpoch();
-            }
-            if (average != null && average.count() > 0) {
-                // As lr4j's loop: the model ends holding the average (no batch-norm pass: the parameters are the model).
-                trainedWeights = flatten();
-                average.copyInto(params);
-                swaAveraged = average.count();
-            } else if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
-                unflatten(bestWeights);
-            }
-            rounds = state.rounds;
-            return state.result();
-        }
-
-        /** One round: broadcast, K local steps in every partition, average. */
-        private void round(int steps) {
-            byte[] before = PartitionRound.save(optimizer);
-            ScheduleDriver.Plan plan = driver.plan(optimizer, state.globalStep, state.epoch, steps);
-            double[][] lrs = plan.lrs();
-            double[][] momenta = plan.momenta();
-            Broadcast<PartitionRound.Input> input = sc.broadcast(new PartitionRound.Input(flatten(), before, lrs, momenta,
-                    new ArrayList<>(plan.hyperNames()), plan.hyper(), state.epoch, state.nextStep));
-            PartitionRound.Setup<T> task = setup;
-            RoundPartial total;
-            try {
-                // collect() returns the partials in partition order: summed in that order, not as tasks finish, a run
-                // and its resumption add the same numbers in the same order at any partition count.
-                total = RoundPartial.sumInPartitionOrder(shards.map(shard -> PartitionRound.run(task, input.value(), shard)).collect());
-            } finally {
-                input.destroy();
-            }
-            // The partitions' checkpoint holds the values of their last step; the driver's groups keep the schedules'.
-            GroupValues scheduled = GroupValues.of(optimizer);
-            PartitionRound.load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, total.averagedBuffers()));
-            scheduled.writeInto(optimizer);
-            unflatten(total.averagedParams());
-            // Rows and listeners see, for each step, the values its schedules left after it (lr4j's loop logs the
-            // same): the next step's planned values, and after the round's last step what the driver's groups hold now.
-            GroupValues after = GroupValues.of(optimizer);
-            List<String> logged = driver.scheduledHyperParameters();
-            for (int k = 0; k < steps; k++) {
-                double loss = total.lossSums[k] / total.counts[k];
-                state.stepDone(loss);
-                boolean last = k == steps - 1;
-                double[] lr = last ? after.lr() : lrs[k + 1];
-                double[] m = momenta == null ? null : last ? after.momentum() : momenta[k + 1];
-                Map<String, double[]> hyper = new LinkedHashMap<>();
-                for (String name : logged) {
-                    hyper.put(name, last ? after.hyper(name) : plan.hyperAt(k + 1, name));
-                }
-                listener.onStep(new TrainingLoop.StepInfo(state.globalStep, state.epoch, state.nextStep - 1, stepsPerEpoch, loss,
-                        lr, m == null ? new double[lr.length] : m, false));
-                if (log != null) {
-                    log.step(MetricsLog.stepRow(state.globalStep, state.epoch + 1, state.nextStep - 1, loss, false, lr, m, hyper));
-                }
-            }
-            state.rounds++;
-        }
-
-        /**
-         * At an epoch end, as lr4j's loop: the distributed validation pass; in the SWA phase the weights folded into
-         * the average and the average validated; the driver's epoch-end schedules; the best epoch and early stopping.
-         */
-        private void validate() {
-            double[] lrTrained = lrs(); // before the epoch-end schedule step: the lr this epoch trained with
-            Model.Evaluation v = evaluate(flatten());
-            double metric = monitor.equals("val_loss") ? v.loss() : v.accuracy();
-            Model.Evaluation swa = null;
-            if (average != null && driver.swaPhase(state.epoch)) {
-                average.update(params); // PyTorch's loop: swa_model.update_parameters(model), then swa_scheduler.step()
-                swa = evaluate(averageWeights());
-            }
-            driver.afterEpoch(state.epoch, OptionalDouble.of(metric));
-            boolean best = state.observe(metric, monitor, mode, earlyStopping, listener);
-            if (best && earlyStopping != null && earlyStopping.restoreBestWeights()) {
-                bestWeights = flatten();
-            }
-            double[] lr = lrs();
-            TrainingLoop.EpochInfo info = new TrainingLoop.EpochInfo(state.epoch, state.globalStep, state.trainLoss(), v.loss(),
-                    v.accuracy(), lr, best);
-            state.history.add(info);
-            listener.onValidation(info);
-            if (log != null) {
-                Map<String, Object> row = MetricsLog.epochRow(state.epoch + 1, state.globalStep, true, state.trainLoss(), v.loss(),
-                        v.accuracy(), lr, best);
-                if (average != null) { // every row, so that the CSV has the columns from its first row on (NaN: not averaging)
-                    row.put("swa_val_loss", swa == null ? Double.NaN : swa.loss());
-                    row.put("swa_val_accuracy", swa == null ? Double.NaN : swa.accuracy());
-                }
-                driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
-                MetricsLog.putGroups(row, "lr_trained", lrTrained);
-                log.epoch(row);
-            }
-        }
-
-        private double[] lrs() {
-            double[] lr = new double[optimizer.size()];
-            for (int g = 0; g < lr.length; g++) {
-                lr[g] = optimizer.lr(g);
-            }
-            return lr;
-        }
-
-        /** Mean validation loss and accuracy over all partitions, weighted by their sizes. */
-        private Model.Evaluation evaluate(float[] weights) {
-            return validationChunks == null ? new Model.Evaluation(Double.NaN, Double.NaN)
-                    : DistributedEvaluation.of(sc, validationChunks, factory, weights);
-        }
-
-        private float[] flatten() {
-            return PartitionRound.flatten(params);
-        }
-
-        private void unflatten(float[] values) {
-            PartitionRound.copyInto(values, params);
-        }
-
-        private float[] averageWeights() {
-            float[] out = new float[flatten().length];
-            int at = 0;
-            for (int i = 0; i < params.size(); i++) {
-                float[] w = average.weights(i);
-                System.arraycopy(w, 0, out, at, w.length);
-                at += w.length;
-            }
-            return out;
-        }
-
-        private Map<String, Object> header() {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("config", config());
-            state.putInto(h);
-            List<Object> states = new ArrayList<>();
-            for (SchedulerState s : driver.states()) {
-                states.add(s.toMap());
-            }
-            h.put("schedulers", states);
-            if (average != null) {
-                Map<String, Object> swa = new LinkedHashMap<>();
-                swa.put("n_averaged", average.count());
-                swa.put("scheduler", driver.swaScheduler() == null ? null : driver.swaScheduler().state().toMap());
-                h.put("swa", swa);
-            }
-            h.put("log_step_rows", log == null ? 0 : log.stepRows());
-            h.put("log_epoch_rows", log == null ? 0 : log.epochRows());
-            return h;
-        }
-
-        /** What must not change between a run and its resumption. */
-        private Map<String, Object> config() {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("optimizer", optimizerExpression);
-            c.put("scheduler", schedulerExpression == null ? "none" : schedulerExpression);
-            c.put("schedules", hyperSchedules.toString());
-            c.put("epochs", epochs);
-            c.put("batch_size", batchSize);
-            c.put("local_steps", localSteps);
-            c.put("partitions", partitions);
-            c.put("seed", seed);
-            c.put("steps_per_epoch", stepsPerEpoch);
-            c.put("swa", swaStart == 0 ? "none" : "from epoch " + swaStart + ", " + (swaScheduler == null ? "no scheduler" : swaScheduler));
-            return c;
-        }
-
-        @SuppressWarnings("unchecked")
-        private void restore(DriverCheckpoints.Contents c) {
-            DriverCheckpoints.requireSameConfig(c, config());
-            int size = flatten().length;
-            if (c.params().length != size || c.average() != null && (average == null || c.average().length != size)) {
-                throw new IllegalArgumentException("cannot resume from " + c.file() + ": it holds " + c.params().length
-                        + " parameter values" + (c.average() == null ? "" : " and an SWA average of " + c.average().length)
-                        + ", the model has " + size);
-            }
-            Map<String, Object> swa = c.header().get("swa") instanceof Map ? (Map<String, Object>) c.header().get("swa") : null;
-            long averaged = swa == null ? 0 : ((Number) swa.get("n_averaged")).longValue();
-            if ((averaged > 0) != (c.average() != null)) {
-                throw new IllegalArgumentException("cannot resume from " + c.file() + ": n_averaged is " + averaged
-                        + " but it holds " + (c.average() == null ? "no" : "an") + " SWA average");
-            }
-            SchedulerState swaState = swa != null && swa.get("scheduler") instanceof Map
-                    ? SchedulerState.of((Map<String, Object>) swa.get("scheduler")) : null;
-            // The schedulers check everything before they change (and are put back if the optimizer refuses its
-            // state); the counters below cannot fail.
-            ScheduleDriver.Restore token = driver.restore("checkpoint " + c.file(), DriverCheckpoints.schedulerStates(c), swaState,
-                    epochs, epochs, stepsPerEpoch);
-            try {
-                PartitionRound.load(optimizer, c.optimizer());
-            } catch (RuntimeException e) {
-                driver.rollback(token);
-                throw e;
-            }
-            unflatten(c.params());
-            bestWeights = c.best();
-            if (average != null) {
-                average.restore(c.average() == null ? null : split(c.average()), averaged);
-            }
-            state.readFrom(c.header());
-            if (log != null) {
-                log.truncate(((Number) c.header().get("log_step_rows")).longValue(),
-                        ((Number) c.header().get("log_epoch_rows")).longValue());
-            }
-        }
-
-        /** Flat values cut into the parameters' shapes. */
-        private float[][] split(float[] flat) {
-            float[][] out = new float[params.size()][];
-            int at = 0;
-            for (int i = 0; i < out.length; i++) {
-                out[i] = java.util.Arrays.copyOfRange(flat, at, at + params.get(i).size());
-                at += params.get(i).size();
-            }
-            return out;
-        }
     }
 }
