@@ -65,7 +65,8 @@ public final class SparkEngine implements TrainEngine {
         }
         boolean started = SparkSession.getDefaultSession().isEmpty();
         if (started) { // a session takes seconds to start: say so before the first epoch line
-            listener.onStarting("starting Spark (" + (r.master() == null ? "embedded local[*]" : r.master()) + ") ...");
+            listener.onStarting("starting Spark (" + (r.master() != null ? r.master()
+                    : new org.apache.spark.SparkConf().get("spark.master", "embedded local[*]")) + ") ..."); // spark-submit sets spark.master
         }
         SparkSession spark = Lr4jSpark.session(r.master());
         try {
