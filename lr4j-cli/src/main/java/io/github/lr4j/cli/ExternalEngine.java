@@ -14,6 +14,7 @@ final class ExternalEngine {
     }
 
     static Integer run(TrainCommand c) throws Exception {
+        String swaScheduler = c.swaScheduler(); // the --swa options checked first, as on the other engines
         TrainEngine engine = ServiceLoader.load(TrainEngine.class).stream().map(ServiceLoader.Provider::get)
                 .filter(e -> e.name().equals(c.engine)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--engine " + c.engine + " is not on this classpath: run it through"
@@ -38,13 +39,16 @@ final class ExternalEngine {
                 c.schedulerExpression().equalsIgnoreCase("none") ? null : c.schedulerExpression(), c.options.interval, hidden,
                 c.options.epochs, c.options.batchSize, c.options.seed, !c.options.noAugment, c.monitor, c.patience, c.minDelta,
                 c.checkpointDir == null ? null : c.checkpointDir.toString(), c.checkpointEvery, c.keep, c.resume, logs, c.master,
-                partitions, localSteps, c.options.schedules, c.overwrite, c.options.paramGroups);
+                partitions, localSteps, c.options.schedules, c.overwrite, c.options.paramGroups,
+                c.swaStart == null ? 0 : c.swaStart, swaScheduler);
         TrainEngine.Outcome o = engine.train(request, new ProgressBar(err, c.options.epochs, c.quiet));
         TrainingLoop.Result result = o.result();
         Model.Evaluation test = o.test();
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 1 ? "-" : String.valueOf(result.bestEpoch());
         List<String> notes = List.of("engine: " + o.engine(), "optimizer: " + c.options.optimizer, "scheduler: " + o.scheduler(),
+                "SWA: " + (c.swaStart == null ? "off" : "from epoch " + c.swaStart + ", " + (swaScheduler == null
+                        ? "the schedule keeps running" : swaScheduler) + o.note()),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
                         result.stoppedEarly() ? " (stopped early)" : "", result.optimizerSteps(), seconds));
         Report.Run r = Report.Run.read("digits", logs, Report.summary("test accuracy", TrainCommand.percent(test.accuracy()),
@@ -53,8 +57,8 @@ final class ExternalEngine {
         Report.write(c.report, "lr4j train: MLP on digits (" + c.engine + ")", notes, List.of(r));
         c.writeRecipe(c.report);
         TrainCommand.scheduledSummary(logs).ifPresent(out::println);
-        out.println(String.format(Locale.ROOT, "engine %s | test accuracy %s (loss %.4f) | best epoch %s (%s %.4f) | %d epochs%s,"
-                + " %d steps, %d skipped | %.1f s", o.engine(), TrainCommand.percent(test.accuracy()), test.loss(), best, c.monitor,
+        out.println(String.format(Locale.ROOT, "engine %s | test accuracy %s (loss %.4f)%s | best epoch %s (%s %.4f) | %d epochs%s,"
+                + " %d steps, %d skipped | %.1f s", o.engine(), TrainCommand.percent(test.accuracy()), test.loss(), o.note(), best, c.monitor,
                 result.bestMetric(), result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(),
                 result.skippedSteps(), seconds));
         out.println("report: " + c.report.resolve("index.html"));

@@ -190,11 +190,6 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
                     + patience + ", " + checkpointEvery + ", " + keep);
         }
-        boolean swaOptions = swaStart != null || swaLr != null || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-epochs")
-                || spec.commandLine().getParseResult().hasMatchedOption("--swa-anneal-strategy");
-        if (swaOptions && engine.equals("spark")) {
-            throw new IllegalArgumentException("--swa-start, --swa-lr and the other --swa options are options of --engine lr4j and djl");
-        }
         if ((restartSchedule || continueAtFinalLr) && !engine.equals("lr4j")) {
             throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr are options of --engine lr4j"
                     + " (not yet of --engine " + engine + ")");
@@ -415,7 +410,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The SWALR expression the --swa options ask for (null: none, the schedule keeps running). */
-    private String swaScheduler() {
+    String swaScheduler() {
         CommandLine.ParseResult typed = spec.commandLine().getParseResult();
         boolean annealTyped = typed.hasMatchedOption("--swa-anneal-epochs") || typed.hasMatchedOption("--swa-anneal-strategy");
         if (swaStart == null) {

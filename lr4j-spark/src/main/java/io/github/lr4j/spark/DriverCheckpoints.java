@@ -22,12 +22,13 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The driver's checkpoints, through Hadoop's {@link FileSystem} (a local path, or {@code hdfs://},
- * {@code s3a://} ... when configured), version 1, all big-endian:
+ * {@code s3a://} ... when configured), version 2, all big-endian:
  * <pre>
  * "LR4JSPRK" (8 bytes), version (1 byte)
- * header length (int), header (UTF-8 JSON: counters, configuration, scheduler state, history, log positions)
+ * header length (int), header (UTF-8 JSON: counters, configuration, scheduler state, history, log positions, SWA)
  * parameter values (int count, then float32 each); optimizer checkpoint (int length, lr4j-optim's bytes)
  * best-weights flag (boolean), [parameter values]
+ * SWA-average flag (boolean), [parameter values]          (version 2; version 1 ends before it: no SWA)
  * CRC32 of all of the above (long)
  * </pre>
  * Files are named {@code round-000000042.ckpt} after the rounds done. Each is written to a hidden
@@ -35,11 +36,12 @@ import org.apache.hadoop.fs.Path;
  * killed at any moment leaves the previous checkpoints intact; only the newest {@code keep} stay.
  */
 final class DriverCheckpoints {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final byte[] MAGIC = "LR4JSPRK".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Contents(Map<String, Object> header, float[] params, byte[] optimizer, float[] best) { }
+    /** A checked checkpoint; {@code best} and {@code average} may be null. */
+    record Contents(Path file, Map<String, Object> header, float[] params, byte[] optimizer, float[] best, float[] average) { }
 
     private final Path directory;
     private final FileSystem fs;
@@ -55,7 +57,8 @@ final class DriverCheckpoints {
         return directory.toString();
     }
 
-    void write(long rounds, Map<String, Object> header, float[] params, byte[] optimizer, float[] best) throws IOException {
+    void write(long rounds, Map<String, Object> header, float[] params, byte[] optimizer, float[] best, float[] average)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -69,6 +72,10 @@ final class DriverCheckpoints {
         out.writeBoolean(best != null);
         if (best != null) {
             writeFloats(out, best);
+        }
+        out.writeBoolean(average != null);
+        if (average != null) {
+            writeFloats(out, average);
         }
         out.flush();
         CRC32 crc = new CRC32();
@@ -95,11 +102,6 @@ final class DriverCheckpoints {
         }
     }
 
-    /** Deletes one checkpoint (a new run clearing another run's, when told to). */
-    void delete(Path file) throws IOException {
-        fs.delete(file, false);
-    }
-
     /** The checkpoints in the directory, oldest first. */
     List<Path> list() throws IOException {
         if (!fs.exists(directory)) {
@@ -122,6 +124,81 @@ final class DriverCheckpoints {
         return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
+    /**
+     * A new run: refuses a directory holding another run's checkpoints unless {@code overwrite}, then deletes them
+     * (only once nothing refused the run).
+     */
+    void clearForNewRun(boolean overwrite) throws IOException {
+        List<Path> found = list();
+        if (!found.isEmpty() && !overwrite) {
+            throw new IllegalArgumentException("checkpoint directory " + directory + " holds " + found.size()
+                    + " checkpoint" + (found.size() == 1 ? "" : "s") + " of another run (" + found.get(0).getName()
+                    + (found.size() > 1 ? ", ..." : "") + "): resume that run (--resume latest), or start over and"
+                    + " delete them (--overwrite)");
+        }
+        for (Path p : found) {
+            fs.delete(p, false);
+        }
+    }
+
+    /**
+     * The newest intact checkpoint (each damaged one is skipped and said to {@code warn}), or null when there is
+     * none at all; every one damaged: an error naming them.
+     */
+    Contents newestIntact(java.util.function.Consumer<String> warn) throws IOException {
+        List<Path> found = list();
+        List<String> skipped = new ArrayList<>();
+        for (int i = found.size() - 1; i >= 0; i--) {
+            try {
+                return read(found.get(i));
+            } catch (IllegalArgumentException damaged) {
+                skipped.add(found.get(i).getName() + ": " + damaged.getMessage());
+                warn.accept("skipped " + found.get(i).getName() + ": " + damaged.getMessage());
+            }
+        }
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException("every checkpoint in " + directory + " is damaged: " + String.join("; ", skipped));
+        }
+        return null;
+    }
+
+    /** Refuses a checkpoint whose run had another configuration than {@code now} (key by key, as text). */
+    @SuppressWarnings("unchecked")
+    static void requireSameConfig(Contents c, Map<String, Object> now) {
+        Map<String, Object> saved = (Map<String, Object>) c.header().get("config");
+        for (Map.Entry<String, Object> e : now.entrySet()) {
+            Object was = saved == null ? null : saved.get(e.getKey());
+            if (was == null && saved != null && e.getKey().equals("schedules")) {
+                was = "{}"; // written before hyper-parameter schedules ran on Spark: none
+            }
+            if (was == null && saved != null && e.getKey().equals("swa")) {
+                was = "none"; // written before SWA ran on Spark: none
+            }
+            if (was == null || !String.valueOf(was).equals(String.valueOf(e.getValue()))) {
+                throw new IllegalArgumentException("cannot resume from " + c.file() + ": it was written with " + e.getKey() + " = "
+                        + was + ", this run has " + e.getValue());
+            }
+        }
+    }
+
+    /** The saved state of each scheduler, in order (a checkpoint from before the driver holds the lr scheduler's alone). */
+    @SuppressWarnings("unchecked")
+    static List<io.github.lr4j.scheduler.SchedulerState> schedulerStates(Contents c) {
+        Map<String, Object> h = c.header();
+        List<io.github.lr4j.scheduler.SchedulerState> states = new ArrayList<>();
+        if (h.get("schedulers") instanceof List) {
+            for (Object o : (List<Object>) h.get("schedulers")) {
+                if (!(o instanceof Map)) {
+                    throw new IllegalArgumentException("cannot resume from " + c.file() + ": schedulers must hold objects, got " + o);
+                }
+                states.add(io.github.lr4j.scheduler.SchedulerState.of((Map<String, Object>) o));
+            }
+        } else if (h.get("scheduler") instanceof Map) {
+            states.add(io.github.lr4j.scheduler.SchedulerState.of((Map<String, Object>) h.get("scheduler")));
+        }
+        return states;
+    }
+
     /** Reads and checks a whole checkpoint (magic, version, checksum) before anything uses it. */
     @SuppressWarnings("unchecked")
     Contents read(Path file) throws IOException {
@@ -133,8 +210,9 @@ final class DriverCheckpoints {
             throw new IllegalArgumentException(file + " is not an lr4j-spark checkpoint");
         }
         int version = all[MAGIC.length] & 0xff;
-        if (version != VERSION) {
-            throw new IllegalArgumentException(file + ": unknown checkpoint version " + version + ", lr4j-spark reads version " + VERSION);
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException(file + ": unknown checkpoint version " + version + ", lr4j-spark reads versions 1 to "
+                    + VERSION);
         }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - Long.BYTES);
@@ -149,7 +227,11 @@ final class DriverCheckpoints {
             float[] params = readFloats(in);
             byte[] optimizer = in.readNBytes(in.readInt());
             float[] best = in.readBoolean() ? readFloats(in) : null;
-            return new Contents(header, params, optimizer, best);
+            float[] average = version >= 2 && in.readBoolean() ? readFloats(in) : null;
+            if (in.available() != 0) {
+                throw new IllegalArgumentException(file + " has " + in.available() + " unexpected bytes before its checksum");
+            }
+            return new Contents(file, header, params, optimizer, best, average);
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + " is truncated", e);
         }

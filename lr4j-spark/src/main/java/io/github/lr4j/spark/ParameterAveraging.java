@@ -17,6 +17,9 @@ import io.github.lr4j.train.Mode;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
 import io.github.lr4j.train.TrainingLoop;
+import io.github.lr4j.train.WeightAverage;
+import io.github.lr4j.spec.ScheduleSpec;
+import java.util.OptionalDouble;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,8 +42,9 @@ import org.apache.spark.storage.StorageLevel;
  * <em>round</em>: the driver broadcasts the weights and the optimizer's state; every partition
  * runs K ({@link #localSteps}) optimizer steps on its own mini-batches, local step {@code k} with the
  * lr of the <em>global</em> step {@code globalStep + k} (no communication needed); the driver
- * averages weights and optimizer buffers with {@code treeAggregate}, weighted by the samples each
- * partition trained on, and advances the global step by K. At each epoch end a distributed
+ * averages weights and optimizer buffers, weighted by the samples each partition trained on and added in
+ * partition order (never in the order tasks finish, so a run is repeatable at any partition count), and advances
+ * the global step by K. At each epoch end a distributed
  * validation pass feeds plateau schedules, early stopping and the best-weights record.
  *
  * <p>What counts: a <em>step</em> is one local optimizer step, taken by every partition at once on
@@ -59,42 +63,46 @@ import org.apache.spark.storage.StorageLevel;
  * the driver's state is as before the round.
  */
 public final class ParameterAveraging<T> {
-    private final JavaRDD<T> train;
-    private final ModelFactory<T> factory;
-    private JavaRDD<T> validation;
-    private String optimizerExpression = "SGD(lr=0.01)";
-    private String schedulerExpression;
-    private Interval interval;
+    final JavaRDD<T> train;
+    final ModelFactory<T> factory;
+    JavaRDD<T> validation;
+    String optimizerExpression = "SGD(lr=0.01)";
+    String schedulerExpression;
+    Interval interval;
     /** Schedules of other hyper-parameters (weight_decay, ...): name -> expression, stepped like the lr schedule. */
-    private final Map<String, String> hyperSchedules = new LinkedHashMap<>();
-    private int epochs = 10;
-    private int batchSize = 32;
-    private int localSteps = 1;
-    private int partitions;
-    private long seed;
-    private String monitor = "val_loss";
-    private Mode mode = Mode.MIN;
-    private EarlyStopping earlyStopping;
-    private String checkpointDirectory;
-    private int checkpointEveryRounds;
-    private int keep = 3;
-    private boolean resume;
-    private TrainListener listener = new TrainListener() { };
-    private java.nio.file.Path logDirectory;
-    private long stopAfterRounds = Long.MAX_VALUE;
+    final Map<String, String> hyperSchedules = new LinkedHashMap<>();
+    int epochs = 10;
+    int batchSize = 32;
+    int localSteps = 1;
+    int partitions;
+    long seed;
+    String monitor = "val_loss";
+    Mode mode = Mode.MIN;
+    EarlyStopping earlyStopping;
+    String checkpointDirectory;
+    int checkpointEveryRounds;
+    int keep = 3;
+    boolean resume;
+    TrainListener listener = new TrainListener() { };
+    java.nio.file.Path logDirectory;
+    long stopAfterRounds = Long.MAX_VALUE;
+    int swaStart;
+    String swaScheduler;
 
     // Set up by fit().
-    private PartitionModel<T> driverModel;
-    private Optimizer optimizer;
+    PartitionModel<T> driverModel;
+    Optimizer optimizer;
     /** Decides what each step uses and when schedules step: the rules of lr4j's loop (lr4j-train's ScheduleDriver). */
-    private ScheduleDriver driver;
-    private Scheduler lrScheduler;
-    private int stepsPerEpoch;
-    private int localBatch;
-    private long rounds;
-    private long roundsAtStart;
-    private boolean overwrite;
-    private ParamGrouping paramGroups = ParamGrouping.ONE;
+    ScheduleDriver driver;
+    Scheduler lrScheduler;
+    int stepsPerEpoch;
+    int localBatch;
+    long rounds;
+    long roundsAtStart;
+    float[] trainedWeights;
+    long swaAveraged;
+    boolean overwrite;
+    ParamGrouping paramGroups = ParamGrouping.ONE;
 
     private ParameterAveraging(JavaRDD<T> train, ModelFactory<T> factory) {
         this.train = train;
@@ -226,6 +234,29 @@ public final class ParameterAveraging<T> {
         return this;
     }
 
+    /**
+     * Stochastic weight averaging, as lr4j's loop does it ({@link TrainingLoop#swa}): from epoch {@code startEpoch}
+     * (from 1) on, the driver folds the averaged weights at each epoch end into an equal-weight average (PyTorch's
+     * {@code AveragedModel}) and validates it ({@code swa_val_loss}, {@code swa_val_accuracy}); {@code scheduler}
+     * (e.g. {@code SWALR(swa_lr=0.01)}; null: the schedule keeps running) takes the lr over from that epoch. The run
+     * ends with the driver's parameters holding the average ({@link #trainedWeights()}: the last weights).
+     */
+    public ParameterAveraging<T> swa(int startEpoch, String scheduler) {
+        this.swaStart = positive("swa start epoch", startEpoch);
+        this.swaScheduler = scheduler;
+        return this;
+    }
+
+    /** The weights the last round left, when SWA replaced them with its average at the end of {@link #fit()}; else null. */
+    public float[] trainedWeights() {
+        return trainedWeights == null ? null : trainedWeights.clone();
+    }
+
+    /** The number of epochs the SWA average holds after {@link #fit()} (0: none). */
+    public long swaAveraged() {
+        return swaAveraged;
+    }
+
     /** Stops (as a killed driver would) once this many rounds are done: for resume tests. */
     ParameterAveraging<T> stopAfterRounds(long rounds) {
         this.stopAfterRounds = rounds;
@@ -291,14 +322,6 @@ public final class ParameterAveraging<T> {
         }
     }
 
-    /** What every task needs besides the round's broadcast. */
-    private record TaskSetup<T>(ModelFactory<T> factory, String optimizer, ParamGrouping grouping, int localBatch, long seed)
-            implements Serializable { }
-
-    /** The round's broadcast: weights, optimizer state, and the lr, momentum and hyper-parameters of each local step. */
-    private record RoundInput(float[] params, byte[] optimizer, double[][] lrs, double[][] momenta, List<String> hyperNames,
-                              double[][][] hyper, int epoch, int firstStep) implements Serializable { }
-
     /** Trains to the end (or early stopping); returns the same summary as lr4j's {@link TrainingLoop}. */
     public TrainingLoop.Result fit() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
@@ -323,7 +346,12 @@ public final class ParameterAveraging<T> {
                     stepsPerEpoch, epochs);
             driver.addAll(built);
             lrScheduler = built.lrScheduler();
-            return new Run(sc, shards, validationChunks).go();
+            trainedWeights = null;
+            swaAveraged = 0;
+            if (swaStart > 0) {
+                swa(driver);
+            }
+            return new AveragingRun<>(this, sc, shards, validationChunks).go();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -334,453 +362,18 @@ public final class ParameterAveraging<T> {
         }
     }
 
-    /** The loop's counters and the driver's view of the run. */
-    private final class Run {
-        private final JavaSparkContext sc;
-        private final JavaRDD<Shards.Shard<T>> shards;
-        private final JavaRDD<List<T>> validationChunks;
-        private final TaskSetup<T> setup;
-        private final List<Parameter> params = driverModel.parameters();
-        private final MetricsLog log = logDirectory == null ? null : new MetricsLog(logDirectory);
-        private DriverCheckpoints checkpoints;
-        private int epoch;
-        private int nextStep;
-        private long globalStep;
-        private double epochLossSum;
-        private long epochSteps;
-        private int bestEpoch = -1;
-        private double bestMetric = Double.NaN;
-        private int wait;
-        private boolean stopped;
-        private float[] bestWeights;
-        private final List<TrainingLoop.EpochInfo> history = new ArrayList<>();
-
-        Run(JavaSparkContext sc, JavaRDD<Shards.Shard<T>> shards, JavaRDD<List<T>> validationChunks) {
-            this.sc = sc;
-            this.shards = shards;
-            this.validationChunks = validationChunks;
-            this.setup = new TaskSetup<>(factory, optimizerExpression, paramGroups, localBatch, seed);
+    /** SWA on the driver's optimizer, checked now rather than when the run reaches its start epoch. */
+    private void swa(ScheduleDriver d) {
+        if (swaStart > epochs) {
+            throw new IllegalArgumentException("swa start epoch must be in [1, " + epochs + "] (the run's epochs), got " + swaStart);
         }
-
-        TrainingLoop.Result go() throws IOException {
-            try {
-                return train();
-            } finally {
-                if (log != null) {
-                    log.close();
-                }
-            }
+        Map<String, Long> vars = ScheduleDriver.variables(stepsPerEpoch, epochs);
+        String expression = swaScheduler;
+        if (expression != null) {
+            Optimizer probe = Optimizers.parse(optimizerExpression); // building a scheduler writes its groups' lr
+            probe.addParamGroup(List.of(Parameter.zeros("probe", 1)));
+            ScheduleSpec.build(expression, probe, vars);
         }
-
-        /**
-         * Resume from the newest intact checkpoint (each damaged one is skipped, and said), or, with none, start afresh
-         * with clean logs; a new run refuses a folder holding another run's checkpoints unless told to overwrite them.
-         * Everything is checked before any file is deleted or cut.
-         */
-        private void start() throws IOException {
-            checkpoints = new DriverCheckpoints(checkpointDirectory, keep, sc.hadoopConfiguration());
-            List<org.apache.hadoop.fs.Path> found = checkpoints.list();
-            if (!resume) {
-                if (!found.isEmpty() && !overwrite) {
-                    throw new IllegalArgumentException("checkpoint directory " + checkpointDirectory + " holds " + found.size()
-                            + " checkpoint" + (found.size() == 1 ? "" : "s") + " of another run (" + found.get(0).getName()
-                            + (found.size() > 1 ? ", ..." : "") + "): resume that run (--resume latest), or start over and"
-                            + " delete them (--overwrite)");
-                }
-                for (org.apache.hadoop.fs.Path p : found) {
-                    checkpoints.delete(p);
-                }
-                return;
-            }
-            List<String> skipped = new ArrayList<>();
-            for (int i = found.size() - 1; i >= 0; i--) {
-                DriverCheckpoints.Contents c;
-                try {
-                    c = checkpoints.read(found.get(i));
-                } catch (IllegalArgumentException damaged) {
-                    skipped.add(found.get(i).getName() + ": " + damaged.getMessage());
-                    listener.onWarning("skipped " + found.get(i).getName() + ": " + damaged.getMessage());
-                    continue;
-                }
-                restore(found.get(i), c);
-                return;
-            }
-            if (!found.isEmpty()) {
-                throw new IllegalArgumentException("every checkpoint in " + checkpointDirectory + " is damaged: "
-                        + String.join("; ", skipped));
-            }
-            listener.onWarning("no checkpoint in " + checkpointDirectory + " yet: starting afresh");
-            if (log != null) {
-                log.truncate(0, 0); // the rows of a run killed before its first checkpoint are not this run's
-            }
-        }
-
-        private TrainingLoop.Result train() throws IOException {
-            rounds = 0;
-            if (checkpointDirectory != null) {
-                start();
-            }
-            if (log != null && (!resume || checkpointDirectory == null)) {
-                log.truncate(0, 0); // a new run's logs start empty (only once nothing refused it)
-            }
-            roundsAtStart = rounds;
-            while (epoch < epochs && !stopped) {
-                while (nextStep < stepsPerEpoch) {
-                    round(Math.min(localSteps, stepsPerEpoch - nextStep));
-                    boolean due = checkpointEveryRounds > 0 ? rounds % checkpointEveryRounds == 0 : nextStep == stepsPerEpoch;
-                    if (checkpoints != null && due) {
-                        checkpoints.write(rounds, header(), flatten(), save(optimizer), bestWeights);
-                    }
-                    if (rounds >= stopAfterRounds) {
-                        return result();
-                    }
-                }
-                validate();
-                epoch++;
-                nextStep = 0;
-                epochLossSum = 0;
-                epochSteps = 0;
-            }
-            if (earlyStopping != null && earlyStopping.restoreBestWeights() && bestWeights != null) {
-                unflatten(bestWeights);
-            }
-            return result();
-        }
-
-        private TrainingLoop.Result result() {
-            // bestEpoch from 1, as TrainingLoop.Result counts
-            return new TrainingLoop.Result(epoch, globalStep, 0, stopped, bestEpoch + 1, bestMetric, List.copyOf(history));
-        }
-
-        /** One round: broadcast, K local steps in every partition, average. */
-        private void round(int steps) {
-            byte[] before = save(optimizer);
-            ScheduleDriver.Plan plan = driver.plan(optimizer, globalStep, epoch, steps);
-            double[][] lrs = plan.lrs();
-            double[][] momenta = plan.momenta();
-            Broadcast<RoundInput> input = sc.broadcast(new RoundInput(flatten(), before, lrs, momenta,
-                    new ArrayList<>(plan.hyperNames()), plan.hyper(), epoch, nextStep));
-            TaskSetup<T> task = setup;
-            RoundPartial total;
-            try {
-                total = shards.treeAggregate(RoundPartial.empty(), (acc, shard) -> acc.merge(local(task, input.value(), shard)),
-                        RoundPartial::merge, 2);
-            } finally {
-                input.destroy();
-            }
-            float[] averaged = new float[total.params.length];
-            for (int i = 0; i < averaged.length; i++) {
-                averaged[i] = (float) (total.params[i] / total.samples);
-            }
-            float[] buffers = new float[total.buffers.length];
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = (float) (total.buffers[i] / total.samples);
-            }
-            // The partitions' checkpoint holds the values of their last step; the driver's groups keep the schedules'.
-            GroupValues scheduled = GroupValues.of(optimizer);
-            load(optimizer, OptimizerStates.withBuffers(total.template, total.layout, buffers));
-            scheduled.writeInto(optimizer);
-            unflatten(averaged);
-            // Rows and listeners see, for each step, the values its schedules left after it (lr4j's loop logs the
-            // same): the next step's planned values, and after the round's last step what the driver's groups hold now.
-            GroupValues after = GroupValues.of(optimizer);
-            List<String> logged = driver.scheduledHyperParameters();
-            for (int k = 0; k < steps; k++) {
-                double loss = total.lossSums[k] / total.counts[k];
-                globalStep++;
-                nextStep++;
-                epochLossSum += loss;
-                epochSteps++;
-                boolean last = k == steps - 1;
-                double[] lr = last ? after.lr() : lrs[k + 1];
-                double[] m = momenta == null ? null : last ? after.momentum() : momenta[k + 1];
-                Map<String, double[]> hyper = new LinkedHashMap<>();
-                for (String name : logged) {
-                    hyper.put(name, last ? after.hyper(name) : plan.hyperAt(k + 1, name));
-                }
-                listener.onStep(new TrainingLoop.StepInfo(globalStep, epoch, nextStep - 1, stepsPerEpoch, loss, lr,
-                        m == null ? new double[lr.length] : m, false));
-                if (log != null) {
-                    log.step(MetricsLog.stepRow(globalStep, epoch + 1, nextStep - 1, loss, false, lr, m, hyper));
-                }
-            }
-            rounds++;
-        }
-
-        /** The distributed validation pass at an epoch end, then plateau control, early stopping and the best epoch. */
-        private void validate() {
-            double trainLoss = epochSteps == 0 ? Double.NaN : epochLossSum / epochSteps;
-            Model.Evaluation v = evaluate();
-            double metric = monitor.equals("val_loss") ? v.loss() : v.accuracy();
-            driver.afterEpoch(epoch, java.util.OptionalDouble.of(metric));
-            boolean best = false;
-            double minDelta = earlyStopping == null ? 0 : earlyStopping.minDelta();
-            if (bestEpoch < 0 ? !Double.isNaN(metric) : improves(metric, minDelta)) {
-                bestMetric = metric;
-                bestEpoch = epoch;
-                wait = 0;
-                best = true;
-                if (earlyStopping != null && earlyStopping.restoreBestWeights()) {
-                    bestWeights = flatten();
-                }
-            } else {
-                wait++;
-                if (earlyStopping != null && wait >= earlyStopping.patience()) {
-                    stopped = true;
-                    listener.onWarning("early stopping after epoch " + (epoch + 1) + ": " + monitor + " has not improved for "
-                            + wait + " epochs (best " + bestMetric + " at epoch " + (bestEpoch + 1) + ")");
-                }
-            }
-            double[] lr = new double[optimizer.size()];
-            for (int g = 0; g < lr.length; g++) {
-                lr[g] = optimizer.lr(g);
-            }
-            TrainingLoop.EpochInfo info = new TrainingLoop.EpochInfo(epoch, globalStep, trainLoss, v.loss(), v.accuracy(), lr, best);
-            history.add(info);
-            listener.onValidation(info);
-            if (log != null) {
-                Map<String, Object> row = MetricsLog.epochRow(epoch + 1, globalStep, true, trainLoss, v.loss(), v.accuracy(), lr, best);
-                driver.scheduledValues(HyperParameters.of(optimizer)).forEach((name, values) -> MetricsLog.putGroups(row, name, values));
-                log.epoch(row);
-            }
-        }
-
-        private boolean improves(double metric, double minDelta) {
-            if (Double.isNaN(metric)) {
-                return false;
-            }
-            return mode == Mode.MIN ? metric < bestMetric - minDelta : metric > bestMetric + minDelta;
-        }
-
-        /** Mean validation loss and accuracy over all partitions, weighted by their sizes. */
-        private Model.Evaluation evaluate() {
-            if (validationChunks == null) {
-                return new Model.Evaluation(Double.NaN, Double.NaN);
-            }
-            Broadcast<float[]> weights = sc.broadcast(flatten());
-            ModelFactory<T> f = factory;
-            double[] sums;
-            try {
-                sums = validationChunks.treeAggregate(new double[3], (acc, chunk) -> {
-                    if (chunk.isEmpty()) {
-                        return acc;
-                    }
-                    PartitionModel<T> model = f.create();
-                    copyInto(weights.value(), model.parameters());
-                    Model.Evaluation e = model.evaluate(chunk);
-                    return new double[] {acc[0] + e.loss() * chunk.size(), acc[1] + e.accuracy() * chunk.size(), acc[2] + chunk.size()};
-                }, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}, 2);
-            } finally {
-                weights.destroy();
-            }
-            return sums[2] == 0 ? new Model.Evaluation(Double.NaN, Double.NaN)
-                    : new Model.Evaluation(sums[0] / sums[2], sums[1] / sums[2]);
-        }
-
-        private float[] flatten() {
-            int n = 0;
-            for (Parameter p : params) {
-                n += p.size();
-            }
-            float[] out = new float[n];
-            int at = 0;
-            for (Parameter p : params) {
-                System.arraycopy(p.data(), 0, out, at, p.size());
-                at += p.size();
-            }
-            return out;
-        }
-
-        private void unflatten(float[] values) {
-            copyInto(values, params);
-        }
-
-        private Map<String, Object> header() {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("config", config());
-            h.put("epoch", epoch);
-            h.put("next_step", nextStep);
-            h.put("global_step", globalStep);
-            h.put("rounds", rounds);
-            h.put("epoch_loss_sum", SchedulerState.jsonNumber(epochLossSum));
-            h.put("epoch_steps", epochSteps);
-            h.put("best_epoch", bestEpoch);
-            h.put("best_metric", SchedulerState.jsonNumber(bestMetric));
-            h.put("wait", wait);
-            h.put("stopped", stopped);
-            List<Object> states = new ArrayList<>();
-            for (SchedulerState s : driver.states()) {
-                states.add(s.toMap());
-            }
-            h.put("schedulers", states);
-            List<Object> hist = new ArrayList<>();
-            for (TrainingLoop.EpochInfo e : history) {
-                hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
-                        SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
-            }
-            h.put("history", hist);
-            h.put("log_step_rows", log == null ? 0 : log.stepRows());
-            h.put("log_epoch_rows", log == null ? 0 : log.epochRows());
-            return h;
-        }
-
-        /** What must not change between a run and its resumption. */
-        private Map<String, Object> config() {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("optimizer", optimizerExpression);
-            c.put("scheduler", schedulerExpression == null ? "none" : schedulerExpression);
-            c.put("schedules", hyperSchedules.toString());
-            c.put("epochs", epochs);
-            c.put("batch_size", batchSize);
-            c.put("local_steps", localSteps);
-            c.put("partitions", partitions);
-            c.put("seed", seed);
-            c.put("steps_per_epoch", stepsPerEpoch);
-            return c;
-        }
-
-        @SuppressWarnings("unchecked")
-        private void restore(org.apache.hadoop.fs.Path file, DriverCheckpoints.Contents c) throws IOException {
-            Map<String, Object> h = c.header();
-            Map<String, Object> saved = (Map<String, Object>) h.get("config");
-            Map<String, Object> now = config();
-            for (Map.Entry<String, Object> e : now.entrySet()) {
-                Object was = saved == null ? null : saved.get(e.getKey());
-                if (was == null && e.getKey().equals("schedules") && saved != null) {
-                    was = "{}"; // written before hyper-parameter schedules ran on Spark: none
-                }
-                if (was == null || !String.valueOf(was).equals(String.valueOf(e.getValue()))) {
-                    throw new IllegalArgumentException("cannot resume from " + file + ": it was written with " + e.getKey() + " = "
-                            + was + ", this run has " + e.getValue());
-                }
-            }
-            if (c.params().length != flatten().length) {
-                throw new IllegalArgumentException("cannot resume from " + file + ": it holds " + c.params().length
-                        + " parameter values, the model has " + flatten().length);
-            }
-            List<SchedulerState> states = new ArrayList<>();
-            if (h.get("schedulers") instanceof List) {
-                for (Object o : (List<Object>) h.get("schedulers")) {
-                    if (!(o instanceof Map)) {
-                        throw new IllegalArgumentException("cannot resume from " + file + ": schedulers must hold objects, got " + o);
-                    }
-                    states.add(SchedulerState.of((Map<String, Object>) o));
-                }
-            } else if (h.get("scheduler") instanceof Map) { // written before the driver: the lr scheduler alone
-                states.add(SchedulerState.of((Map<String, Object>) h.get("scheduler")));
-            }
-            // The schedulers check everything before they change (and are put back if the optimizer refuses its
-            // state); the counters below cannot fail.
-            ScheduleDriver.Restore token = driver.restore("checkpoint " + file, states, null, epochs, epochs, stepsPerEpoch);
-            try {
-                load(optimizer, c.optimizer());
-            } catch (RuntimeException e) {
-                driver.rollback(token);
-                throw e;
-            }
-            unflatten(c.params());
-            bestWeights = c.best();
-            epoch = ((Number) h.get("epoch")).intValue();
-            nextStep = ((Number) h.get("next_step")).intValue();
-            globalStep = ((Number) h.get("global_step")).longValue();
-            rounds = ((Number) h.get("rounds")).longValue();
-            epochLossSum = SchedulerState.fromJson(h.get("epoch_loss_sum"));
-            epochSteps = ((Number) h.get("epoch_steps")).longValue();
-            bestEpoch = ((Number) h.get("best_epoch")).intValue();
-            bestMetric = SchedulerState.fromJson(h.get("best_metric"));
-            wait = ((Number) h.get("wait")).intValue();
-            stopped = (Boolean) h.get("stopped");
-            history.clear();
-            for (Object o : (List<Object>) h.get("history")) {
-                List<Object> e = (List<Object>) o;
-                double[] lr = ((List<Object>) e.get(5)).stream().mapToDouble(SchedulerState::fromJson).toArray();
-                history.add(new TrainingLoop.EpochInfo(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue(),
-                        SchedulerState.fromJson(e.get(2)), SchedulerState.fromJson(e.get(3)), SchedulerState.fromJson(e.get(4)),
-                        lr, (Boolean) e.get(6)));
-            }
-            if (log != null) {
-                log.truncate(((Number) h.get("log_step_rows")).longValue(), ((Number) h.get("log_epoch_rows")).longValue());
-            }
-        }
-    }
-
-    /** One partition's part of a round: K local steps from the broadcast weights, weighted for the average. */
-    private static <T> RoundPartial local(TaskSetup<T> setup, RoundInput in, Shards.Shard<T> shard) {
-        PartitionModel<T> model = setup.factory().create();
-        List<Parameter> params = model.parameters();
-        copyInto(in.params(), params);
-        Optimizer opt = Optimizers.parse(setup.optimizer());
-        setup.grouping().addTo(opt, params); // the driver's groups, so the states line up
-        load(opt, in.optimizer());
-        List<T> samples = shard.samples();
-        int[] order = Shards.localOrder(samples.size(), setup.seed(), in.epoch(), shard.index());
-        int steps = in.lrs().length;
-        HyperParameters hyper = HyperParameters.of(opt);
-        RoundPartial out = new RoundPartial();
-        out.lossSums = new double[steps];
-        out.counts = new long[steps];
-        for (int k = 0; k < steps; k++) {
-            int from = (in.firstStep() + k) * setup.localBatch();
-            int to = Math.min(samples.size(), from + setup.localBatch());
-            List<T> batch = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                batch.add(samples.get(order[i]));
-            }
-            for (int g = 0; g < opt.size(); g++) {
-                opt.setLr(g, in.lrs()[k][g]);
-                if (in.momenta() != null) {
-                    opt.setMomentum(g, in.momenta()[k][g]);
-                }
-                for (int h = 0; h < in.hyperNames().size(); h++) {
-                    hyper.set(g, in.hyperNames().get(h), in.hyper()[k][h][g]);
-                }
-            }
-            opt.zeroGrad();
-            double loss = model.lossAndGradient(batch);
-            opt.step();
-            out.lossSums[k] = loss * batch.size();
-            out.counts[k] = batch.size();
-            out.samples += batch.size();
-        }
-        double weight = out.samples;
-        out.params = new double[in.params().length];
-        int at = 0;
-        for (Parameter p : params) {
-            float[] d = p.data();
-            for (int i = 0; i < d.length; i++) {
-                out.params[at++] = weight * d[i];
-            }
-        }
-        out.template = save(opt);
-        out.layout = OptimizerStates.layout(out.template);
-        out.buffers = new double[OptimizerStates.size(out.layout)];
-        OptimizerStates.addWeighted(out.template, out.layout, weight, out.buffers);
-        return out;
-    }
-
-    static void copyInto(float[] values, List<Parameter> params) {
-        int at = 0;
-        for (Parameter p : params) {
-            System.arraycopy(values, at, p.data(), 0, p.size());
-            at += p.size();
-        }
-    }
-
-    private static byte[] save(Optimizer opt) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            opt.save(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void load(Optimizer opt, byte[] state) {
-        try {
-            opt.load(new ByteArrayInputStream(state));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        d.swa(swaStart, expression == null ? null : () -> ScheduleSpec.build(expression, optimizer, vars));
     }
 }

@@ -19,7 +19,12 @@ public final class WeightAverage {
 
     /** An empty average ({@code n_averaged = 0}) shaped like {@code model}'s parameters. */
     public WeightAverage(Model model) {
-        List<Parameter> ps = model.parameters();
+        this(model.parameters());
+    }
+
+    /** An empty average shaped like {@code parameters} (an engine's model that is not a {@link Model}, e.g. Spark's). */
+    public WeightAverage(List<Parameter> parameters) {
+        List<Parameter> ps = parameters;
         average = new float[ps.size()][];
         for (int i = 0; i < average.length; i++) {
             average[i] = new float[ps.get(i).size()];
@@ -28,7 +33,12 @@ public final class WeightAverage {
 
     /** PyTorch's {@code update_parameters(model)}: folds the model's current parameters into the mean. */
     public void update(Model model) {
-        List<Parameter> ps = model.parameters();
+        update(model.parameters());
+    }
+
+    /** {@link #update(Model)} from the parameters themselves. */
+    public void update(List<Parameter> parameters) {
+        List<Parameter> ps = parameters;
         checkShape(ps);
         float divisor = count + 1;
         for (int i = 0; i < average.length; i++) {
@@ -57,10 +67,15 @@ public final class WeightAverage {
 
     /** Writes the average into {@code model}'s parameters (nothing to do for buffers: see the class comment). */
     public void copyInto(Model model) {
+        copyInto(model.parameters());
+    }
+
+    /** {@link #copyInto(Model)} into the parameters themselves. */
+    public void copyInto(List<Parameter> parameters) {
         if (count == 0) {
             throw new IllegalStateException("the average holds no weights yet (n_averaged = 0)");
         }
-        List<Parameter> ps = model.parameters();
+        List<Parameter> ps = parameters;
         checkShape(ps);
         for (int i = 0; i < average.length; i++) {
             System.arraycopy(average[i], 0, ps.get(i).data(), 0, average[i].length);
@@ -81,7 +96,7 @@ public final class WeightAverage {
     }
 
     /** Replaces the whole state (a checked checkpoint's; {@code saved} may be null when {@code savedCount} is 0). */
-    void restore(float[][] saved, long savedCount) {
+    public void restore(float[][] saved, long savedCount) {
         for (int i = 0; i < average.length; i++) {
             if (saved == null) {
                 java.util.Arrays.fill(average[i], 0f);

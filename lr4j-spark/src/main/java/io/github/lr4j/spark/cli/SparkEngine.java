@@ -65,7 +65,8 @@ public final class SparkEngine implements TrainEngine {
         }
         boolean started = SparkSession.getDefaultSession().isEmpty();
         if (started) { // a session takes seconds to start: say so before the first epoch line
-            listener.onStarting("starting Spark (" + (r.master() == null ? "embedded local[*]" : r.master()) + ") ...");
+            listener.onStarting("starting Spark (" + (r.master() != null ? r.master()
+                    : new org.apache.spark.SparkConf().get("spark.master", "embedded local[*]")) + ") ..."); // spark-submit sets spark.master
         }
         SparkSession spark = Lr4jSpark.session(r.master());
         try {
@@ -83,6 +84,9 @@ public final class SparkEngine implements TrainEngine {
                     .listener(listener).log(r.logs());
             r.schedules().forEach(run::schedule);
             run.paramGroups(io.github.lr4j.train.ParamGrouping.parse(r.paramGroups()));
+            if (r.swaStart() > 0) {
+                run.swa(r.swaStart(), r.swaScheduler());
+            }
             if (r.patience() > 0) {
                 run.earlyStopping(new EarlyStopping(r.patience(), r.minDelta(), true));
             }
@@ -99,9 +103,24 @@ public final class SparkEngine implements TrainEngine {
                 System.arraycopy(trained, 0, model.parameters().get(i).data(), 0, trained.length);
             }
             Model.Evaluation test = model.evaluate(split.test());
+            String note = "";
+            if (run.trainedWeights() != null) {
+                // The model holds the SWA average (no batch-norm pass: an MLP's parameters are all of it); the weights
+                // the last round left are tested for comparison, as on the lr4j engine.
+                float[] last = run.trainedWeights();
+                List<float[]> shaped = new ArrayList<>();
+                int at = 0;
+                for (var p : model.parameters()) {
+                    shaped.add(java.util.Arrays.copyOfRange(last, at, at + p.size()));
+                    at += p.size();
+                }
+                Model.Evaluation lastTest = Model.evaluateWith(model, shaped.toArray(new float[0][]), split.test());
+                note = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %.2f%%)", run.swaAveraged(),
+                        100 * lastTest.accuracy());
+            }
             String engine = String.format(Locale.ROOT, "spark %s (%s, %d partitions, K=%d, %d rounds in %.1f s)", spark.version(),
                     spark.sparkContext().master(), partitions, localSteps, run.roundsRun(), seconds);
-            return new Outcome(result, test, run.scheduler() == null ? "none" : run.scheduler().toString(), engine);
+            return new Outcome(result, test, run.scheduler() == null ? "none" : run.scheduler().toString(), engine, note);
         } finally {
             if (started) {
                 spark.stop(); // a session the caller had made stays theirs

@@ -38,6 +38,61 @@ class SparkEngineTest {
         assertThat(dir.resolve("lr.png")).exists();
     }
 
+    /**
+     * SWA on Spark, decided by the same driver as on the lr4j engine: at K = 1 (20 steps an epoch on both: 1,257
+     * samples in batches of 64; 628 a shard in local batches of 32) every step's lr and momentum, every epoch's lr
+     * and lr_trained, and where the SWA average is validated (swa_val_* NaN before --swa-start) equal the lr4j
+     * engine's, with the one-cycle schedule handing over to SWALR at epoch 2. The weights differ (other batches).
+     */
+    @Test
+    void swa_atOneLocalStep_logsTheLr4jEnginesScheduleAndSwaColumns(@TempDir Path dir) throws Exception {
+        String[] recipe = {"train", "--epochs", "3", "--hidden", "16", "--no-augment", "--batch-size", "64", "--swa-start", "2",
+            "--swa-lr", "0.01", "--swa-anneal-epochs", "1", "--quiet"};
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int lr4j = run(out, err, concat(recipe, "--report", dir.resolve("lr4j").toString()));
+        assertThat(lr4j).as(err.toString()).isZero();
+        out = new StringWriter();
+        int spark = run(out, err, concat(recipe, "--engine", "spark", "--partitions", "2", "--local-steps", "1", "--report",
+                dir.resolve("spark").toString()));
+        assertThat(spark).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(" (SWA average of 2 epochs; last weights ").contains("| 3 epochs, 60 steps,");
+
+        List<String> stepColumns = List.of("step", "epoch", "batch", "lr0", "momentum0");
+        assertThat(columns(dir.resolve("spark/logs/steps.csv"), stepColumns)).hasSize(61)
+                .isEqualTo(columns(dir.resolve("lr4j/logs/steps.csv"), stepColumns));
+        List<String> epochColumns = List.of("epoch", "step", "lr0", "lr_trained0");
+        assertThat(columns(dir.resolve("spark/logs/epochs.csv"), epochColumns)).hasSize(4)
+                .isEqualTo(columns(dir.resolve("lr4j/logs/epochs.csv"), epochColumns));
+        assertThat(Files.readAllLines(dir.resolve("spark/logs/epochs.csv")).get(0))
+                .isEqualTo(Files.readAllLines(dir.resolve("lr4j/logs/epochs.csv")).get(0));
+        List<String> swa = columns(dir.resolve("spark/logs/epochs.csv"), List.of("swa_val_loss"));
+        assertThat(swa.get(1)).isEqualTo("NaN");
+        assertThat(swa.subList(2, 4)).allSatisfy(v -> assertThat(Double.parseDouble(v)).isBetween(0.0, 3.0));
+        assertThat(columns(dir.resolve("lr4j/logs/epochs.csv"), List.of("swa_val_loss")).get(1)).isEqualTo("NaN");
+        // SWALR took over: the last epoch trained at swa_lr.
+        assertThat(columns(dir.resolve("spark/logs/epochs.csv"), List.of("lr_trained0")).get(3)).isEqualTo("0.01");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The named columns of a CSV log, each row joined with ';' (the header row first). */
+    private static List<String> columns(Path csv, List<String> names) throws Exception {
+        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> header = List.of(rows.get(0).split(","));
+        for (String n : names) {
+            assertThat(header).as(csv + " columns").contains(n);
+        }
+        return rows.stream().map(r -> {
+            String[] cells = r.split(",", -1);
+            return String.join(";", names.stream().map(n -> cells[header.indexOf(n)]).toList());
+        }).toList();
+    }
+
     @Test
     void resumeFromAFile_onSpark_exitTwoSayingUseLatest(@TempDir Path dir) {
         StringWriter out = new StringWriter();

@@ -1,0 +1,95 @@
+package io.github.lr4j.spark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lr4j.cli.Main;
+import io.github.lr4j.spark.Lr4jSpark;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A real {@code kill -9} of {@code lr4j train --engine spark --master local[2]} in a child JVM, held by lr4j-train's
+ * TestHold at a named moment (so the kill lands there, not by timing), then {@code --resume latest}: the final
+ * checkpoint and steps/epochs logs (CSV and JSON lines) equal the uninterrupted run's byte for byte (same partitioning).
+ * 20 steps an epoch in rounds of K = 2, a checkpoint every 3 rounds (rounds 3, 6, 9, ...).
+ */
+class SparkKillTest {
+    private static final String[] RUN = {"train", "--engine", "spark", "--master", "local[2]", "--partitions", "2", "--local-steps",
+        "2", "--epochs", "2", "--hidden", "16", "--no-augment", "--batch-size", "64", "--checkpoint-every", "3", "--quiet"};
+    private static final List<String> LOGS = List.of("steps.csv", "steps.jsonl", "epochs.csv", "epochs.jsonl");
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "step:3",             // round 2, its first step logged: before the first checkpoint (resume starts afresh)
+        "checkpoint-temp:2",  // round 6's checkpoint complete in its temporary file, not renamed
+        "round:13"})          // epoch 2, round 13's partials collected, not averaged (after an epoch's validation)
+    void killedAtANamedMoment_resumesToTheSameCheckpointAndLogs(String moment, @TempDir Path dir) throws Exception {
+        assertThat(cli(args(dir, "ref"))).isZero();
+
+        Path marker = dir.resolve("held");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect") || flag.startsWith("-Dio.netty")) {
+                command.add(flag); // the flags Spark needs on Java 17, as surefire passed them to this JVM
+            }
+        }
+        command.addAll(List.of("-Xmx1g", "-Dlr4j.test.hold=" + moment + ":" + marker, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args(dir, "run")));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "child.log")).start();
+        try {
+            while (!Files.exists(marker) && child.isAlive()) {
+                Thread.sleep(50);
+            }
+            assertThat(child.isAlive()).as("the child reached %s and waits there; its output:%n%s", moment,
+                    Files.exists(dir.resolve("child.log")) ? Files.readString(dir.resolve("child.log")) : "").isTrue();
+        } finally {
+            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(child.exitValue()).isEqualTo(137);
+
+        assertThat(cli(concat(args(dir, "run"), "--resume", "latest"))).isZero();
+
+        for (String log : LOGS) {
+            assertThat(dir.resolve("run/logs/" + log)).as(log).hasSameBinaryContentAs(dir.resolve("ref/logs/" + log));
+        }
+        Path last = newest(dir.resolve("ref-ckpt"));
+        assertThat(last.getFileName().toString()).isEqualTo("round-000000018.ckpt");
+        assertThat(newest(dir.resolve("run-ckpt"))).hasFileName(last.getFileName().toString()).hasSameBinaryContentAs(last);
+    }
+
+    private static String[] args(Path dir, String name) {
+        return concat(RUN, "--checkpoint-dir", dir.resolve(name + "-ckpt").toString(), "--report", dir.resolve(name).toString());
+    }
+
+    private static int cli(String... args) {
+        Lr4jSpark.session("local[2]"); // the tests' session: the same partitioning as the child's own local[2]
+        return Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()))
+                .execute(args);
+    }
+
+    private static Path newest(Path ckpts) throws Exception {
+        try (Stream<Path> s = Files.list(ckpts)) {
+            return s.filter(p -> p.getFileName().toString().matches("round-\\d+\\.ckpt")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
