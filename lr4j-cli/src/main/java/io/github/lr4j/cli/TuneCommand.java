@@ -194,8 +194,8 @@ final class TuneCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         notes.add("schedule spaces: " + String.join("  |  ", space.schedules()));
         notes.add("optimizer space: " + space.optimizer());
-        notes.add(String.format(Locale.ROOT, "successive halving: %d trials, eta %d, search seed %d, trial seed %d; %.1f s",
-                sha.trials(), sha.eta(), sha.seed(), outcome.winner().recipe().seed(), seconds));
+        notes.add(String.format(Locale.ROOT, "successive halving: %d trials, eta %d, search seed %d, trial seed %d",
+                sha.trials(), sha.eta(), sha.seed(), outcome.winner().recipe().seed()));
         for (int r = 0; r < outcome.budgets().size(); r++) {
             List<TrialResult> rung = outcome.rung(r);
             notes.add("rung " + (r + 1) + " (to epoch " + outcome.budgets().get(r) + "): " + rung.stream()
