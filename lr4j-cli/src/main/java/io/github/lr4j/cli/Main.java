@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, TuneCommand.class, FindLrCommand.class, CompareCommand.class, PlotCommand.class, TableCommand.class, CheckCommand.class, ListCommand.class, TraceCommand.class, OptimTraceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lr4j train                      # MLP on the digits, SGD + OneCycleLR, report in lr4j-report/",
-            "  lr4j tune                       # search the schedule: successive halving, the winner in tune-report/best.json",
+            "  lr4j tune                       # search the schedule (successive halving); the winner as a recipe to train",
             "  lr4j find-lr",
             "  lr4j plot 'OneCycleLR(max_lr=0.1, total_steps=1000)' --steps 1000 --momentum 0.9 -o onecycle.png",
             "  lr4j table 'OneCycleLR(max_lr=0.1, total_steps=20)' --groups 0.1,0.01 --momentum 0.9",
