@@ -95,6 +95,33 @@ class SuccessiveHalvingTest {
     }
 
     @Test
+    void aSearchKilledWithSigkillResumesToTheSameWinnerResultsAndLogs(@TempDir Path dir) throws Exception {
+        SuccessiveHalving.Outcome whole = KillableSearch.search().run(SPACE, small(3), dir.resolve("whole"), new TuneListener() { });
+        Path killed = dir.resolve("killed");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), KillableSearch.class.getName(),
+                killed.toString(), "1500").redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        Path state = killed.resolve(SearchState.FILE);
+        // Held after its fifth finished part (in rung 1, past rung 0): the child sleeps there, and is killed.
+        while (child.isAlive() && System.nanoTime() < deadline
+                && !(java.nio.file.Files.exists(state) && java.nio.file.Files.readString(state).split("\"best_val_loss\"").length > 5)) {
+            Thread.sleep(20);
+        }
+        assertThat(child.isAlive()).as("the child must still be searching when it is killed").isTrue();
+        child.destroyForcibly(); // SIGKILL on Linux
+        child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(child.exitValue()).isEqualTo(137);
+
+        SuccessiveHalving.Outcome resumed = KillableSearch.search().run(SPACE, small(3), killed, new TuneListener() { });
+        assertThat(resumed.results()).isEqualTo(whole.results());
+        assertThat(resumed.winner()).isEqualTo(whole.winner());
+        assertThat(resumed.test()).isEqualTo(whole.test());
+        Path logs = Path.of("trials", String.format("t%03d", whole.winner().index()), "logs", "steps.jsonl");
+        assertThat(killed.resolve(logs)).hasSameTextualContentAs(dir.resolve("whole").resolve(logs));
+    }
+
+    @Test
     void anotherSearchInTheSameFolderIsRefused(@TempDir Path dir) {
         SuccessiveHalving sha = new SuccessiveHalving(2, 2, 1, 1, 7);
         sha.run(SPACE, small(1), dir, new TuneListener() { });
