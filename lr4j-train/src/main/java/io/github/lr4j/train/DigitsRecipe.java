@@ -35,6 +35,8 @@ public final class DigitsRecipe {
     private int swaStart;
     private int threads = 1;
     private String swaScheduler;
+    /** Train only the first this many epochs (0: all), the schedules keeping the whole run's horizon. */
+    private int stopAfter;
 
     public DigitsRecipe optimizer(String expression) {
         this.optimizer = expression;
@@ -84,6 +86,44 @@ public final class DigitsRecipe {
     /** Hidden layer widths; none gives softmax regression. */
     public DigitsRecipe hidden(int... hidden) {
         this.hidden = hidden.clone();
+        return this;
+    }
+
+    /**
+     * The recipe a {@link RunSpec} describes (lr4j engine, no SWA, no checkpoints: those are the caller's), built as
+     * {@code lr4j train --config} builds it, so that both train the same run.
+     */
+    public static DigitsRecipe of(RunSpec spec) {
+        if (spec.swaStart() != null) {
+            throw new IllegalArgumentException("a recipe with SWA (swa.start_epoch " + spec.swaStart() + ") is not supported here");
+        }
+        int[] widths = spec.hidden().size() == 1 && spec.hidden().get(0) == 0 ? new int[0]
+                : spec.hidden().stream().mapToInt(Integer::intValue).toArray();
+        DigitsRecipe r = new DigitsRecipe().optimizer(spec.optimizer()).epochs(spec.epochs()).batchSize(spec.batchSize())
+                .accumulate(spec.accumulate()).seed(spec.seed()).hidden(widths).augment(spec.augment())
+                .paramGroups(ParamGrouping.parse(spec.paramGroups()))
+                .scheduler(spec.scheduler() == null || spec.scheduler().equalsIgnoreCase("none") ? null : spec.scheduler());
+        spec.schedules().forEach(r::schedule);
+        if (spec.interval() != null) {
+            r.interval(switch (spec.interval()) {
+                case "step" -> Interval.STEP;
+                case "epoch" -> Interval.EPOCH;
+                default -> throw new IllegalArgumentException("interval must be step or epoch, got " + spec.interval());
+            });
+        }
+        return r;
+    }
+
+    /**
+     * Trains only the first {@code epochs} epochs of the run: the schedules are built for the whole run
+     * ({@link #epochs(int)}) and attached without a way to rebuild them, so that a resume with a later stop continues
+     * the very same schedule (a trial of a search stopped at a rung has the lr it would have had). 0: the whole run.
+     */
+    public DigitsRecipe stopAfter(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("stopAfter must be >= 0, got " + epochs);
+        }
+        this.stopAfter = epochs;
         return this;
     }
 
@@ -174,13 +214,17 @@ public final class DigitsRecipe {
         Optimizer opt = Optimizers.parse(optimizer);
         paramGroups.addTo(opt, model.parameters());
         opt.threads(threads);
-        TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation()).epochs(epochs).batchSize(batchSize)
-                .accumulate(accumulate).seed(seed);
+        TrainingLoop trainer = TrainingLoop.of(model, opt, train).validation(split.validation())
+                .epochs(stopAfter > 0 ? stopAfter : epochs).batchSize(batchSize).accumulate(accumulate).seed(seed);
         long perEpoch = trainer.optimizerStepsPerEpoch();
         ScheduleDriver.Built built = ScheduleDriver.build(opt, schedulerExpression(), hyperSchedules, interval, perEpoch, epochs);
         for (int i = 0; i < built.attached().size(); i++) {
             TrainingLoop.Attached a = built.attached().get(i);
-            trainer.scheduler(a.scheduler(), a.interval(), a.frequency(), built.rebuilders().get(i));
+            if (stopAfter > 0) {
+                trainer.scheduler(a.scheduler(), a.interval(), a.frequency()); // the horizon stays the whole run's
+            } else {
+                trainer.scheduler(a.scheduler(), a.interval(), a.frequency(), built.rebuilders().get(i));
+            }
         }
         Scheduler s = built.lrScheduler();
         if (swaStart > 0) {

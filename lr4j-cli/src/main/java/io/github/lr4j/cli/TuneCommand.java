@@ -1,0 +1,225 @@
+package io.github.lr4j.cli;
+
+import io.github.lr4j.train.RunSpec;
+import io.github.lr4j.tune.SearchSpace;
+import io.github.lr4j.tune.SuccessiveHalving;
+import io.github.lr4j.tune.Trial;
+import io.github.lr4j.tune.TrialResult;
+import io.github.lr4j.tune.TuneListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lr4j tune}: searches the schedule (and optimizer) of the main job by successive halving. */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        header = "Search the schedule of the main job (successive halving); writes the winner as a recipe and a report.",
+        description = {"Samples trials (an optimizer and a schedule each) from search spaces written in the schedule language",
+            "with distributions in place of numbers: uniform(a, b), loguniform(a, b), int(a, b), choice([x, y, ...]); a",
+            "schedule space may use lr, the sampled optimizer's lr. Successive halving: every trial trains the first rung's",
+            "epochs, the best 1/eta by validation loss go on (from their checkpoints) to eta times as many, up to --epochs;",
+            "each trial's schedule has the horizon of the whole run. Trials train in parallel (--threads); the result does",
+            "not depend on it. The test set is used once, for the winner's line. The winner's recipe is written to",
+            "DIR/best.json: 'lr4j train --config DIR/best.json' trains it again to the same figures."},
+        footer = {"", "Examples:",
+            "  lr4j tune",
+            "  lr4j tune --space 'OneCycleLR(max_lr=loguniform(0.01, 1), pct_start=uniform(0.1, 0.5), total_steps=total_steps)' --space-optimizer 'SGD(lr=0.1, momentum=uniform(0.8, 0.99))'",
+            "  lr4j tune --space 'OneCycleLR(max_lr=lr, total_steps=total_steps)' --space 'get_cosine_schedule_with_warmup(num_warmup_steps=int(0, 600), num_training_steps=total_steps)'",
+            "  lr4j tune --resume latest      # after an interruption: the same search, from its saved state"})
+final class TuneCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--space", paramLabel = "EXPR",
+            description = "a schedule space (repeatable: each trial draws one of them; 'none' is a constant lr). Default: a"
+                    + " one-cycle up to lr, Hugging Face's warm-up + cosine and warm-up + linear")
+    List<String> spaces;
+
+    @Option(names = "--space-optimizer", paramLabel = "EXPR", description = "the optimizer space (default: "
+            + SearchSpace.DEFAULT_OPTIMIZER + ")")
+    String spaceOptimizer;
+
+    @Option(names = "--trials", defaultValue = "18", description = "trials of the first rung (default: ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--eta", defaultValue = "3", description = "keep the best 1/eta at each rung, train them eta times as long (default: ${DEFAULT-VALUE})")
+    int eta;
+
+    @Option(names = "--min-epochs", defaultValue = "0", description = "the first rung's epochs (default: --epochs / eta^2)")
+    int minEpochs;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "the full budget of a trial: its run's epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the weights and data order of every trial (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--search-seed", defaultValue = "0", description = "seed of the sampling of the trials (default: ${DEFAULT-VALUE})")
+    long searchSeed;
+
+    @Option(names = "--threads", description = "trials trained at once (default: one per core)")
+    Integer threads;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the base recipe (JSON, as train --print-config prints it);"
+            + " the trials replace its optimizer and scheduler")
+    Path config;
+
+    @Option(names = "--engine", defaultValue = "lr4j", description = "where trials train: lr4j (local threads; the default)")
+    String engine;
+
+    @Option(names = "--resume", paramLabel = "latest", description = "resume the search saved in the report folder")
+    String resume;
+
+    @Option(names = {"--report", "-o"}, paramLabel = "DIR", defaultValue = "tune-report", description = "report folder (default: ${DEFAULT-VALUE})")
+    Path report;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!engine.equals("lr4j")) {
+            throw new IllegalArgumentException("--engine " + engine + " is not an engine of tune yet (tune trains on lr4j's"
+                    + " local threads)");
+        }
+        if (resume != null && !resume.equals("latest")) {
+            throw new IllegalArgumentException("--resume takes 'latest' (the search saved in --report " + report + "), got " + resume);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        }
+        SuccessiveHalving sha = new SuccessiveHalving(trials, eta, minEpochs,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors(), searchSeed);
+        SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? SearchSpace.DEFAULT_SCHEDULES : spaces,
+                spaceOptimizer != null ? spaceOptimizer : SearchSpace.DEFAULT_OPTIMIZER);
+        RunSpec base = base();
+        Trial.checkBase(base);
+        Path state = report.resolve("search.json");
+        if (resume != null) {
+            if (!Files.exists(state)) {
+                throw new IllegalArgumentException("--resume latest: there is no saved search in " + report + " (no search.json)");
+            }
+        } else {
+            deleteSearch(report); // a new search starts over in its folder
+        }
+        List<Integer> budgets = sha.budgets(base.epochs());
+        TuneListener progress = quiet ? new TuneListener() { } : new TuneListener() {
+            @Override
+            public void onRung(int rung, int rungs, int epochs, int trials) {
+                err.println(String.format(Locale.ROOT, "tune: rung %d/%d: %d trial%s to epoch %d", rung + 1, rungs, trials,
+                        trials == 1 ? "" : "s", epochs));
+                err.flush();
+            }
+
+            @Override
+            public void onTrial(Trial trial, TrialResult r, int done, int total, boolean fromState) {
+                err.println(String.format(Locale.ROOT, "tune: rung %d/%d, trial %d/%d (t%03d)%s: best val_loss %.4f at epoch %d | %s",
+                        r.rung() + 1, budgets.size(), done, total, trial.index(), fromState ? " (saved)" : "", r.bestValLoss(),
+                        r.bestEpoch(), trial.describe()));
+                err.flush();
+            }
+
+            @Override
+            public void onRungEnd(int rung, List<TrialResult> results) {
+                if (rung + 1 < budgets.size()) {
+                    err.println("tune: rung " + (rung + 1) + " kept " + results.stream().filter(TrialResult::promoted)
+                            .map(r -> String.format("t%03d", r.trial())).collect(Collectors.joining(", ")));
+                    err.flush();
+                }
+            }
+        };
+        if (!quiet) {
+            err.println("tune: " + trials + " trials, rungs at epochs " + budgets + " (eta " + eta + "), "
+                    + sha.threads() + " thread" + (sha.threads() == 1 ? "" : "s") + (resume != null ? ", resuming" : ""));
+            err.flush();
+        }
+        SuccessiveHalving.Outcome outcome = sha.run(space, base, report, progress);
+        Files.writeString(report.resolve("best.json"), outcome.winner().recipe().toJson() + System.lineSeparator());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        TrialResult w = outcome.winnerResult();
+        writeReport(space, sha, outcome, seconds);
+        out.println(String.format(Locale.ROOT, "winner t%03d: %s", outcome.winner().index(), outcome.winner().describe()));
+        out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f) | best epoch %d (val_loss %.4f) | %d epochs, %d steps,"
+                + " %d skipped | %.1f s, %d trials", TrainCommand.percent(outcome.test().accuracy()), outcome.test().loss(),
+                w.bestEpoch(), w.bestValLoss(), w.epochs(), w.steps(), w.skipped(), seconds, outcome.trials().size()));
+        out.println("recipe: " + report.resolve("best.json") + " (lr4j train --config " + report.resolve("best.json") + ")");
+        out.println("report: " + report.resolve("index.html"));
+        out.flush();
+        return 0;
+    }
+
+    private RunSpec base() {
+        RunSpec main = Trial.mainJob();
+        RunSpec from = config == null ? main : RunSpec.fromMap(Json.readConfig(config), main, config.toString());
+        CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+        int e = config == null || typed.hasMatchedOption("--epochs") ? epochs : from.epochs();
+        long s = config == null || typed.hasMatchedOption("--seed") ? seed : from.seed();
+        return new RunSpec(from.engine(), from.hidden(), from.paramGroups(), from.augment(), from.batchSize(), s, from.optimizer(),
+                from.scheduler(), from.interval(), from.schedules(), e, from.accumulate(), from.monitor(), from.earlyStopping(),
+                from.minDelta(), from.swaStart(), from.swaLr(), from.swaAnnealEpochs(), from.swaAnnealStrategy(), null,
+                from.checkpointEvery(), from.keep(), from.master(), from.partitions(), from.localSteps());
+    }
+
+    /** Removes what an earlier search left in the folder (its state and trial folders); other files stay. */
+    private static void deleteSearch(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve("search.json"));
+        Files.deleteIfExists(dir.resolve("best.json"));
+        Path trials = dir.resolve("trials");
+        if (Files.isDirectory(trials)) {
+            try (Stream<Path> walk = Files.walk(trials)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** index.html: every trial's lr and validation curves, the rungs, the winner and a table of the trials. */
+    private void writeReport(SearchSpace space, SuccessiveHalving sha, SuccessiveHalving.Outcome outcome, double seconds)
+            throws IOException {
+        List<String> notes = new ArrayList<>();
+        notes.add("schedule spaces: " + String.join("  |  ", space.schedules()));
+        notes.add("optimizer space: " + space.optimizer());
+        notes.add(String.format(Locale.ROOT, "successive halving: %d trials, eta %d, search seed %d, trial seed %d",
+                sha.trials(), sha.eta(), sha.seed(), outcome.winner().recipe().seed()));
+        for (int r = 0; r < outcome.budgets().size(); r++) {
+            List<TrialResult> rung = outcome.rung(r);
+            notes.add("rung " + (r + 1) + " (to epoch " + outcome.budgets().get(r) + "): " + rung.stream()
+                    .map(x -> String.format(Locale.ROOT, "t%03d %.4f%s", x.trial(), x.bestValLoss(), x.promoted() ? "*" : ""))
+                    .collect(Collectors.joining(", ")) + (r + 1 < outcome.budgets().size() ? "  (* kept)" : "  (* winner)"));
+        }
+        notes.add(String.format(Locale.ROOT, "winner: t%03d, %s; test accuracy %s (loss %.4f); its recipe: best.json",
+                outcome.winner().index(), outcome.winner().describe(), TrainCommand.percent(outcome.test().accuracy()),
+                outcome.test().loss()));
+        List<Report.Run> runs = new ArrayList<>();
+        Map<Integer, TrialResult> last = outcome.last().stream().collect(Collectors.toMap(TrialResult::trial, r -> r));
+        // The winner first: it gets the first colour and the first row.
+        List<Trial> order = new ArrayList<>(outcome.trials());
+        order.remove(outcome.winner());
+        order.add(0, outcome.winner());
+        for (Trial t : order) {
+            TrialResult r = last.get(t.index());
+            String name = String.format("t%03d", t.index()) + (t.equals(outcome.winner()) ? " (winner)" : "");
+            runs.add(Report.Run.read(name, SuccessiveHalving.trialDir(report, t).resolve("logs"), Report.summary(
+                    "optimizer", t.recipe().optimizer(), "schedule", t.recipe().scheduler(),
+                    "budget used (epochs)", r.epochs(), "best val_loss", String.format(Locale.ROOT, "%.4f", r.bestValLoss()),
+                    "best epoch", r.bestEpoch(), "stopped at", r.epochs() == outcome.budgets().get(outcome.budgets().size() - 1)
+                            ? "end" : "rung " + (r.rung() + 1) + " (epoch " + r.epochs() + ")")));
+        }
+        Report.write(report, "lr4j tune: " + outcome.trials().size() + " trials on digits", notes, runs);
+    }
+}

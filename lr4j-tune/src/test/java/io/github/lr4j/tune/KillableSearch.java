@@ -1,0 +1,28 @@
+package io.github.lr4j.tune;
+
+import java.nio.file.Path;
+
+/** The small search of {@link SuccessiveHalvingTest}, run in a child JVM that the crash test kills with SIGKILL. */
+public final class KillableSearch {
+    private KillableSearch() {
+    }
+
+    static SuccessiveHalving search() {
+        return new SuccessiveHalving(4, 2, 1, 1, 7);
+    }
+
+    /** args: the search folder, milliseconds to wait after each finished part (a window for the kill). */
+    public static void main(String[] args) {
+        long pause = Long.parseLong(args[1]);
+        search().run(SuccessiveHalvingTest.SPACE, SuccessiveHalvingTest.small(3), Path.of(args[0]), new TuneListener() {
+            @Override
+            public void onTrial(Trial trial, TrialResult result, int done, int total, boolean resumed) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+    }
+}
