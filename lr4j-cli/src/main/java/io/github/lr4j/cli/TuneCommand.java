@@ -171,7 +171,7 @@ final class TuneCommand implements Callable<Integer> {
         return new RunSpec(from.engine(), from.hidden(), from.paramGroups(), from.augment(), from.batchSize(), s, from.optimizer(),
                 from.scheduler(), from.interval(), from.schedules(), e, from.accumulate(), from.monitor(), from.earlyStopping(),
                 from.minDelta(), from.swaStart(), from.swaLr(), from.swaAnnealEpochs(), from.swaAnnealStrategy(), null,
-                from.checkpointEvery(), from.keep(), from.master(), from.partitions(), from.localSteps());
+                from.checkpointEvery(), from.keep(), from.master(), from.partitions(), from.localSteps(), from.threads());
     }
 
     /** Removes what an earlier search left in the folder (its state and trial folders); other files stay. */

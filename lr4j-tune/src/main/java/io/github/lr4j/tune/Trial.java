@@ -18,7 +18,7 @@ public record Trial(int index, RunSpec recipe, Map<String, String> values) {
     public static RunSpec mainJob() {
         return new RunSpec("lr4j", java.util.List.of(256), "one", true, 32, 0, io.github.lr4j.train.DigitsRecipe.DEFAULT_OPTIMIZER,
                 io.github.lr4j.train.DigitsRecipe.DEFAULT_SCHEDULER, null, Map.of(), 20, 1, "val_loss", 0, 0.0, null, null, 10, "cos",
-                null, 0, 3, null, null, null);
+                null, 0, 3, null, null, null, null);
     }
 
     /**
@@ -50,7 +50,7 @@ public record Trial(int index, RunSpec recipe, Map<String, String> values) {
                 optimizer, scheduler, base.interval(), base.schedules(), base.epochs(), base.accumulate(), base.monitor(),
                 base.earlyStopping(), base.minDelta(), base.swaStart(), base.swaLr(), base.swaAnnealEpochs(),
                 base.swaAnnealStrategy(), null, base.checkpointEvery(), base.keep(), base.master(), base.partitions(),
-                base.localSteps());
+                base.localSteps(), base.threads());
     }
 
     /** One line for progress and tables: the optimizer and the schedule. */

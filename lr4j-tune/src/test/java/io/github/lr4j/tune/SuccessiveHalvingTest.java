@@ -18,7 +18,7 @@ class SuccessiveHalvingTest {
     static RunSpec small(int epochs) {
         RunSpec m = Trial.mainJob();
         return new RunSpec("lr4j", List.of(16), "one", false, 32, 0, m.optimizer(), m.scheduler(), null, Map.of(), epochs, 1,
-                "val_loss", 0, 0.0, null, null, 10, "cos", null, 0, 3, null, null, null);
+                "val_loss", 0, 0.0, null, null, 10, "cos", null, 0, 3, null, null, null, null);
     }
 
     static final SearchSpace SPACE = new SearchSpace(List.of(
@@ -133,7 +133,7 @@ class SuccessiveHalvingTest {
     void recipesASearchCannotTrainInPartsAreRefused() {
         RunSpec m = small(3);
         RunSpec early = new RunSpec("lr4j", m.hidden(), "one", false, 32, 0, m.optimizer(), m.scheduler(), null, Map.of(), 3, 1,
-                "val_loss", 2, 0.0, null, null, 10, "cos", null, 0, 3, null, null, null);
+                "val_loss", 2, 0.0, null, null, 10, "cos", null, 0, 3, null, null, null, null);
         assertThatThrownBy(() -> Trial.checkBase(early)).hasMessageContaining("early_stopping.patience 2");
     }
 }
