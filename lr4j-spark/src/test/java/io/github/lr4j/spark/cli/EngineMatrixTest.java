@@ -100,9 +100,19 @@ class EngineMatrixTest {
             Path out = dir.resolve(e);
             List<String> start = new ArrayList<>(first);
             start.add(out.resolve("ck").toString());
+            List<String> extend = List.of("--checkpoint-dir", out.resolve("ck").toString(), "--resume", "latest", "--epochs", "4",
+                    "--restart-schedule");
+            String refusal = REFUSED.get(engine);
+            if (!e.equals("lr4j") && refusal != null) {
+                // Not yet on this engine: refused before any work, in one line naming the flag and the engine, never exit 70.
+                assertThat(run(out, e, start).code).isZero();
+                Outcome refused = run(out, e, extend);
+                assertThat(refused.code).as(refused.err).isEqualTo(2);
+                assertThat(refused.err).startsWith("lr4j: " + refusal).hasLineCount(1);
+                return;
+            }
             train(out, e, start);
-            train(out, e, List.of("--checkpoint-dir", out.resolve("ck").toString(), "--resume", "latest", "--epochs", "4",
-                    "--restart-schedule"));
+            train(out, e, extend);
             logs.put(e, Table.read(out.resolve("logs/steps.csv")));
         }
         Table expected = logs.get("lr4j");
@@ -111,6 +121,10 @@ class EngineMatrixTest {
         assertThat(actual.column("lr0")).as("lr0 across the resume and its warm restart").isEqualTo(expected.column("lr0"));
         assertThat(actual.column("momentum0")).isEqualTo(expected.column("momentum0"));
     }
+
+    /** The combinations an engine refuses today (the README's engine table says so), with the start of its one line. */
+    private static final Map<String, String> REFUSED = Map.of(
+            "spark", "--restart-schedule and --continue-at-final-lr are options of --engine lr4j (not yet of --engine spark)");
 
     static Stream<String> engines() {
         return Stream.of("djl", "spark");
@@ -138,7 +152,10 @@ class EngineMatrixTest {
         }
     }
 
-    private static void train(Path report, String engine, List<String> args) {
+    private record Outcome(int code, String out, String err) {
+    }
+
+    private static Outcome run(Path report, String engine, List<String> args) {
         List<String> all = new ArrayList<>(COMMON);
         all.addAll(List.of("--engine", engine, "--report", report.toString()));
         if (engine.equals("spark")) {
@@ -152,7 +169,12 @@ class EngineMatrixTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
-        assertThat(code).as("%s exits 0: %s%s", String.join(" ", all), out, err).isZero();
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private static void train(Path report, String engine, List<String> args) {
+        Outcome o = run(report, engine, args);
+        assertThat(o.code).as("%s %s exits 0: %s%s", engine, args, o.out, o.err).isZero();
     }
 
     /** A CSV table as the CLI writes it: a header and plain cells, compared as text (the same printed double). */
