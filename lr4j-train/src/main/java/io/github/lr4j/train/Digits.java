@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -96,16 +95,7 @@ public final class Digits {
     public static Split split() {
         Dataset all = load();
         int[] order = new int[all.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(SPLIT_SEED);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        EpochOrder.shuffle(order, SPLIT_SEED); // the same Fisher-Yates shuffle as an epoch's batch order
         return new Split(all.subset(java.util.Arrays.copyOfRange(order, 0, TRAIN)),
                 all.subset(java.util.Arrays.copyOfRange(order, TRAIN, TRAIN + VALIDATION)),
                 all.subset(java.util.Arrays.copyOfRange(order, TRAIN + VALIDATION, SAMPLES)));
