@@ -468,7 +468,7 @@ final class Report {
     /**
      * The page code, the same for one run and for many: one ECharts line chart per panel with hover values, zoom
      * (mouse wheel, drag, slider) and a log-scale toggle. Once a chart has drawn its points, its element gets
-     * {@code data-rendered="true"} and {@code data-points}, and the body {@code data-charts-rendered} (how many
+     * {@code data-rendered="true"}, {@code data-points} and {@code data-x-labels} (the x axis's numbers), and the body {@code data-charts-rendered} (how many
      * charts have), which lets a test of the page in a browser see that it rendered.
      */
     private static final String PAGE_SCRIPT = """
@@ -519,6 +519,10 @@ final class Report {
                   if (el.getAttribute('data-rendered') !== 'true' && points > 0) {
                     el.setAttribute('data-rendered', 'true');
                     el.setAttribute('data-points', String(points));
+                    try { // the x axis's numbers as drawn, for a test of the page (an internal ECharts call: guarded)
+                      el.setAttribute('data-x-labels', chart.getModel().getComponent('xAxis', 0).axis.getViewLabels()
+                        .map(function (l) { return l.formattedLabel; }).join(' '));
+                    } catch (e) { el.setAttribute('data-x-labels', ''); }
                     rendered++;
                     document.body.setAttribute('data-charts-rendered', String(rendered));
                   }

@@ -288,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = result.bestEpoch() < 1 ? "-" : String.valueOf(result.bestEpoch());
         List<String> notes = List.of("optimizer: " + run.optimizer(),
-                "scheduler: " + (run.scheduler() == null ? "none" : run.scheduler().toString()),
+                "scheduler: " + inEffect(trainer, run.scheduler()),
                 "SWA: " + (swaStart == null ? "off" : "from epoch " + swaStart + ", " + (swaScheduler == null
                         ? "the schedule keeps running" : swaScheduler) + swaNote),
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", result.epochsRun(),
@@ -307,6 +307,18 @@ final class TrainCommand implements Callable<Integer> {
         out.println("report: " + report.resolve("index.html"));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The lr scheduler the run ended with: a resume with a new horizon rebuilt it (stretched, restarted), so the one the
+     * recipe built before the resume would print the wrong total_steps.
+     */
+    private static String inEffect(TrainingLoop trainer, io.github.lr4j.scheduler.Scheduler built) {
+        if (built == null) {
+            return "none";
+        }
+        return trainer.schedulers().stream().map(TrainingLoop.Attached::scheduler).filter(s -> s.drivesLr()).findFirst()
+                .orElse(built).toString();
     }
 
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */

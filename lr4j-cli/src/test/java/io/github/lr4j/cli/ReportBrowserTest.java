@@ -91,6 +91,47 @@ class ReportBrowserTest extends CliHarness {
     }
 
     @Test
+    void train_aResumedRunsPage_chartsTheWholeRunFromItsStart_withNumberedAxes() throws Exception {
+        Path report = fresh("resumed");
+        Path ckpt = ARTIFACTS.resolve("resumed-ckpt");
+        delete(ckpt);
+        List<String> recipe = List.of("train", "--hidden", "16", "--no-augment", "--quiet", "--report", report.toString(),
+                "--checkpoint-dir", ckpt.toString());
+        List<String> first = new ArrayList<>(recipe);
+        first.addAll(List.of("--epochs", "2"));
+        assertThat(run(first.toArray(String[]::new))).as(err.toString()).isZero();
+        long firstSteps = Files.readAllLines(report.resolve("logs/steps.csv")).size() - 1;
+        List<String> extend = new ArrayList<>(recipe);
+        extend.addAll(List.of("--epochs", "3", "--resume", "latest", "--restart-schedule"));
+        assertThat(run(extend.toArray(String[]::new))).as(err.toString()).isZero();
+        long steps = Files.readAllLines(report.resolve("logs/steps.csv")).size() - 1;
+        assertThat(steps).as("steps of the whole run").isGreaterThan(firstSteps);
+
+        String dom = openAndCheck(report, "resumed", List.of("lr", "momentum", "loss", "accuracy"));
+        // The header names the schedule the run ended with (restarted for the 40 added steps), not the one built before.
+        assertThat(dom).contains("OneCycleLR(max_lr=0.1, total_steps=" + (steps - firstSteps) + ",");
+
+        // The whole run, from its first step, not from the resume's: every step's lr and all three epochs.
+        assertThat(points(dom, "lr")).isEqualTo(steps);
+        assertThat(points(dom, "accuracy")).isEqualTo(3);
+        // Numbered x axes: the step axis's labels are numbers spanning the run, starting before the resume point.
+        List<Long> labels = xLabels(dom, "lr");
+        assertThat(labels).as("the lr chart's x-axis numbers").hasSizeGreaterThanOrEqualTo(3).isSorted();
+        assertThat(labels.get(0)).as("the first step-axis number, before the resume at step " + firstSteps).isLessThan(firstSteps);
+        assertThat(labels.get(labels.size() - 1)).as("the last step-axis number").isGreaterThan(firstSteps).isLessThanOrEqualTo(steps);
+        assertThat(xLabels(dom, "accuracy")).as("the accuracy chart's epoch numbers").containsExactly(1L, 2L, 3L);
+    }
+
+    /** The numbers ECharts drew on a chart's x axis (its thousands separators removed). */
+    private static List<Long> xLabels(String dom, String chart) {
+        Matcher m = Pattern.compile("<div([^>]*)data-chart=\"" + Pattern.quote(chart) + "\"([^>]*)>").matcher(dom);
+        assertThat(m.find()).as("chart " + chart).isTrue();
+        String labels = group(m.group(1) + m.group(2), "data-x-labels=\"([^\"]*)\"");
+        assertThat(labels).as("x-axis labels of chart " + chart).isNotBlank();
+        return Stream.of(labels.trim().split(" +")).map(l -> Long.parseLong(l.replace(",", ""))).toList();
+    }
+
+    @Test
     void compare_manyCurves_samePageCode_everyChartIncludingAScheduledHyperParameter() throws Exception {
         Path report = fresh("compare");
         assertThat(run("compare", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "StepLR(step_size=1, gamma=0.5)", "none",
