@@ -30,13 +30,18 @@ public record SearchSpace(List<String> schedules, String optimizer) {
     public static final String DEFAULT_OPTIMIZER = "SGD(lr=loguniform(0.03, 0.5), momentum=uniform(0.8, 0.95),"
             + " weight_decay=loguniform(1e-4, 1e-3))";
     /**
-     * The schedule spaces of {@link #defaults()}: a one-cycle up to the optimizer's lr, and Hugging Face's warm-up +
-     * cosine and warm-up + linear decay (warm-ups of 0 to 3 epochs of the main job).
+     * The schedule spaces of {@link #defaults()}, one of each family a user would try: a one-cycle up to the
+     * optimizer's lr; Hugging Face's warm-up + cosine and warm-up + linear decay (warm-ups of 0 to 3 epochs of the main
+     * job); timm's cosine with a warm-up in epochs ({@code t_in_epochs}: stepped per epoch); and a linear warm-up into
+     * {@code ReduceLROnPlateau} on the validation loss (stepped per epoch, fed the metric).
      */
     public static final List<String> DEFAULT_SCHEDULES = List.of(
             "OneCycleLR(max_lr=lr, pct_start=uniform(0.1, 0.45), total_steps=total_steps)",
             "get_cosine_schedule_with_warmup(num_warmup_steps=int(0, 600), num_training_steps=total_steps)",
-            "get_linear_schedule_with_warmup(num_warmup_steps=int(0, 600), num_training_steps=total_steps)");
+            "get_linear_schedule_with_warmup(num_warmup_steps=int(0, 600), num_training_steps=total_steps)",
+            "CosineLRScheduler(t_initial=epochs, lr_min=loguniform(1e-5, 1e-3), warmup_t=int(0, 3), warmup_lr_init=1e-3)",
+            "SequentialLR(schedulers=[LinearLR(start_factor=uniform(0.05, 0.5), total_iters=2),"
+                    + " ReduceLROnPlateau(factor=uniform(0.2, 0.7), patience=int(0, 3))], milestones=[2])");
 
     private static final Pattern DISTRIBUTION = Pattern.compile("(?<![\\w.])(uniform|loguniform|int|choice)\\s*\\(");
     private static final Pattern LR_VARIABLE = Pattern.compile("(?<![\\w.])lr(?![\\w.])(?!\\s*=)");
@@ -66,10 +71,26 @@ public record SearchSpace(List<String> schedules, String optimizer) {
 
     /** Draws a sample with {@code random} (the optimizer first, then the schedule space, then its values). */
     public Sample sample(Random random) {
-        return sampleWith(schedules, optimizer, random, -1);
+        return sampleWith(schedules, optimizer, random, -1, -1);
+    }
+
+    /**
+     * The {@code index}-th draw of a search: its schedule space is {@code index} modulo the number of spaces (every
+     * family in turn, so that each is tried: drawn at random, 18 trials of five families once left one out), its
+     * values drawn with {@code random} (the optimizer first, then the schedule's).
+     */
+    public Sample sample(Random random, int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("a sample's index must be >= 0, got " + index);
+        }
+        return sampleWith(schedules, optimizer, random, -1, index % schedules.size());
     }
 
     private static Sample sampleWith(List<String> schedules, String optimizer, Random random, int probe) {
+        return sampleWith(schedules, optimizer, random, probe, -1);
+    }
+
+    private static Sample sampleWith(List<String> schedules, String optimizer, Random random, int probe, int chosen) {
         Map<String, String> values = new LinkedHashMap<>();
         String opt = substitute(optimizer, "optimizer", random, values, probe);
         double lr;
@@ -82,7 +103,8 @@ public record SearchSpace(List<String> schedules, String optimizer) {
             throw new IllegalArgumentException("the optimizer space '" + optimizer + "' gave '" + opt + "', which is not an"
                     + " optimizer: " + e.getMessage(), e);
         }
-        int space = probe >= 0 ? probe % schedules.size() : schedules.size() == 1 ? 0 : random.nextInt(schedules.size());
+        int space = chosen >= 0 ? chosen : probe >= 0 ? probe % schedules.size()
+                : schedules.size() == 1 ? 0 : random.nextInt(schedules.size());
         String text = schedules.get(space);
         String label = schedules.size() == 1 ? "schedule" : "schedule" + (space + 1);
         if (schedules.size() > 1) {

@@ -80,12 +80,15 @@ public record SuccessiveHalving(int trials, int eta, int minEpochs, int threads,
         return out;
     }
 
-    /** The trials of a search of {@code space} around {@code base}: sampled in order from {@code new Random(seed)}. */
+    /**
+     * The trials of a search of {@code space} around {@code base}: sampled in order from {@code new Random(seed)}, trial
+     * {@code i} from the space's schedule family {@code i} modulo their number.
+     */
     public List<Trial> sample(SearchSpace space, RunSpec base) {
         Random random = new Random(seed);
         List<Trial> out = new ArrayList<>();
         for (int i = 0; i < trials; i++) {
-            SearchSpace.Sample s = space.sample(random);
+            SearchSpace.Sample s = space.sample(random, i);
             out.add(new Trial(i, Trial.recipe(base, s.optimizer(), s.scheduler()), s.values()));
         }
         return out;

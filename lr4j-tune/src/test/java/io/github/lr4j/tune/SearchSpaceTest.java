@@ -81,7 +81,19 @@ class SearchSpaceTest {
         for (int i = 0; i < 30; i++) {
             spaces.add(d.sample(r).scheduleSpace());
         }
-        assertThat(spaces).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(spaces).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void aSearchsTrialsTakeTheDefaultSpacesFamiliesInTurn_soEveryFamilyIsTried() {
+        List<Trial> trials = SuccessiveHalving.defaults().sample(SearchSpace.defaults(), Trial.mainJob());
+        assertThat(trials).hasSize(18);
+        for (Trial t : trials) {
+            String family = SearchSpace.DEFAULT_SCHEDULES.get(t.index() % SearchSpace.DEFAULT_SCHEDULES.size());
+            assertThat(t.recipe().scheduler()).as("trial %d", t.index()).startsWith(family.substring(0, family.indexOf('(')));
+            assertThat(t.values()).containsEntry("space", String.valueOf(t.index() % SearchSpace.DEFAULT_SCHEDULES.size() + 1));
+        }
+        assertThatThrownBy(() -> SearchSpace.defaults().sample(new Random(0), -1)).hasMessageContaining("index must be >= 0, got -1");
     }
 
     @Test
