@@ -15,4 +15,13 @@ abstract class CliHarness {
         cmd.setErr(new PrintWriter(err));
         return cmd.execute(args);
     }
+
+    /** A small {@code train} with its report in {@code dir/report} and checkpoints in {@code dir/ckpt}, then {@code more}. */
+    static String[] resumable(java.nio.file.Path dir, String report, String... more) {
+        String[] base = {"train", "--hidden", "16", "--no-augment", "--quiet", "--report",
+            dir.resolve(report).toString(), "--checkpoint-dir", dir.resolve("ckpt").toString()};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
 }

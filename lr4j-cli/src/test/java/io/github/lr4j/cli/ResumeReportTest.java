@@ -14,14 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The report of a resumed run shows the whole run and names each run length; {@code --resume latest} with nothing to resume. */
 class ResumeReportTest extends CliHarness {
 
-    private String[] args(Path dir, String report, String... more) {
-        String[] base = {"train", "--hidden", "16", "--no-augment", "--quiet", "--report",
-            dir.resolve(report).toString(), "--checkpoint-dir", dir.resolve("ckpt").toString()};
-        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
-    }
-
     private static JsonNode chart(Path report, String id) throws Exception {
         String html = Files.readString(report.resolve("index.html"));
         int from = html.indexOf('>', html.indexOf("id=\"lr4j-data\"")) + 1;
@@ -42,10 +34,10 @@ class ResumeReportTest extends CliHarness {
 
     @Test
     void aRunResumedIntoANewFolder_isChartedFromItsFirstEpoch_andTheHeaderNamesEachRunLength(@TempDir Path dir) throws Exception {
-        assertThat(run(args(dir, "a", "--epochs", "2"))).as(err.toString()).isZero();
+        assertThat(run(resumable(dir, "a", "--epochs", "2"))).as(err.toString()).isZero();
         List<Double> lrStepsWhole = xs(chart(dir.resolve("a"), "lr"), 0);
         long stepsPerEpoch = Math.round(lrStepsWhole.get(lrStepsWhole.size() - 1)) / 2;
-        assertThat(run(args(dir, "b", "--resume", "latest", "--epochs", "3", "--continue-at-final-lr"))).as(err.toString()).isZero();
+        assertThat(run(resumable(dir, "b", "--resume", "latest", "--epochs", "3", "--continue-at-final-lr"))).as(err.toString()).isZero();
 
         // Epochs 1 and 2 come from the checkpoint's history: the accuracy chart holds all three epochs.
         assertThat(xs(chart(dir.resolve("b"), "accuracy"), 0)).containsExactly(1.0, 2.0, 3.0);
@@ -67,7 +59,7 @@ class ResumeReportTest extends CliHarness {
         // What a run killed before its first checkpoint left behind.
         Files.writeString(logs.resolve("steps.csv"), "step,epoch\n1,1\n2,1\n");
         Files.writeString(logs.resolve("steps.jsonl"), "{\"step\":1,\"epoch\":1}\n{\"step\":2,\"epoch\":1}\n");
-        assertThat(run(args(dir, "a", "--resume", "latest", "--epochs", "1"))).as(err.toString()).isZero();
+        assertThat(run(resumable(dir, "a", "--resume", "latest", "--epochs", "1"))).as(err.toString()).isZero();
         assertThat(err.toString()).contains("no checkpoint in " + dir.resolve("ckpt") + " yet: starting afresh");
         List<String> rows = Files.readAllLines(logs.resolve("steps.csv"));
         assertThat(rows.get(0)).startsWith("step,epoch,batch,loss");
@@ -80,7 +72,7 @@ class ResumeReportTest extends CliHarness {
         Files.createDirectories(dir.resolve("ckpt"));
         Files.writeString(dir.resolve("ckpt/epoch-00001.ckpt"), "not a checkpoint");
         Files.writeString(dir.resolve("ckpt/step-000000007.ckpt"), "LR4JCKPT truncated");
-        assertThat(run(args(dir, "a", "--resume", "latest", "--epochs", "1"))).isEqualTo(2);
+        assertThat(run(resumable(dir, "a", "--resume", "latest", "--epochs", "1"))).isEqualTo(2);
         assertThat(err.toString()).contains("every checkpoint in " + dir.resolve("ckpt") + " is damaged")
                 .contains("epoch-00001.ckpt").contains("step-000000007.ckpt");
         assertThat(dir.resolve("a")).doesNotExist();

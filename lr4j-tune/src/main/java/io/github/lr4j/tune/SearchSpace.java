@@ -152,21 +152,25 @@ public record SearchSpace(List<String> schedules, String optimizer) {
         return m.find() ? m.group(1) : "value" + index;
     }
 
+    /** Where the bracket or quote at {@code open} closes (brackets nest; nothing inside quotes counts). */
     private static int closing(String text, int open) {
+        char first = text.charAt(open);
+        if (first == '\'' || first == '"') {
+            int end = text.indexOf(first, open + 1);
+            if (end < 0) {
+                throw new IllegalArgumentException("an unclosed quote in the search space '" + text + "' from column " + (open + 1));
+            }
+            return end;
+        }
         int depth = 0;
-        char quote = 0;
         for (int i = open; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = closing(text, i);
             } else if (c == '(' || c == '[') {
                 depth++;
-            } else if (c == ')' || c == ']') {
-                if (--depth == 0) {
-                    return i;
-                }
+            } else if ((c == ')' || c == ']') && --depth == 0) {
+                return i;
             }
         }
         throw new IllegalArgumentException("unbalanced brackets in the search space '" + text + "' from column " + (open + 1));
@@ -175,20 +179,12 @@ public record SearchSpace(List<String> schedules, String optimizer) {
     /** Splits at the commas outside brackets and quotes. */
     static List<String> topLevel(String args) {
         List<String> parts = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
         int from = 0;
         for (int i = 0; i < args.length(); i++) {
             char c = args.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[') {
-                depth++;
-            } else if (c == ')' || c == ']') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
+            if (c == '\'' || c == '"' || c == '(' || c == '[') {
+                i = closing(args, i);
+            } else if (c == ',') {
                 parts.add(args.substring(from, i).strip());
                 from = i + 1;
             }

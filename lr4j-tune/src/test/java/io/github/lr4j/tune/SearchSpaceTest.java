@@ -97,6 +97,16 @@ class SearchSpaceTest {
     }
 
     @Test
+    void argumentsSplitOnlyAtTopLevelCommas_outsideBracketsAndQuotes() {
+        assertThat(SearchSpace.topLevel("[1, 2], 'a,b', f(x, [y, z]), \"c)\"")).containsExactly("[1, 2]", "'a,b'", "f(x, [y, z])", "\"c)\"");
+        assertThat(SearchSpace.topLevel("0.1")).containsExactly("0.1");
+        assertThatThrownBy(() -> new SearchSpace(List.of("StepLR(step_size=int(2, 5"), "SGD(lr=0.1)"))
+                .hasMessageContaining("unbalanced brackets").hasMessageContaining("column");
+        assertThatThrownBy(() -> new SearchSpace(List.of("OneCycleLR(max_lr=0.1, anneal_strategy=choice(['cos, 'linear']), total_steps=9)"),
+                "SGD(lr=0.1)")).hasMessageContaining("search space");
+    }
+
+    @Test
     void badDistributionsAreRefusedWhenTheSpaceIsMadeNamingThem() {
         assertThatThrownBy(() -> new SearchSpace(List.of("StepLR(step_size=int(5, 2))"), "SGD(lr=0.1)"))
                 .hasMessageContaining("int(5, 2)").hasMessageContaining("low must be less than high");
