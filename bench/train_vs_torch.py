@@ -5,7 +5,7 @@ set with its four one-pixel shifts: 6,285 samples), batches of 32 reshuffled eac
 weight_decay=5e-4), OneCycleLR(max_lr=0.1, total_steps=3940) stepped per batch, 20 epochs; a metrics row per step and
 per epoch (JSON lines and CSV, as lr4j's MetricsLog writes), validation after every epoch, the test set at the end.
 
-lr4j's time is the `| N s` of `./lr4j train --quiet`'s final line (printed to 0.1 s): it spans building the model,
+lr4j's time is the `| N s` of `./lr4j train --quiet`'s final line (printed to 0.01 s; an older jar's to 0.1 s): it spans building the model,
 optimizer and schedule, the fit and the test evaluation; loading and augmenting the data are left out of it (JIT
 warm-up included, JVM start excluded). PyTorch's time spans the same, on one thread (torch.set_num_threads(1)), from
 after its data tensors are built (before the model is) to after the test evaluation.
@@ -165,8 +165,8 @@ def main():
             ts, tacc, steps = torch_fit(train, val, test, tmp)
             rate = sgemm_rate()
             floor = flops / rate
-            before = f" {bs:.1f} | {ts / bs:.2f}x |" if base else ""
-            print(f"| {r} |{before} {ls:.1f} | {ts:.2f} | {ts / ls:.2f}x | {rate / 1e9:.1f} | {floor:.3f} | {ls / floor:.1f}x "
+            before = f" {bs:.2f} | {ts / bs:.2f}x |" if base else ""
+            print(f"| {r} |{before} {ls:.2f} | {ts:.2f} | {ts / ls:.2f}x | {rate / 1e9:.1f} | {floor:.3f} | {ls / floor:.1f}x "
                   f"| {lacc:.2%} | {tacc:.2%} |", flush=True)
             if base:
                 print(f"before: {bline}", file=sys.stderr)

@@ -32,6 +32,8 @@ public class MlpKernelProbe {
         t("reluMask", () -> { for (int s = 0; s < n; s++) MlpKernels.reluMask(dh[s], h[s], 256); }, n * 256);
         float[][] g1 = new float[256][64];
         t("gW1 addOuterProducts", () -> MlpKernels.addOuterProducts(g1, dh, x, n, 256, 64), 2.0 * n * 64 * 256);
+        t("gW1T addOuterProducts", () -> MlpKernels.addOuterProducts(gt, x, dh, n, 64, 256), 2.0 * n * 64 * 256);
+        t("addTransposedRowsScaled", () -> MlpKernels.addTransposedRowsScaled(g1flat, gt, 0.5f, 256, 64), 256 * 64);
         t("toTransposedRows", () -> MlpKernels.toTransposedRows(w1flat, wt, 256, 64), 256 * 64);
         t("addRowsScaled", () -> MlpKernels.addRowsScaled(g1flat, g1, 0.5f, 256, 64), 256 * 64);
     }

@@ -302,7 +302,7 @@ final class TrainCommand implements Callable<Integer> {
         writeRecipe(report);
         scheduledSummary(logs).ifPresent(out::println);
         out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f)%s | best epoch %s (%s %.4f) | %d epochs%s, %d steps,"
-                + " %d skipped | %.1f s", percent(test.accuracy()), test.loss(), swaNote, best, monitor, result.bestMetric(),
+                + " %d skipped | %.2f s", percent(test.accuracy()), test.loss(), swaNote, best, monitor, result.bestMetric(),
                 result.epochsRun(), result.stoppedEarly() ? " (early stop)" : "", result.optimizerSteps(), result.skippedSteps(), seconds));
         out.println("report: " + report.resolve("index.html"));
         out.flush();

@@ -82,7 +82,9 @@ public final class Mlp implements Model {
             if (widens[l]) {
                 weightsT[l] = new float[in][out];
             }
-            gradientSums[l] = new float[out][in];
+            // A widening layer's gradient sums are held transposed (in x out), so the kernel's inner loop runs along
+            // the longer side.
+            gradientSums[l] = widens[l] ? new float[in][out] : new float[out][in];
             if (!widens[l] || l > 0) {
                 weightRows[l] = new float[out][in];
             }
@@ -219,7 +221,11 @@ public final class Mlp implements Model {
                     gb[o] += ds[o];
                 }
             }
-            MlpKernels.addOuterProducts(gradientSums[l], d, a, n, width, in);
+            if (widens[l]) {
+                MlpKernels.addOuterProducts(gradientSums[l], a, d, n, in, width);
+            } else {
+                MlpKernels.addOuterProducts(gradientSums[l], d, a, n, width, in);
+            }
             if (l > 0) {
                 float[][] back = deltas[l];
                 for (int s = 0; s < n; s++) {
@@ -229,7 +235,11 @@ public final class Mlp implements Model {
                 }
             }
             // The batch's sums, scaled once, into the parameters' gradients (and the sums cleared for the next call).
-            MlpKernels.addRowsScaled(weights[l].grad(), gradientSums[l], factor, width, in);
+            if (widens[l]) {
+                MlpKernels.addTransposedRowsScaled(weights[l].grad(), gradientSums[l], factor, width, in);
+            } else {
+                MlpKernels.addRowsScaled(weights[l].grad(), gradientSums[l], factor, width, in);
+            }
             float[] gBias = biases[l].grad();
             for (int o = 0; o < width; o++) {
                 gBias[o] += factor * gb[o];
