@@ -4,6 +4,7 @@ import io.github.lr4j.train.RunSpec;
 import io.github.lr4j.tune.SearchSpace;
 import io.github.lr4j.tune.SuccessiveHalving;
 import io.github.lr4j.tune.Trial;
+import io.github.lr4j.tune.TrialExecutor;
 import io.github.lr4j.tune.TrialResult;
 import io.github.lr4j.tune.TuneListener;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -29,13 +31,14 @@ import picocli.CommandLine.Option;
             "with distributions in place of numbers: uniform(a, b), loguniform(a, b), int(a, b), choice([x, y, ...]); a",
             "schedule space may use lr, the sampled optimizer's lr. Successive halving: every trial trains the first rung's",
             "epochs, the best 1/eta by validation loss go on (from their checkpoints) to eta times as many, up to --epochs;",
-            "each trial's schedule has the horizon of the whole run. Trials train in parallel (--threads); the result does",
-            "not depend on it. The test set is used once, for the winner's line. The winner's recipe is written to",
+            "each trial's schedule has the horizon of the whole run. Trials train in parallel (--threads), or as Spark tasks",
+            "(--engine spark, --master); the result depends on neither. The test set is used once, for the winner's line. The winner's recipe is written to",
             "DIR/best.json: 'lr4j train --config DIR/best.json' trains it again to the same figures."},
         footer = {"", "Examples:",
             "  lr4j tune",
             "  lr4j tune --space 'OneCycleLR(max_lr=loguniform(0.01, 1), pct_start=uniform(0.1, 0.5), total_steps=total_steps)' --space-optimizer 'SGD(lr=0.1, momentum=uniform(0.8, 0.99))'",
             "  lr4j tune --space 'OneCycleLR(max_lr=lr, total_steps=total_steps)' --space 'get_cosine_schedule_with_warmup(num_warmup_steps=int(0, 600), num_training_steps=total_steps)'",
+            "  lr4j tune --engine spark --master 'local[2]'",
             "  lr4j tune --resume latest      # after an interruption: the same search, from its saved state"})
 final class TuneCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -75,8 +78,13 @@ final class TuneCommand implements Callable<Integer> {
             + " the trials replace its optimizer and scheduler")
     Path config;
 
-    @Option(names = "--engine", defaultValue = "lr4j", description = "where trials train: lr4j (local threads; the default)")
+    @Option(names = "--engine", defaultValue = "lr4j", description = "where trials train: lr4j (local threads; the default) or"
+            + " spark (each trial's part a Spark task; through the ./lr4j launcher)")
     String engine;
+
+    @Option(names = "--master", description = "spark: the Spark master (default: spark-submit's, else embedded local[*]); on a"
+            + " cluster the --report folder must be on a filesystem the executors share, at the same path")
+    String master;
 
     @Option(names = "--resume", paramLabel = "latest", description = "resume the search saved in the report folder")
     String resume;
@@ -92,9 +100,15 @@ final class TuneCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!engine.equals("lr4j")) {
-            throw new IllegalArgumentException("--engine " + engine + " is not an engine of tune yet (tune trains on lr4j's"
-                    + " local threads)");
+        if (!engine.equals("lr4j") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine must be lr4j (local threads) or spark, got " + engine);
+        }
+        if (engine.equals("lr4j") && master != null) {
+            throw new IllegalArgumentException("--master is a spark option: add --engine spark, or leave --master out");
+        }
+        if (engine.equals("spark") && threads != null) {
+            throw new IllegalArgumentException("--threads is an lr4j-engine option: on --engine spark the master's cores decide"
+                    + " how many trials train at once (e.g. --master local[2])");
         }
         if (resume != null && !resume.equals("latest")) {
             throw new IllegalArgumentException("--resume takes 'latest' (the search saved in --report " + report + "), got " + resume);
@@ -108,12 +122,18 @@ final class TuneCommand implements Callable<Integer> {
                 spaceOptimizer != null ? spaceOptimizer : SearchSpace.DEFAULT_OPTIMIZER);
         RunSpec base = base();
         Trial.checkBase(base);
+        if (engine.equals("spark") && base.threads() != null && base.threads() > 1) {
+            throw new IllegalArgumentException("on --engine spark a trial is one task on one core: the base recipe's threads"
+                    + " must be 1, got " + base.threads());
+        }
         Path state = report.resolve("search.json");
         if (resume != null) {
             if (!Files.exists(state)) {
                 throw new IllegalArgumentException("--resume latest: there is no saved search in " + report + " (no search.json)");
             }
-        } else {
+        }
+        TrialExecutor executor = engine.equals("spark") ? provider(engine).open(master) : TrialExecutor.threads(sha.threads());
+        if (resume == null) {
             deleteSearch(report); // a new search starts over in its folder
         }
         List<Integer> budgets = sha.budgets(base.epochs());
@@ -144,10 +164,11 @@ final class TuneCommand implements Callable<Integer> {
         };
         if (!quiet) {
             err.println("tune: " + trials + " trials, rungs at epochs " + budgets + " (eta " + eta + "), "
-                    + sha.threads() + " thread" + (sha.threads() == 1 ? "" : "s") + (resume != null ? ", resuming" : ""));
+                    + (engine.equals("spark") ? "on Spark" : sha.threads() + " thread" + (sha.threads() == 1 ? "" : "s"))
+                    + (resume != null ? ", resuming" : ""));
             err.flush();
         }
-        SuccessiveHalving.Outcome outcome = sha.run(space, base, report, progress);
+        SuccessiveHalving.Outcome outcome = sha.run(space, base, report, progress, executor);
         Files.writeString(report.resolve("best.json"), outcome.winner().recipe().toJson() + System.lineSeparator());
         double seconds = (System.nanoTime() - t0) / 1e9;
         TrialResult w = outcome.winnerResult();
@@ -160,6 +181,14 @@ final class TuneCommand implements Callable<Integer> {
         out.println("report: " + report.resolve("index.html"));
         out.flush();
         return 0;
+    }
+
+    /** The executor of {@code --engine name} found on the classpath (lr4j-spark's, through the launcher). */
+    private static TrialExecutor.Provider provider(String name) {
+        return ServiceLoader.load(TrialExecutor.Provider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--engine " + name + " is not on this classpath: run it through"
+                        + " the ./lr4j launcher, which builds lr4j-" + name + " and runs on its classpath"));
     }
 
     private RunSpec base() {

@@ -8,6 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code lr4j tune}: the winner's recipe, trained again by {@code train --config}, gives the tune line's figures. */
 class TuneCommandTest extends CliHarness {
@@ -40,6 +42,21 @@ class TuneCommandTest extends CliHarness {
         assertThat(run("train", "--config", report.resolve("best.json").toString(), "--quiet", "-o", dir.resolve("train").toString()))
                 .as(err.toString()).isZero();
         assertThat(figures(out.toString())).isEqualTo(tuned);
+    }
+
+    /** Engines and their options refused before any work, with one line naming the option (lr4j-spark is not on this classpath). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--engine nope                   | --engine must be lr4j (local threads) or spark, got nope",
+        "--engine spark                  | --engine spark is not on this classpath: run it through the ./lr4j launcher",
+        "--master local[2]               | --master is a spark option",
+        "--engine spark --threads 2      | --threads is an lr4j-engine option"})
+    void engineOptionsAreCheckedBeforeAnyWork(String options, String message, @TempDir Path dir) {
+        String[] args = (String.join(" ", "tune", options, "-o", dir.resolve("r").toString())).split(" +");
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).hasSize(1).first(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("lr4j: ").contains(message);
+        assertThat(dir.resolve("r")).doesNotExist();
     }
 
     @Test

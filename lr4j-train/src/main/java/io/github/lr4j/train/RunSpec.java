@@ -22,7 +22,7 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
                       String scheduler, String interval, Map<String, String> schedules, int epochs, int accumulate,
                       String monitor, int earlyStopping, double minDelta, Integer swaStart, Double swaLr, int swaAnnealEpochs,
                       String swaAnnealStrategy, String checkpointDir, long checkpointEvery, int keep, String master,
-                      Integer partitions, Integer localSteps, Integer threads) {
+                      Integer partitions, Integer localSteps, Integer threads) implements java.io.Serializable {
 
     public RunSpec {
         hidden = List.copyOf(hidden);

@@ -112,8 +112,10 @@ final class SearchState {
         return results.size();
     }
 
+    /** Saves {@code r}; the file lists the results by rung, then trial, whatever order the parts finished in. */
     synchronized void record(TrialResult r) {
         results.add(r);
+        results.sort(java.util.Comparator.comparingInt(TrialResult::rung).thenComparingInt(TrialResult::trial));
         write();
     }
 

@@ -8,10 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Successive halving, with synchronous rungs (ASHA's rungs, waited for): {@code trials} recipes sampled from a
@@ -118,6 +114,14 @@ public record SuccessiveHalving(int trials, int eta, int minEpochs, int threads,
      * already saved there with the same settings, space and base recipe is resumed, another one is refused.
      */
     public Outcome run(SearchSpace space, RunSpec base, Path dir, TuneListener listener) {
+        return run(space, base, dir, listener, TrialExecutor.threads(threads));
+    }
+
+    /**
+     * {@link #run(SearchSpace, RunSpec, Path, TuneListener)} with the parts trained by {@code executor} (this search's
+     * {@code threads} is then unused); the outcome does not depend on the executor.
+     */
+    public Outcome run(SearchSpace space, RunSpec base, Path dir, TuneListener listener, TrialExecutor executor) {
         Trial.checkBase(base);
         List<Trial> trials = sample(space, base);
         List<Integer> budgets = budgets(base.epochs());
@@ -125,54 +129,38 @@ public record SuccessiveHalving(int trials, int eta, int minEpochs, int threads,
         SearchState state = SearchState.openOrCreate(dir, this, space, base);
         List<TrialResult> all = new ArrayList<>();
         List<Trial> alive = trials;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "lr4j-tune");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            for (int rung = 0; rung < budgets.size(); rung++) {
-                int from = rung == 0 ? 0 : budgets.get(rung - 1);
-                int to = budgets.get(rung);
-                listener.onRung(rung, budgets.size(), to, alive.size());
-                List<Future<TrialResult>> futures = new ArrayList<>();
-                int[] done = {0};
-                int total = alive.size();
-                for (Trial t : alive) {
-                    int r = rung;
-                    TrialResult saved = state.result(t.index(), rung);
-                    if (saved != null) {
-                        synchronized (done) {
-                            listener.onTrial(t, saved, ++done[0], total, true);
-                        }
-                        futures.add(java.util.concurrent.CompletableFuture.completedFuture(saved));
-                        continue;
-                    }
-                    futures.add(pool.submit(() -> {
-                        TrialRunner.Part part = TrialRunner.train(t.recipe(), trialDir(dir, t), from, to);
-                        TrialResult result = result(t, r, part);
-                        synchronized (done) {
-                            state.record(result);
-                            listener.onTrial(t, result, ++done[0], total, false);
-                        }
-                        return result;
-                    }));
+        for (int rung = 0; rung < budgets.size(); rung++) {
+            int from = rung == 0 ? 0 : budgets.get(rung - 1);
+            int to = budgets.get(rung);
+            listener.onRung(rung, budgets.size(), to, alive.size());
+            int[] done = {0};
+            int total = alive.size();
+            Map<Integer, TrialResult> byTrial = new java.util.TreeMap<>();
+            List<PartTask> tasks = new ArrayList<>();
+            for (Trial t : alive) {
+                TrialResult saved = state.result(t.index(), rung);
+                if (saved != null) {
+                    listener.onTrial(t, saved, ++done[0], total, true);
+                    byTrial.put(t.index(), saved);
+                } else {
+                    tasks.add(new PartTask(t.index(), rung, t.recipe(), trialDir(dir, t).toAbsolutePath().toString(), from, to));
                 }
-                List<TrialResult> results = new ArrayList<>();
-                for (Future<TrialResult> f : futures) {
-                    results.add(get(f));
-                }
-                int keep = rung + 1 < budgets.size() ? sizes.get(rung + 1) : 1;
-                List<TrialResult> ranked = results.stream().sorted(TrialResult::compare).toList();
-                java.util.Set<Integer> kept = new java.util.HashSet<>();
-                ranked.subList(0, Math.min(keep, ranked.size())).forEach(r -> kept.add(r.trial()));
-                List<TrialResult> marked = results.stream().map(r -> r.promoted(kept.contains(r.trial()))).toList();
-                all.addAll(marked);
-                listener.onRungEnd(rung, marked);
-                alive = alive.stream().filter(t -> kept.contains(t.index())).toList();
             }
-        } finally {
-            pool.shutdownNow();
+            if (!tasks.isEmpty()) {
+                executor.runParts(tasks, result -> {
+                    state.record(result);
+                    listener.onTrial(trials.get(result.trial()), result, ++done[0], total, false);
+                }).forEach(r -> byTrial.put(r.trial(), r));
+            }
+            List<TrialResult> results = List.copyOf(byTrial.values()); // trial order
+            int keep = rung + 1 < budgets.size() ? sizes.get(rung + 1) : 1;
+            List<TrialResult> ranked = results.stream().sorted(TrialResult::compare).toList();
+            java.util.Set<Integer> kept = new java.util.HashSet<>();
+            ranked.subList(0, Math.min(keep, ranked.size())).forEach(r -> kept.add(r.trial()));
+            List<TrialResult> marked = results.stream().map(r -> r.promoted(kept.contains(r.trial()))).toList();
+            all.addAll(marked);
+            listener.onRungEnd(rung, marked);
+            alive = alive.stream().filter(t -> kept.contains(t.index())).toList();
         }
         int last = budgets.size() - 1;
         TrialResult best = all.stream().filter(r -> r.rung() == last).min(TrialResult::compare).orElseThrow();
@@ -187,26 +175,12 @@ public record SuccessiveHalving(int trials, int eta, int minEpochs, int threads,
         return dir.resolve("trials").resolve(String.format("t%03d", t.index()));
     }
 
-    static TrialResult result(Trial t, int rung, TrialRunner.Part part) {
+    static TrialResult result(int trial, int rung, TrialRunner.Part part) {
         var r = part.result();
         var history = r.history();
         double lastVal = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).valLoss();
-        return new TrialResult(t.index(), rung, r.epochsRun(), r.bestMetric(), r.bestEpoch(), lastVal, r.optimizerSteps(),
+        return new TrialResult(trial, rung, r.epochsRun(), r.bestMetric(), r.bestEpoch(), lastVal, r.optimizerSteps(),
                 r.skippedSteps(), false);
-    }
-
-    private static TrialResult get(Future<TrialResult> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the search was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** Orders results by best validation loss, then trial number. */

@@ -8,7 +8,7 @@ package io.github.lr4j.tune;
  * @param promoted whether it was kept for the next rung
  */
 public record TrialResult(int trial, int rung, int epochs, double bestValLoss, int bestEpoch, double lastValLoss, long steps,
-                          long skipped, boolean promoted) {
+                          long skipped, boolean promoted) implements java.io.Serializable {
 
     /** The same result, marked as promoted or not. */
     public TrialResult promoted(boolean promoted) {
