@@ -157,6 +157,7 @@ final class PeerTypes {
                 .param(required("values", Kind.NUMBERS, "one more than boundaries; each >= 0",
                         "the lr of each piece (absolute, every group)"))
                 .factory((a, g) -> PiecewiseConstant.of(g, a.ints("boundaries"), a.nums("values")).attach())
+                .perBatch()
                 .example("PiecewiseConstant(boundaries=[5, 12], values=[0.1, 0.05, 0.01])", 20)
                 .build());
         return out;
