@@ -74,7 +74,7 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
             throw new IllegalArgumentException("quantile must be in [0, 0.5], got " + quantile);
         }
         if (!(resample >= 0 && resample <= 1)) {
-            throw new IllegalArgumentException("resample probability must be in [0, 1], got " + resample);
+            throw new IllegalArgumentException("resample must be in [0, 1] (a probability), got " + resample);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);

@@ -130,7 +130,7 @@ class PopulationBasedTrainingTest {
         assertThatThrownBy(() -> new PopulationBasedTraining(4, 0, 0.25, 0.25, 1, 0)).hasMessage("rounds must be >= 1, got 0");
         assertThatThrownBy(() -> new PopulationBasedTraining(4, 3, 0.6, 0.25, 1, 0)).hasMessage("quantile must be in [0, 0.5], got 0.6");
         assertThatThrownBy(() -> new PopulationBasedTraining(4, 3, 0.25, 1.5, 1, 0))
-                .hasMessage("resample probability must be in [0, 1], got 1.5");
+                .hasMessage("resample must be in [0, 1] (a probability), got 1.5");
         assertThatThrownBy(() -> PBT.ends(2)).hasMessage("rounds must be <= epochs (2), got 3");
     }
 }
