@@ -74,9 +74,13 @@ class TuneCommandTest extends CliHarness {
         assertThat(html).contains("(winner)").contains("round 1 (to epoch 1)").contains("lineage");
         assertThat(Files.readString(report.resolve("best.json"))).contains("PiecewiseConstant(boundaries=[");
         double[] searched = lrColumn(report.resolve("trials").resolve(w.group(1)).resolve("logs"));
+        String tuned = figures(out.toString());
 
+        out.getBuffer().setLength(0);
         assertThat(run("train", "--config", report.resolve("best.json").toString(), "--quiet", "-o", dir.resolve("train").toString()))
                 .as(err.toString()).isZero();
+        // Every member has the trial seed and a lineage keeps one optimizer: the replay is the winner's run.
+        assertThat(figures(out.toString())).isEqualTo(tuned);
         double[] replayed = lrColumn(dir.resolve("train"));
         assertThat(replayed).hasSameSizeAs(searched);
         // Rows hold the lr after their step; a round's last row may hold what the lineage's earlier member would have
