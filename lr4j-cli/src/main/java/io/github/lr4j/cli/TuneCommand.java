@@ -1,6 +1,7 @@
 package io.github.lr4j.cli;
 
 import io.github.lr4j.train.RunSpec;
+import io.github.lr4j.tune.PopulationBasedTraining;
 import io.github.lr4j.tune.SearchSpace;
 import io.github.lr4j.tune.SuccessiveHalving;
 import io.github.lr4j.tune.Trial;
@@ -24,21 +25,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lr4j tune}: searches the schedule (and optimizer) of the main job by successive halving. */
+/** {@code lr4j tune}: searches the schedule (and optimizer) of the main job by successive halving or population based training. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        header = "Search the schedule of the main job (successive halving); writes the winner as a recipe and a report.",
+        header = "Search the schedule of the main job (successive halving, or --algorithm pbt); writes the winner as a recipe and a report.",
         description = {"Samples trials (an optimizer and a schedule each) from search spaces written in the schedule language",
             "with distributions in place of numbers: uniform(a, b), loguniform(a, b), int(a, b), choice([x, y, ...]); a",
             "schedule space may use lr, the sampled optimizer's lr. Successive halving: every trial trains the first rung's",
             "epochs, the best 1/eta by validation loss go on (from their checkpoints) to eta times as many, up to --epochs;",
             "each trial's schedule has the horizon of the whole run. Trials train in parallel (--threads), or as Spark tasks",
             "(--engine spark, --master); the result depends on neither. The test set is used once, for the winner's line. The winner's recipe is written to",
-            "DIR/best.json: 'lr4j train --config DIR/best.json' trains it again to the same figures."},
+            "DIR/best.json: 'lr4j train --config DIR/best.json' trains it again to the same figures.",
+            "--algorithm pbt: --population members train in --rounds synchronous rounds; after each, the worst --quantile copy",
+            "the checkpoint (weights, optimizer and schedule state) of one of the best as many and perturb its lr scale (x0.8 /",
+            "x1.2, or redrawn with probability --resample). best.json holds the lr the winner's lineage used at every step",
+            "(PiecewiseConstant): train --config replays that schedule on a fresh model (its own figures)."},
         footer = {"", "Examples:",
             "  lr4j tune",
             "  lr4j tune --space 'OneCycleLR(max_lr=loguniform(0.01, 1), pct_start=uniform(0.1, 0.5), total_steps=total_steps)' --space-optimizer 'SGD(lr=0.1, momentum=uniform(0.8, 0.99))'",
             "  lr4j tune --space 'OneCycleLR(max_lr=lr, total_steps=total_steps)' --space 'get_cosine_schedule_with_warmup(num_warmup_steps=int(0, 600), num_training_steps=total_steps)'",
             "  lr4j tune --engine spark --master 'local[2]'",
+            "  lr4j tune --algorithm pbt --population 8 --rounds 4",
             "  lr4j tune --resume latest      # after an interruption: the same search, from its saved state"})
 final class TuneCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -52,6 +58,24 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--space-optimizer", paramLabel = "EXPR", description = "the optimizer space (default: "
             + SearchSpace.DEFAULT_OPTIMIZER + ")")
     String spaceOptimizer;
+
+    @Option(names = "--algorithm", defaultValue = "sha", description = "sha (successive halving, the default) or pbt"
+            + " (population based training: rounds, the worse quantile copies a better member's state and perturbs its lr scale)")
+    String algorithm;
+
+    @Option(names = "--population", defaultValue = "8", description = "pbt: members (default: ${DEFAULT-VALUE})")
+    int population;
+
+    @Option(names = "--rounds", defaultValue = "4", description = "pbt: rounds the epochs are cut into (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--quantile", defaultValue = "0.25", description = "pbt: the fraction of members that copy a better one"
+            + " after each round, in [0, 0.5] (default: ${DEFAULT-VALUE})")
+    double quantile;
+
+    @Option(names = "--resample", defaultValue = "0.25", description = "pbt: the probability of drawing a new lr scale instead"
+            + " of x0.8 / x1.2 (default: ${DEFAULT-VALUE})")
+    double resample;
 
     @Option(names = "--trials", defaultValue = "18", description = "trials of the first rung (default: ${DEFAULT-VALUE})")
     int trials;
@@ -116,26 +140,29 @@ final class TuneCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         }
+        if (!algorithm.equals("sha") && !algorithm.equals("pbt")) {
+            throw new IllegalArgumentException("--algorithm must be sha or pbt, got " + algorithm);
+        }
+        // An option of the other algorithm would be ignored: refused instead.
+        CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+        List<String> foreign = algorithm.equals("pbt") ? List.of("--trials", "--eta", "--min-epochs")
+                : List.of("--population", "--rounds", "--quantile", "--resample");
+        for (String option : foreign) {
+            if (typed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " is an option of --algorithm " + (algorithm.equals("pbt") ? "sha" : "pbt")
+                        + ", not of --algorithm " + algorithm + ": leave it out, or change --algorithm");
+            }
+        }
+        if (algorithm.equals("pbt")) {
+            return pbt(t0, out, err);
+        }
         SuccessiveHalving sha = new SuccessiveHalving(trials, eta, minEpochs,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), searchSeed);
         SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? SearchSpace.DEFAULT_SCHEDULES : spaces,
                 spaceOptimizer != null ? spaceOptimizer : SearchSpace.DEFAULT_OPTIMIZER);
         RunSpec base = base();
         Trial.checkBase(base);
-        if (engine.equals("spark") && base.threads() != null && base.threads() > 1) {
-            throw new IllegalArgumentException("on --engine spark a trial is one task on one core: the base recipe's threads"
-                    + " must be 1, got " + base.threads());
-        }
-        Path state = report.resolve("search.json");
-        if (resume != null) {
-            if (!Files.exists(state)) {
-                throw new IllegalArgumentException("--resume latest: there is no saved search in " + report + " (no search.json)");
-            }
-        }
-        TrialExecutor executor = engine.equals("spark") ? provider(engine).open(master) : TrialExecutor.threads(sha.threads());
-        if (resume == null) {
-            deleteSearch(report); // a new search starts over in its folder
-        }
+        TrialExecutor executor = open(base, sha.threads());
         List<Integer> budgets = sha.budgets(base.epochs());
         TuneListener progress = quiet ? new TuneListener() { } : new TuneListener() {
             @Override
@@ -164,8 +191,7 @@ final class TuneCommand implements Callable<Integer> {
         };
         if (!quiet) {
             err.println("tune: " + trials + " trials, rungs at epochs " + budgets + " (eta " + eta + "), "
-                    + (engine.equals("spark") ? "on Spark" : sha.threads() + " thread" + (sha.threads() == 1 ? "" : "s"))
-                    + (resume != null ? ", resuming" : ""));
+                    + where(sha.threads()) + (resume != null ? ", resuming" : ""));
             err.flush();
         }
         SuccessiveHalving.Outcome outcome = sha.run(space, base, report, progress, executor);
@@ -181,6 +207,109 @@ final class TuneCommand implements Callable<Integer> {
         out.println("report: " + report.resolve("index.html"));
         out.flush();
         return 0;
+    }
+
+    /** {@code --algorithm pbt}: the same base recipe, space, state and report folder; its own report notes. */
+    private Integer pbt(long t0, PrintWriter out, PrintWriter err) throws IOException {
+        PopulationBasedTraining pbt;
+        try {
+            pbt = new PopulationBasedTraining(population, rounds, quantile, resample,
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), searchSeed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+        SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? SearchSpace.DEFAULT_SCHEDULES : spaces,
+                spaceOptimizer != null ? spaceOptimizer : SearchSpace.DEFAULT_OPTIMIZER);
+        RunSpec base = base();
+        Trial.checkBase(base);
+        if (rounds > base.epochs()) {
+            throw new IllegalArgumentException("--rounds must be in [1, epochs] = [1, " + base.epochs() + "], got " + rounds);
+        }
+        TrialExecutor executor = open(base, pbt.threads());
+        List<Integer> ends = pbt.ends(base.epochs());
+        TuneListener progress = quiet ? new TuneListener() { } : new TuneListener() {
+            @Override
+            public void onTrial(Trial trial, TrialResult r, int done, int total, boolean fromState) {
+                err.println(String.format(Locale.ROOT, "tune: round %d/%d, member %d/%d (t%03d)%s: val_loss %.4f (best %.4f)",
+                        r.rung() + 1, ends.size(), done, total, trial.index(), fromState ? " (saved)" : "", r.lastValLoss(),
+                        r.bestValLoss()));
+                err.flush();
+            }
+        };
+        if (!quiet) {
+            err.println("tune: pbt, " + population + " members, rounds end at epochs " + ends + ", quantile " + quantile + ", "
+                    + where(pbt.threads()) + (resume != null ? ", resuming" : ""));
+            err.flush();
+        }
+        PopulationBasedTraining.Outcome o = pbt.run(space, base, report, progress, executor);
+        Files.writeString(report.resolve("best.json"), o.recipe().toJson() + System.lineSeparator());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        TrialResult w = o.winnerResult();
+        List<String> notes = new ArrayList<>();
+        notes.add("schedule spaces: " + String.join("  |  ", space.schedules()));
+        notes.add("optimizer space: " + space.optimizer());
+        notes.add(String.format(Locale.ROOT, "population based training: %d members, %d rounds (ending at epochs %s), quantile %s,"
+                + " resample %s, search seed %d, trial seed %d; explore: the lr scale x0.8 / x1.2 or redrawn in [0.5, 2]",
+                population, rounds, ends, quantile, resample, searchSeed, base.seed()));
+        for (int r = 0; r < ends.size(); r++) {
+            int round = r;
+            notes.add("round " + (r + 1) + " (to epoch " + ends.get(r) + "): " + o.results().stream().filter(x -> x.rung() == round)
+                    .map(x -> String.format(Locale.ROOT, "t%03d %.4f", x.trial(), x.lastValLoss())).collect(Collectors.joining(", "))
+                    + o.exploits().stream().filter(x -> x.round() == round)
+                    .map(x -> String.format(Locale.ROOT, "; t%03d <- t%03d (scale %.4g)", x.target(), x.source(), x.scale()))
+                    .collect(Collectors.joining()));
+        }
+        notes.add(String.format(Locale.ROOT, "winner: t%03d (best val_loss %.4f), lineage: %s; test accuracy %s (loss %.4f)",
+                o.winner().trial().index(), w.bestValLoss(), String.join(" -> ", o.winner().lineage()),
+                TrainCommand.percent(o.test().accuracy()), o.test().loss()));
+        notes.add("best.json: the winner's optimizer with the lr it used at every step (PiecewiseConstant); 'lr4j train --config'"
+                + " trains a fresh model on that schedule, so its figures are its own, not the search's");
+        List<Report.Run> runs = new ArrayList<>();
+        List<PopulationBasedTraining.Member> order = new ArrayList<>(o.members());
+        order.remove(o.winner());
+        order.add(0, o.winner());
+        for (PopulationBasedTraining.Member m : order) {
+            TrialResult r = o.results().stream().filter(x -> x.trial() == m.trial().index() && x.rung() == ends.size() - 1)
+                    .findFirst().orElseThrow();
+            String name = String.format("t%03d", m.trial().index()) + (m == o.winner() ? " (winner)" : "");
+            runs.add(Report.Run.read(name, PopulationBasedTraining.trialDir(report, m.trial()).resolve("logs"), Report.summary(
+                    "optimizer", m.trial().recipe().optimizer(), "lr scale", String.format(Locale.ROOT, "%.4g", m.scale()),
+                    "lineage", String.join(" -> ", m.lineage()),
+                    "best val_loss", String.format(Locale.ROOT, "%.4f", r.bestValLoss()), "best epoch", r.bestEpoch())));
+        }
+        Report.write(report, "lr4j tune --algorithm pbt: " + population + " members on digits", notes, runs);
+        out.println(String.format(Locale.ROOT, "winner t%03d: %s", o.winner().trial().index(), String.join(" -> ", o.winner().lineage())));
+        out.println(String.format(Locale.ROOT, "test accuracy %s (loss %.4f) | best epoch %d (val_loss %.4f) | %d epochs, %d steps,"
+                + " %d skipped | %.1f s, %d members", TrainCommand.percent(o.test().accuracy()), o.test().loss(), w.bestEpoch(),
+                w.bestValLoss(), w.epochs(), w.steps(), w.skipped(), seconds, population));
+        out.println("recipe: " + report.resolve("best.json") + " (lr4j train --config " + report.resolve("best.json")
+                + ": the winner's schedule on a fresh model)");
+        out.println("report: " + report.resolve("index.html"));
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Where the trials will train, opened once the search's own settings are checked; then, unless resuming, what an
+     * earlier search left in the report folder is deleted (a refused search deletes nothing).
+     */
+    private TrialExecutor open(RunSpec base, int threads) throws IOException {
+        if (engine.equals("spark") && base.threads() != null && base.threads() > 1) {
+            throw new IllegalArgumentException("on --engine spark a trial is one task on one core: the base recipe's threads"
+                    + " must be 1, got " + base.threads());
+        }
+        if (resume != null && !Files.exists(report.resolve("search.json"))) {
+            throw new IllegalArgumentException("--resume latest: there is no saved search in " + report + " (no search.json)");
+        }
+        TrialExecutor executor = engine.equals("spark") ? provider(engine).open(master) : TrialExecutor.threads(threads);
+        if (resume == null) {
+            deleteSearch(report); // a new search starts over in its folder
+        }
+        return executor;
+    }
+
+    private String where(int threads) {
+        return engine.equals("spark") ? "on Spark" : threads + " thread" + (threads == 1 ? "" : "s");
     }
 
     /** The executor of {@code --engine name} found on the classpath (lr4j-spark's, through the launcher). */

@@ -64,4 +64,66 @@ class TuneCommandTest extends CliHarness {
         assertThat(run("tune", "--resume", "latest", "-o", dir.resolve("none").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("no saved search");
     }
+
+    /** The lr0 column of the steps.csv under {@code dir}. */
+    private static double[] lrColumn(Path dir) throws Exception {
+        Path csv;
+        try (var walk = Files.walk(dir)) {
+            csv = walk.filter(p -> p.getFileName().toString().equals("steps.csv")).findFirst().orElseThrow();
+        }
+        java.util.List<String> lines = Files.readAllLines(csv);
+        int col = java.util.Arrays.asList(lines.get(0).split(",")).indexOf("lr0");
+        return lines.subList(1, lines.size()).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[col])).toArray();
+    }
+
+    @Test
+    void pbt_theWinnersScheduleReplayedByTrainGivesTheSameLrAtEveryStep(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, "{\"model\": {\"hidden\": [16]}, \"data\": {\"augment\": false}, \"epochs\": 3}");
+        Path report = dir.resolve("tune");
+        int code = run("tune", "--algorithm", "pbt", "--config", config.toString(), "--population", "4", "--rounds", "3",
+                "--threads", "2", "--space", "OneCycleLR(max_lr=lr, pct_start=uniform(0.1, 0.45), total_steps=total_steps)",
+                "--space-optimizer", "SGD(lr=loguniform(0.03, 0.5), momentum=uniform(0.8, 0.95))", "-o", report.toString());
+        assertThat(code).as(err.toString()).isZero();
+        Matcher w = Pattern.compile("winner (t\\d{3})").matcher(out.toString());
+        assertThat(w.find()).as(out.toString()).isTrue();
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html).contains("(winner)").contains("round 1 (to epoch 1)").contains("lineage");
+        assertThat(Files.readString(report.resolve("best.json"))).contains("PiecewiseConstant(boundaries=[");
+        double[] searched = lrColumn(report.resolve("trials").resolve(w.group(1)).resolve("logs"));
+        String tuned = figures(out.toString());
+
+        out.getBuffer().setLength(0);
+        assertThat(run("train", "--config", report.resolve("best.json").toString(), "--quiet", "-o", dir.resolve("train").toString()))
+                .as(err.toString()).isZero();
+        // Every member has the trial seed and a lineage keeps one optimizer: the replay is the winner's run.
+        assertThat(figures(out.toString())).isEqualTo(tuned);
+        double[] replayed = lrColumn(dir.resolve("train"));
+        assertThat(replayed).hasSameSizeAs(searched);
+        // Rows hold the lr after their step; a round's last row may hold what the lineage's earlier member would have
+        // gone on with, before an exploit: every other row is the same lr.
+        int perRound = searched.length / 3;
+        for (int i = 0; i < searched.length; i++) {
+            if ((i + 1) % perRound != 0) {
+                assertThat(replayed[i]).as("row %d", i).isEqualTo(searched[i]);
+            }
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--population|1|--population must be in [2, 1000], got 1",
+        "--quantile|0.7|--quantile must be in [0, 0.5], got 0.7",
+        "--resample|-1|--resample must be in [0, 1] (a probability), got -1.0",
+        "--rounds|0|--rounds must be >= 1, got 0",
+        "--rounds|50|--rounds must be in [1, epochs] = [1, 20], got 50",
+        "--algorithm|bohb|--algorithm must be sha or pbt, got bohb"})
+    void pbt_badOptionsExit2NamingTheOptionAndRange(String option, String value, String message, @TempDir Path dir) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("tune", "-o", dir.toString(), option, value));
+        if (!option.equals("--algorithm")) {
+            args.addAll(java.util.List.of("--algorithm", "pbt"));
+        }
+        assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+        assertThat(err.toString()).contains("lr4j: " + message);
+    }
 }

@@ -150,6 +150,16 @@ final class PeerTypes {
         out.add(timm(TimmSchedule.Kind.MULTISTEP));
         out.add(timm(TimmSchedule.Kind.POLY));
         out.add(timmPlateau());
+        out.add(SchedulerType.builder("PiecewiseConstant", "lr = values[i] between boundaries[i - 1] and boundaries[i], absolute"
+                        + " (Keras's PiecewiseConstantDecay, Optax's piecewise_constant_schedule of absolute values)")
+                .overwritesLr()
+                .param(required("boundaries", Kind.INTEGERS, "increasing, each >= 1", "steps at which the next value starts"))
+                .param(required("values", Kind.NUMBERS, "one more than boundaries; each >= 0",
+                        "the lr of each piece (absolute, every group)"))
+                .factory((a, g) -> PiecewiseConstant.of(g, a.ints("boundaries"), a.nums("values")).attach())
+                .perBatch()
+                .example("PiecewiseConstant(boundaries=[5, 12], values=[0.1, 0.05, 0.01])", 20)
+                .build());
         return out;
     }
 

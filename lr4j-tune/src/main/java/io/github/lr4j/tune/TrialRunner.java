@@ -30,13 +30,28 @@ final class TrialRunner {
 
     /** Trains {@code recipe} up to epoch {@code to}, from the checkpoint of epoch {@code from} (0: from scratch). */
     static Part train(RunSpec recipe, Path dir, int from, int to) {
+        return train(recipe, dir, from, to, false);
+    }
+
+    /**
+     * {@link #train(RunSpec, Path, int, int)}; with {@code restartSchedule} a part resumed from a checkpoint starts the
+     * recipe's schedules afresh at the checkpoint (weights and optimizer state restored): population based training
+     * gives each round its own absolute schedule.
+     */
+    static Part train(RunSpec recipe, Path dir, int from, int to, boolean restartSchedule) {
         Path ckpt = dir.resolve("ckpt");
-        DigitsRecipe.Run run = DigitsRecipe.of(recipe).stopAfter(to).build();
+        // Restarted schedules need the recipe's rebuilders, which a run cut short (stopAfter) does not have: the recipe
+        // itself ends at the part's end.
+        DigitsRecipe.Run run = restartSchedule ? DigitsRecipe.of(recipe).build() : DigitsRecipe.of(recipe).stopAfter(to).build();
+        if (restartSchedule && recipe.epochs() != to) {
+            throw new IllegalArgumentException("a part with restarted schedules needs a recipe of " + to + " epochs, got "
+                    + recipe.epochs());
+        }
         TrainingLoop loop = run.trainer().log(dir.resolve("logs"))
                 .checkpoints(new Checkpointing(ckpt, 0, true, false, 1))
                 .listener(new TrainListener() { }); // warnings such as "the schedule is longer than the run" are the point here
         if (from > 0) {
-            loop.extendFinishedRun(false).resume(partEnd(dir, from));
+            loop.extendFinishedRun(restartSchedule).resume(partEnd(dir, from));
         } else {
             loop.overwriteCheckpoints(); // a part restarted from scratch after an interruption
         }

@@ -49,6 +49,31 @@ class SparkTuneTest {
         assertThat(dir.resolve("spark/search.json")).hasSameTextualContentAs(dir.resolve("local/search.json"));
     }
 
+    @Test
+    void pbtOnSparkEndsAsPbtOnLocalThreads(@TempDir Path dir) throws Exception {
+        Lr4jSpark.session("local[2]");
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, "{\"model\": {\"hidden\": [16]}, \"data\": {\"augment\": false}, \"epochs\": 3}");
+        String[] search = {"tune", "--algorithm", "pbt", "--config", config.toString(), "--population", "4", "--rounds", "3",
+            "--quantile", "0.25", "--space", "OneCycleLR(max_lr=lr, pct_start=uniform(0.1, 0.45), total_steps=total_steps)",
+            "--space-optimizer", "SGD(lr=loguniform(0.03, 0.5), momentum=uniform(0.8, 0.95))"};
+        StringWriter localOut = new StringWriter();
+        StringWriter err = new StringWriter();
+        int local = Main.commandLine().setOut(new PrintWriter(localOut)).setErr(new PrintWriter(err))
+                .execute(concat(search, "--threads", "2", "-o", dir.resolve("local").toString()));
+        assertThat(local).as(err.toString()).isZero();
+        StringWriter sparkOut = new StringWriter();
+        err = new StringWriter();
+        int spark = Main.commandLine().setOut(new PrintWriter(sparkOut)).setErr(new PrintWriter(err))
+                .execute(concat(search, "--engine", "spark", "--master", "local[2]", "-o", dir.resolve("spark").toString()));
+        assertThat(spark).as(err.toString()).isZero();
+
+        assertThat(err.toString()).contains("on Spark").contains("tune: round 3/3, member 4/4");
+        assertThat(figures(sparkOut.toString())).isEqualTo(figures(localOut.toString()));
+        assertThat(dir.resolve("spark/best.json")).hasSameTextualContentAs(dir.resolve("local/best.json"));
+        assertThat(dir.resolve("spark/search.json")).hasSameTextualContentAs(dir.resolve("local/search.json"));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
