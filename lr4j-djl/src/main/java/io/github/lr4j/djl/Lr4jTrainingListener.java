@@ -118,6 +118,11 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         return this;
     }
 
+    /** The schedules' driver, for {@link DjlRun}, which steps them itself (this listener is then never notified). */
+    ScheduleDriver driver() {
+        return driver;
+    }
+
     /** The SWA average given to {@link #swa}, or null. */
     public DjlWeightAverage weightAverage() {
         return average;
