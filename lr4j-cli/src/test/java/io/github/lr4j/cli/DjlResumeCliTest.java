@@ -70,10 +70,16 @@ class DjlResumeCliTest {
             Files.copy(reference.resolve("report/logs").resolve(log), stopped.resolve("report/logs").resolve(log));
         }
         Files.writeString(stopped.resolve("report/logs/steps.csv"), "999,9,9,0.5,false,0.1,0.9\n", StandardOpenOption.APPEND);
+        // The kill tore the next checkpoint: --resume latest skips it, says so, and the resumed run writes it again.
+        String torn = resumable.stream().filter(n -> optimizerSteps(n, perEpoch) > lastSteps)
+                .min((x, y) -> Long.compare(optimizerSteps(x, perEpoch), optimizerSteps(y, perEpoch))).orElseThrow();
+        byte[] whole = Files.readAllBytes(reference.resolve("ck").resolve(torn));
+        Files.write(stopped.resolve("ck").resolve(torn), Arrays.copyOf(whole, whole.length / 2));
 
         Cli resumed = new Cli();
         assertThat(resumed.run(args(stopped, "--resume", "latest"))).as(resumed.err.toString()).isZero();
-        assertThat(resumed.err.toString()).contains("resuming from " + stopped.resolve("ck").resolve(last));
+        assertThat(resumed.err.toString()).contains("warning: skipped " + torn)
+                .contains("resuming from " + stopped.resolve("ck").resolve(last));
 
         for (String log : LOGS) {
             assertThat(stopped.resolve("report/logs").resolve(log)).as(log + " (resumed after " + last + ", in epoch " + (epoch + 1) + ")")
