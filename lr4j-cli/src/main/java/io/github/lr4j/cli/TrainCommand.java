@@ -333,10 +333,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
         boolean checkpointed = resume != null || checkpointDir != null;
-        if (checkpointed && swaStart != null) {
-            throw new IllegalArgumentException("--swa-start is not an option of --engine djl with --checkpoint-dir or --resume"
-                    + " yet (use --engine lr4j)");
-        }
+        refuseDjlSwaWithCheckpoints(checkpointed);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path from = null;
@@ -346,6 +343,7 @@ final class TrainCommand implements Callable<Integer> {
                 adoptSettings(from);
             }
         }
+        refuseDjlSwaWithCheckpoints(checkpointed); // again with the checkpoint's settings taken
         Resumed resumed = resumed(from, out);
         if (resumed == null) {
             return 0;
@@ -432,6 +430,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         return 0;
     }
+    private void refuseDjlSwaWithCheckpoints(boolean checkpointed) {
+        if (checkpointed && swaStart != null) {
+            throw new IllegalArgumentException("--swa-start is not an option of --engine djl with --checkpoint-dir or --resume"
+                    + " yet (use --engine lr4j)");
+        }
+    }
+
     /**
      * A DJL run with checkpoints: trained by lr4j-djl's DjlRun through the driver lr4j's own loop uses (the same checkpoint
      * files, resume, run lengths and report), one optimizer step per batch in the order lr4j's loop takes.

@@ -99,6 +99,16 @@ class DjlResumeCliTest {
         assertThat(swa.err.toString()).startsWith("lr4j: --swa-start is not an option of --engine djl with --checkpoint-dir")
                 .hasLineCount(1);
         assertThat(dir.resolve("ck")).doesNotExist();
+
+        // --swa-start taken from the checkpoint of an lr4j-engine run: refused as well, before the run is built.
+        Path lr4j = dir.resolve("lr4j");
+        Cli first = new Cli();
+        assertThat(first.run("train", "--quiet", "--epochs", "2", "--hidden", "16", "--no-augment", "--swa-start", "2",
+                "--checkpoint-dir", lr4j.resolve("ck").toString(), "--report", lr4j.resolve("report").toString())).isZero();
+        Cli adopted = new Cli();
+        assertThat(adopted.run("train", "--quiet", "--engine", "djl", "--epochs", "3", "--checkpoint-dir",
+                lr4j.resolve("ck").toString(), "--resume", "latest", "--report", lr4j.resolve("report").toString())).isEqualTo(2);
+        assertThat(adopted.err.toString()).startsWith("lr4j: --swa-start is not an option of --engine djl").hasLineCount(1);
     }
 
     @Test
