@@ -73,8 +73,8 @@ class DjlResumeCliTest {
         // The kill tore the next checkpoint: --resume latest skips it, says so, and the resumed run writes it again.
         String torn = resumable.stream().filter(n -> optimizerSteps(n, perEpoch) > lastSteps)
                 .min((x, y) -> Long.compare(optimizerSteps(x, perEpoch), optimizerSteps(y, perEpoch))).orElseThrow();
-        byte[] whole = Files.readAllBytes(reference.resolve("ck").resolve(torn));
-        Files.write(stopped.resolve("ck").resolve(torn), Arrays.copyOf(whole, whole.length / 2));
+        byte[] bytes = Files.readAllBytes(reference.resolve("ck").resolve(torn));
+        Files.write(stopped.resolve("ck").resolve(torn), Arrays.copyOf(bytes, bytes.length / 2));
 
         Cli resumed = new Cli();
         assertThat(resumed.run(args(stopped, "--resume", "latest"))).as(resumed.err.toString()).isZero();
