@@ -190,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
                     + patience + ", " + checkpointEvery + ", " + keep);
         }
-        if ((restartSchedule || continueAtFinalLr) && !engine.equals("lr4j")) {
+        if ((restartSchedule || continueAtFinalLr) && engine.equals("spark")) {
             throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr are options of --engine lr4j"
                     + " (not yet of --engine " + engine + ")");
         }
@@ -245,30 +245,14 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir != null) {
             trainer.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
         }
-        List<RunState.Horizon> horizons = List.of(new RunState.Horizon(options.epochs, 0, ""));
+        Resumed resumed = resumed(from, out);
+        if (resumed == null) {
+            return 0;
+        }
+        List<RunState.Horizon> horizons = resumed.horizons();
         if (from != null) {
-            RunCheckpoints.Progress progress = RunCheckpoints.progress(from);
-            horizons = RunCheckpoints.horizonsAfter(RunCheckpoints.horizons(from), progress.epochsDone(), options.epochs,
-                    restartSchedule ? "restart-schedule" : continueAtFinalLr ? "continue-at-final-lr" : "stretched");
-            if (progress.finished()) {
-                String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
-                        : "finished its " + progress.epochsDone() + " epochs";
-                if (options.epochs <= progress.epochsDone()) {
-                    out.println("lr4j: the run in " + from + " " + ended + ": nothing to train (to train on, give a larger"
-                            + " --epochs with --restart-schedule or --continue-at-final-lr)");
-                    out.flush();
-                    return 0;
-                }
-                if (!restartSchedule && !continueAtFinalLr) {
-                    throw new IllegalArgumentException("the run in " + from + " " + ended + "; to train on to " + options.epochs
-                            + " epochs choose --restart-schedule (the schedule starts again, sized for the "
-                            + (options.epochs - progress.epochsDone()) + " added epochs: a warm restart) or"
-                            + " --continue-at-final-lr (the added epochs at the schedule's final lr)");
-                }
-                trainer.extendFinishedRun(restartSchedule);
-            } else if (restartSchedule || continueAtFinalLr) {
-                throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run; the run in "
-                        + from + " is at epoch " + progress.epochsDone() + " of " + progress.epochs() + ": resume it without them");
+            if (resumed.extendRestarting() != null) {
+                trainer.extendFinishedRun(resumed.extendRestarting());
             }
             trainer.resume(from);
             err.println("resuming from " + from);
@@ -321,11 +305,60 @@ final class TrainCommand implements Callable<Integer> {
                 .orElse(built).toString();
     }
 
+    /**
+     * How a run resumed from {@code from} (null: a new run) goes on, the same for every engine that checkpoints: its run
+     * lengths, and whether it extends a finished run (null: it does not; true: --restart-schedule). Null when there is
+     * nothing to train (said on {@code out}); an IllegalArgumentException when the flags do not fit the checkpoint.
+     */
+    private Resumed resumed(Path from, PrintWriter out) throws Exception {
+        if (from == null) {
+            return new Resumed(List.of(new RunState.Horizon(options.epochs, 0, "")), null);
+        }
+        RunCheckpoints.Progress progress = RunCheckpoints.progress(from);
+        List<RunState.Horizon> horizons = RunCheckpoints.horizonsAfter(RunCheckpoints.horizons(from), progress.epochsDone(),
+                options.epochs, restartSchedule ? "restart-schedule" : continueAtFinalLr ? "continue-at-final-lr" : "stretched");
+        if (progress.finished()) {
+            String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
+                    : "finished its " + progress.epochsDone() + " epochs";
+            if (options.epochs <= progress.epochsDone()) {
+                out.println("lr4j: the run in " + from + " " + ended + ": nothing to train (to train on, give a larger"
+                        + " --epochs with --restart-schedule or --continue-at-final-lr)");
+                out.flush();
+                return null;
+            }
+            if (!restartSchedule && !continueAtFinalLr) {
+                throw new IllegalArgumentException("the run in " + from + " " + ended + "; to train on to " + options.epochs
+                        + " epochs choose --restart-schedule (the schedule starts again, sized for the "
+                        + (options.epochs - progress.epochsDone()) + " added epochs: a warm restart) or"
+                        + " --continue-at-final-lr (the added epochs at the schedule's final lr)");
+            }
+            return new Resumed(horizons, restartSchedule);
+        } else if (restartSchedule || continueAtFinalLr) {
+            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run; the run in "
+                    + from + " is at epoch " + progress.epochsDone() + " of " + progress.epochs() + ": resume it without them");
+        }
+        return new Resumed(horizons, null);
+    }
+
+    private record Resumed(List<RunState.Horizon> horizons, Boolean extendRestarting) { }
+
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
-        if (resume != null || checkpointDir != null) {
-            throw new IllegalArgumentException("--checkpoint-dir and --resume are not options of --engine djl yet"
-                    + " (use --engine lr4j or spark)");
+        boolean checkpointed = resume != null || checkpointDir != null;
+        refuseDjlSwaWithCheckpoints(checkpointed);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path from = null;
+        if (resume != null) {
+            from = resume.equals("latest") ? latest(err) : Path.of(resume);
+            if (from != null) {
+                adoptSettings(from);
+            }
+        }
+        refuseDjlSwaWithCheckpoints(checkpointed); // again with the checkpoint's settings taken
+        Resumed resumed = resumed(from, out);
+        if (resumed == null) {
+            return 0;
         }
         if (options.accumulate != 1) {
             throw new IllegalArgumentException("--accumulate is not an option of --engine djl (DJL's trainer applies one"
@@ -344,8 +377,6 @@ final class TrainCommand implements Callable<Integer> {
         int threads = options.threads() != null ? options.threads() : io.github.lr4j.djl.DjlThreads.defaultThreads();
         io.github.lr4j.djl.DjlThreads.configure(threads);
         long t0 = System.nanoTime();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         int[] widths = options.widths();
         String schedule = schedulerExpression().equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)"
                 : schedulerExpression();
@@ -363,6 +394,9 @@ final class TrainCommand implements Callable<Integer> {
             run.listener.monitor(monitor);
             if (patience > 0) {
                 run.listener.earlyStopping(patience, minDelta);
+            }
+            if (checkpointed) {
+                return djlCheckpointed(run, from, resumed, t0, threads);
             }
             int epochs;
             double accuracy;
@@ -408,6 +442,71 @@ final class TrainCommand implements Callable<Integer> {
         }
         return 0;
     }
+    private void refuseDjlSwaWithCheckpoints(boolean checkpointed) {
+        if (checkpointed && swaStart != null) {
+            throw new IllegalArgumentException("--swa-start is not an option of --engine djl with --checkpoint-dir or --resume"
+                    + " yet (use --engine lr4j)");
+        }
+    }
+
+    /**
+     * A DJL run with checkpoints: trained by lr4j-djl's DjlRun through the driver lr4j's own loop uses (the same checkpoint
+     * files, resume, run lengths and report), one optimizer step per batch in the order lr4j's loop takes.
+     */
+    private Integer djlCheckpointed(io.github.lr4j.djl.DjlDigits run, Path from, Resumed resumed, long t0, int threads)
+            throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        io.github.lr4j.djl.DjlRun loop = new io.github.lr4j.djl.DjlRun(run, options.epochs, options.batchSize, options.seed)
+                .monitor(monitor).runSettings(runSettings());
+        if (patience > 0) {
+            loop.earlyStopping(new EarlyStopping(patience, minDelta, true));
+        }
+        if (checkpointDir != null) {
+            loop.checkpoints(new Checkpointing(checkpointDir, checkpointEvery, true, true, keep));
+        }
+        if (overwrite) {
+            loop.overwriteCheckpoints();
+        }
+        if (resumed.extendRestarting() != null) {
+            loop.extendFinishedRun(resumed.extendRestarting());
+        }
+        if (from != null) {
+            err.println("resuming from " + from);
+        }
+        Path logs = report.resolve("logs");
+        String schedule = schedulerExpression().equalsIgnoreCase("none") ? "ConstantLR(factor=1.0, total_iters=1)"
+                : schedulerExpression();
+        RunState state;
+        try (io.github.lr4j.train.MetricsLog log = new io.github.lr4j.train.MetricsLog(logs)) {
+            state = loop.fit(from, log, new ProgressBar(err, options.epochs, quiet)
+                    .header(scheduleLine(schedulerExpression().equalsIgnoreCase("none") ? null : run.scheduler, schedule)));
+        }
+        double accuracy = run.testAccuracy();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
+        boolean stopped = state.best().stopped();
+        String best = state.best().bestEpoch() < 0 ? "-" : String.valueOf(state.best().bestEpoch() + 1);
+        List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU (" + threads
+                        + " intra-op threads, 1 inter-op), driven by lr4j-djl's DjlRun (checkpoints)",
+                "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
+                String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", state.epoch(),
+                        stopped ? " (stopped early)" : "", state.optimizerSteps(), seconds),
+                "run length: " + Report.horizons(resumed.horizons(), state.history().list()));
+        Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
+                "best epoch", best, "epochs", state.epoch(), "optimizer steps", state.optimizerSteps(),
+                "time", String.format(Locale.ROOT, "%.1f s", seconds))).withHistory(state.history().list());
+        Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
+        writeRecipe(report);
+        scheduledSummary(logs).ifPresent(out::println);
+        out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s | best epoch %s"
+                + " (%s %.4f) | %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), best, monitor,
+                state.best().bestMetric(), state.epoch(), stopped ? " (early stop)" : "", state.optimizerSteps(), seconds));
+        out.println("report: " + report.resolve("index.html"));
+        out.flush();
+        return 0;
+    }
+
     /** The pre-flight's line: the effective schedule (typed or the default), how it is stepped, or the constant lr. */
     private String scheduleLine(io.github.lr4j.scheduler.Scheduler s, String expression) {
         String given = scheduler == null ? " (the default for " + io.github.lr4j.optim.Optimizers.parse(options.optimizer).name()

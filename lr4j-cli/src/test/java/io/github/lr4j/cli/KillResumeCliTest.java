@@ -28,6 +28,10 @@ class KillResumeCliTest {
         "lr4j, step, 45",            // mid-epoch, after a checkpoint
         "lr4j, checkpoint-temp, 2",  // a checkpoint's temporary file complete, not yet renamed
         "lr4j, checkpoint, 3",       // just after a checkpoint is in place
+        "djl, step, 7",              // the same moments on --engine djl (single-threaded: its floats repeat)
+        "djl, step, 150",            // in the second epoch, after a step checkpoint and an epoch checkpoint
+        "djl, checkpoint-temp, 2",
+        "djl, checkpoint, 3",
     })
     void killedAtANamedMoment_resumeLatest_endsByteForByteAsTheUninterruptedRun(String engine, String phase, int n,
                                                                                  @TempDir Path dir) throws Exception {
@@ -60,15 +64,21 @@ class KillResumeCliTest {
         }
     }
 
-    /** {@code lr4j train} in a child JVM (the CLI's main, this module's classpath), 3 epochs, a checkpoint every 16 steps. */
+    /** {@code lr4j train} in a child JVM (the CLI's main, this module's classpath), 3 epochs, a checkpoint every 16 steps (DJL: one thread). */
     private static Process child(Path run, String engine, List<String> extra, String jvmOption) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         if (jvmOption != null) {
             cmd.add(jvmOption);
         }
+        if (engine.equals("djl")) {
+            cmd.add("-Dai.djl.offline=true"); // as the tests' own JVM: the native library is on the classpath
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--quiet", "--engine", engine,
                 "--epochs", "3", "--hidden", "16", "--batch-size", "64", "--seed", "3", "--checkpoint-dir", run.resolve("ck").toString(),
                 "--checkpoint-every", "16", "--keep", "100", "--report", run.resolve("report").toString()));
+        if (engine.equals("djl")) {
+            cmd.addAll(List.of("--threads", "1"));
+        }
         cmd.addAll(extra);
         File log = run.resolveSibling(run.getFileName() + ".log").toFile();
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();

@@ -39,6 +39,11 @@ public final class DjlDigits implements AutoCloseable {
     public final ArrayDataset train;
     public final ArrayDataset validation;
     public final ArrayDataset test;
+    /** The training set's images and labels, for {@link DjlRun}'s own batches. */
+    final NDArray trainX;
+    final NDArray trainY;
+    private NDArray lastX;
+    private NDArray lastY;
     private final NDManager manager;
     private final long perEpoch;
     private final io.github.lr4j.train.Interval interval;
@@ -81,6 +86,8 @@ public final class DjlDigits implements AutoCloseable {
         manager = NDManager.newBaseManager();
         Digits.Split split = Digits.split();
         train = dataset(augment ? Digits.withShifts(split.train()) : split.train(), batchSize, true);
+        trainX = lastX;
+        trainY = lastY;
         validation = dataset(split.validation(), batchSize, false);
         test = dataset(split.test(), batchSize, false);
         SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock(Digits.FEATURES));
@@ -211,6 +218,8 @@ public final class DjlDigits implements AutoCloseable {
         }
         NDArray x = manager.create(flat, new Shape(data.size(), Digits.FEATURES));
         NDArray y = manager.create(labels, new Shape(data.size()));
+        lastX = x;
+        lastY = y;
         return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(batchSize, shuffle).build();
     }
 

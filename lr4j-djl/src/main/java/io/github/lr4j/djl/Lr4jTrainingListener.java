@@ -35,18 +35,15 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
     private long updatesPerEpoch;
     private Evaluator monitorEvaluator;
     private Mode mode = Mode.MIN;
-    private int patience;
-    private double minDelta;
+    private io.github.lr4j.train.EarlyStopping stopping;
+    /** The best epoch and early stopping, judged as on every engine (lr4j-train's BestEpoch). */
+    private io.github.lr4j.train.BestEpoch best = new io.github.lr4j.train.BestEpoch("val_loss", Mode.MIN, null);
 
     private long updates;
     private boolean pending;
     private int epoch;
     private double lossSum;
     private long lossCount;
-    private double best = Double.NaN;
-    private int bestEpoch = -1;
-    private int wait;
-    private boolean stop;
     private double lastMetric = Double.NaN;
     private double lastValLoss = Double.NaN;
     private double lastValAccuracy = Double.NaN;
@@ -118,6 +115,11 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         return this;
     }
 
+    /** The schedules' driver, for {@link DjlRun}, which steps them itself (this listener is then never notified). */
+    ScheduleDriver driver() {
+        return driver;
+    }
+
     /** The SWA average given to {@link #swa}, or null. */
     public DjlWeightAverage weightAverage() {
         return average;
@@ -152,7 +154,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         this.monitorName = name;
         this.monitorEvaluator = null;
         this.mode = name.equals("val_loss") ? Mode.MIN : Mode.MAX;
-        return this;
+        return judge();
     }
 
     /** Monitor this evaluator's validation value instead of the validation loss. */
@@ -160,16 +162,17 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         this.monitorEvaluator = evaluator;
         this.mode = mode;
         this.monitorName = evaluator.getName();
-        return this;
+        return judge();
     }
 
     /** Stop after {@code patience} epochs without an improvement larger than {@code minDelta}. */
     public Lr4jTrainingListener earlyStopping(int patience, double minDelta) {
-        if (patience < 1) {
-            throw new IllegalArgumentException("patience must be >= 1, got " + patience);
-        }
-        this.patience = patience;
-        this.minDelta = minDelta;
+        this.stopping = new io.github.lr4j.train.EarlyStopping(patience, minDelta, false);
+        return judge();
+    }
+
+    private Lr4jTrainingListener judge() {
+        best = new io.github.lr4j.train.BestEpoch(monitorName, mode, stopping);
         return this;
     }
 
@@ -289,16 +292,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         driver.beforeEpoch(epoch); // an epoch without batches still builds the SWA scheduler before it steps
         driver.afterEpoch(epoch, measured ? OptionalDouble.of(metric) : OptionalDouble.empty());
         epoch++;
-        boolean isBest = false;
-        if (bestEpoch < 0 || improves(metric)) {
-            best = metric;
-            bestEpoch = epoch;
-            wait = 0;
-            isBest = true;
-        } else if (patience > 0 && ++wait >= patience) {
-            stop = true;
-            progress.onWarning("early stopping after epoch " + epoch + ": " + monitorName + " has not improved for "
-                    + wait + " epochs (best " + best + " at epoch " + bestEpoch + ")");
+        boolean isBest = best.observe(epoch - 1, metric, () -> null);
+        if (best.stopped()) {
+            progress.onWarning(best.stopMessage(epoch - 1));
         }
         if (hyperParameters == null) {
             return;
@@ -328,16 +324,9 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         return lastValAccuracy;
     }
 
-    private boolean improves(double metric) {
-        if (Double.isNaN(metric)) {
-            return false;
-        }
-        return mode == Mode.MIN ? metric < best - minDelta : metric > best + minDelta;
-    }
-
     /** Early stopping's verdict after the last epoch. */
     public boolean shouldStop() {
-        return stop;
+        return best.stopped();
     }
 
     /** Updates seen so far (DJL optimizer steps). */
@@ -356,11 +345,12 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
 
     /** The best value of the monitored metric so far (NaN before the first epoch). */
     public double bestMetric() {
-        return best;
+        return best.bestMetric();
     }
 
+    /** The best epoch, counted from 1 (-1: none yet). */
     public int bestEpoch() {
-        return bestEpoch;
+        return best.bestEpoch() < 0 ? -1 : best.bestEpoch() + 1;
     }
 
     /** Everything needed to resume: counters, early stopping, and every scheduler's state. */
@@ -371,10 +361,10 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         out.put("version", 2);
         out.put("updates", updates);
         out.put("epoch", epoch);
-        out.put("best", SchedulerState.jsonNumber(best));
-        out.put("best_epoch", bestEpoch);
-        out.put("wait", wait);
-        out.put("stop", stop);
+        out.put("best", SchedulerState.jsonNumber(best.bestMetric()));
+        out.put("best_epoch", bestEpoch());
+        out.put("wait", best.epochsWithoutImprovement());
+        out.put("stop", best.stopped());
         List<Object> states = new ArrayList<>();
         for (SchedulerState s : driver.states()) {
             states.add(s.toMap());
@@ -492,10 +482,7 @@ public final class Lr4jTrainingListener extends TrainingListenerAdapter {
         updates = updatesSaved;
         pending = false;
         epoch = epochSaved;
-        best = bestSaved;
-        bestEpoch = (Integer) be;
-        wait = waitSaved;
-        stop = (Boolean) state.get("stop");
+        best.restore(bestSaved, Math.max(-1, (Integer) be - 1), waitSaved, (Boolean) state.get("stop"));
     }
 
     private static long count(Map<String, Object> state, String key, long max) {

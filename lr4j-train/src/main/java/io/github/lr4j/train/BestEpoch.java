@@ -95,6 +95,17 @@ public final class BestEpoch {
         return bestWeights;
     }
 
+    /**
+     * Puts back a saved verdict (an engine's own state, e.g. lr4j-djl's listener): the best metric, the best epoch
+     * (0-based; -1: none yet), the epochs without improvement since, and whether the run stopped.
+     */
+    public void restore(double bestMetric, int bestEpoch, int epochsWithoutImprovement, boolean stopped) {
+        this.bestMetric = bestMetric;
+        this.bestEpoch = bestEpoch;
+        this.wait = epochsWithoutImprovement;
+        this.stopped = stopped;
+    }
+
     /** A finished run trains on: early stopping judges the added epochs afresh (the best so far stays). */
     void trainOn() {
         stopped = false;

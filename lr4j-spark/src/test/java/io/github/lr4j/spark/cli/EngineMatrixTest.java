@@ -125,7 +125,6 @@ class EngineMatrixTest {
 
     /** The combinations an engine refuses today (the README's engine table says so), with the start of its one line. */
     private static final Map<String, String> REFUSED = Map.of(
-            "djl", "--checkpoint-dir and --resume are not options of --engine djl yet",
             "spark", "--restart-schedule and --continue-at-final-lr are options of --engine lr4j (not yet of --engine spark)");
 
     static Stream<String> engines() {
