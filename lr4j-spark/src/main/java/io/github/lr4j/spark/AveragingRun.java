@@ -358,7 +358,10 @@ final class AveragingRun<T> {
             state.wait = 0;
         }
         state.horizons.clear();
-        state.horizons.addAll(RunCheckpoints.horizonsAfter(savedHorizons, savedEpoch, p.epochs,
+        // A checkpoint after an epoch's last round, before its validation, has trained that epoch (lr4j's is written
+        // after the validation): the new length counts from the next one, as there.
+        int trained = savedEpoch + (state.nextStep == p.stepsPerEpoch ? 1 : 0);
+        state.horizons.addAll(RunCheckpoints.horizonsAfter(savedHorizons, trained, p.epochs,
                 RunCheckpoints.how(p.extendFinished, p.restartSchedule)));
         if (log != null) {
             log.truncate(((Number) c.header().get("log_step_rows")).longValue(),

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The same flags on every engine, through the CLI as a user types them: for each schedule of the matrix, the lr, the
@@ -130,6 +131,43 @@ class EngineMatrixTest {
         assertThat(actual.column("momentum0")).isEqualTo(expected.column("momentum0"));
         assertThat(runLength.get(engine)).as("the report's run length line").isEqualTo(runLength.get("lr4j"))
                 .contains(flag);
+    }
+
+    /**
+     * An unfinished run resumed with more --epochs and neither flag: the rest of the schedule stretched to the new end,
+     * as on the lr4j engine. The run is made unfinished by deleting the checkpoints after its second epoch's end, so
+     * that --resume latest takes that one (lr4j's epoch-00002.ckpt; Spark's second round file, written at the end of
+     * epoch 2's last round).
+     */
+    @ParameterizedTest(name = "spark x resume of an unfinished run with more epochs (stretched)")
+    @ValueSource(strings = "spark")
+    void unfinishedRunResumedWithMoreEpochs_isStretchedAsOnTheLr4jEngine(String engine, @TempDir Path dir) throws IOException {
+        Map<String, Table> logs = new LinkedHashMap<>();
+        Map<String, String> runLength = new LinkedHashMap<>();
+        for (String e : List.of("lr4j", engine)) {
+            Path out = dir.resolve(e);
+            Path ck = out.resolve("ck");
+            train(out, e, List.of("--scheduler", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "--epochs", "4",
+                    "--keep", "10", "--checkpoint-dir", ck.toString()));
+            List<Path> kept;
+            try (Stream<Path> files = Files.list(ck)) {
+                kept = files.filter(f -> f.getFileName().toString().matches("(epoch|round)-\\d+\\.ckpt")).sorted().toList();
+            }
+            assertThat(kept).as("one checkpoint per epoch in " + ck).hasSize(4);
+            for (Path f : kept.subList(2, kept.size())) {
+                Files.delete(f);
+            }
+            train(out, e, List.of("--checkpoint-dir", ck.toString(), "--resume", "latest", "--epochs", "6"));
+            logs.put(e, Table.read(out.resolve("logs/steps.csv")));
+            runLength.put(e, runLengthLine(out));
+        }
+        Table expected = logs.get("lr4j");
+        Table actual = logs.get(engine);
+        assertThat(actual.column("step")).isEqualTo(expected.column("step"));
+        assertThat(actual.column("lr0")).as("lr0 across the stretched resume").isEqualTo(expected.column("lr0"));
+        assertThat(actual.column("momentum0")).isEqualTo(expected.column("momentum0"));
+        assertThat(runLength.get(engine)).as("the report's run length line").isEqualTo(runLength.get("lr4j"))
+                .contains("stretched");
     }
 
     /** The report's "run length: ..." header line. */
