@@ -54,7 +54,7 @@ final class ExternalEngine {
                     return 0;
                 }
                 extend = how.orElse(null);
-            } else if (c.restartSchedule || c.continueAtFinalLr) {
+            } else if ((c.restartSchedule || c.continueAtFinalLr) && c.checkpointDir != null) { // else the engine says what is missing
                 throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run, but "
                         + c.checkpointDir + " holds no checkpoint yet");
             }
