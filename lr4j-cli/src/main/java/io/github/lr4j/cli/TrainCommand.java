@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -190,9 +191,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--early-stopping and --checkpoint-every must be >= 0 and --keep >= 1, got "
                     + patience + ", " + checkpointEvery + ", " + keep);
         }
-        if ((restartSchedule || continueAtFinalLr) && engine.equals("spark")) {
-            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr are options of --engine lr4j"
-                    + " (not yet of --engine " + engine + ")");
+        if ((restartSchedule || continueAtFinalLr) && resume == null) {
+            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run: add"
+                    + " --resume latest (and --checkpoint-dir) and a larger --epochs");
         }
         if (restartSchedule && continueAtFinalLr) {
             throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr exclude each other: choose one");
@@ -315,29 +316,13 @@ final class TrainCommand implements Callable<Integer> {
             return new Resumed(List.of(new RunState.Horizon(options.epochs, 0, "")), null);
         }
         RunCheckpoints.Progress progress = RunCheckpoints.progress(from);
-        List<RunState.Horizon> horizons = RunCheckpoints.horizonsAfter(RunCheckpoints.horizons(from), progress.epochsDone(),
-                options.epochs, restartSchedule ? "restart-schedule" : continueAtFinalLr ? "continue-at-final-lr" : "stretched");
-        if (progress.finished()) {
-            String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
-                    : "finished its " + progress.epochsDone() + " epochs";
-            if (options.epochs <= progress.epochsDone()) {
-                out.println("lr4j: the run in " + from + " " + ended + ": nothing to train (to train on, give a larger"
-                        + " --epochs with --restart-schedule or --continue-at-final-lr)");
-                out.flush();
-                return null;
-            }
-            if (!restartSchedule && !continueAtFinalLr) {
-                throw new IllegalArgumentException("the run in " + from + " " + ended + "; to train on to " + options.epochs
-                        + " epochs choose --restart-schedule (the schedule starts again, sized for the "
-                        + (options.epochs - progress.epochsDone()) + " added epochs: a warm restart) or"
-                        + " --continue-at-final-lr (the added epochs at the schedule's final lr)");
-            }
-            return new Resumed(horizons, restartSchedule);
-        } else if (restartSchedule || continueAtFinalLr) {
-            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run; the run in "
-                    + from + " is at epoch " + progress.epochsDone() + " of " + progress.epochs() + ": resume it without them");
+        Optional<String> how = extension(from.toString(), progress, out);
+        if (how == null) {
+            return null;
         }
-        return new Resumed(horizons, null);
+        List<RunState.Horizon> horizons = RunCheckpoints.horizonsAfter(RunCheckpoints.horizons(from), progress.epochsDone(),
+                options.epochs, RunCheckpoints.how(restartSchedule || continueAtFinalLr, restartSchedule));
+        return new Resumed(horizons, how.map(h -> h.equals("restart-schedule")).orElse(null));
     }
 
     private record Resumed(List<RunState.Horizon> horizons, Boolean extendRestarting) { }
@@ -551,6 +536,37 @@ final class TrainCommand implements Callable<Integer> {
         // Checked now (on stand-in groups), not when the run reaches --swa-start.
         io.github.lr4j.spec.ScheduleSpec.build(swalr, io.github.lr4j.groups.ParamGroups.of(0.1));
         return swalr;
+    }
+
+    /**
+     * What a resume of the run at {@code progress} (in checkpoint {@code from}) does with --epochs, the same for every
+     * engine: a finished run given no more epochs has nothing to train (said to {@code out}: null); a finished run
+     * given more trains on only with --restart-schedule or --continue-at-final-lr (the how, as RunCheckpoints names
+     * it); an unfinished run is resumed as it is (empty; the schedule stretched to a new --epochs), never with them.
+     */
+    Optional<String> extension(String from, RunCheckpoints.Progress progress, PrintWriter out) {
+        if (progress.finished()) {
+            String ended = progress.stopped() ? "stopped early after " + progress.epochsDone() + " epochs"
+                    : "finished its " + progress.epochsDone() + " epochs";
+            if (options.epochs <= progress.epochsDone()) {
+                out.println("lr4j: the run in " + from + " " + ended + ": nothing to train (to train on, give a larger"
+                        + " --epochs with --restart-schedule or --continue-at-final-lr)");
+                out.flush();
+                return null;
+            }
+            if (!restartSchedule && !continueAtFinalLr) {
+                throw new IllegalArgumentException("the run in " + from + " " + ended + "; to train on to " + options.epochs
+                        + " epochs choose --restart-schedule (the schedule starts again, sized for the "
+                        + (options.epochs - progress.epochsDone()) + " added epochs: a warm restart) or"
+                        + " --continue-at-final-lr (the added epochs at the schedule's final lr)");
+            }
+            return Optional.of(RunCheckpoints.how(true, restartSchedule));
+        }
+        if (restartSchedule || continueAtFinalLr) {
+            throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run; the run in "
+                    + from + " is at epoch " + progress.epochsDone() + " of " + progress.epochs() + ": resume it without them");
+        }
+        return Optional.empty();
     }
 
     /** The checkpoint {@code --resume latest} takes, or null when there is none yet (the run starts afresh). */

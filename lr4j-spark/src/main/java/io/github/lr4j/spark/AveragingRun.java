@@ -7,6 +7,8 @@ import io.github.lr4j.optim.Parameter;
 import io.github.lr4j.optim.HyperParameters;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.train.ScheduleDriver;
+import io.github.lr4j.train.RunCheckpoints;
+import io.github.lr4j.train.RunState;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.GroupValues;
@@ -100,6 +102,10 @@ final class AveragingRun<T> {
             log.truncate(0, 0); // a new run's logs start empty (only once nothing refused it)
         }
         p.roundsAtStart = state.rounds;
+        int epochAtStart = state.epoch;
+        if (state.horizons.isEmpty()) {
+            state.horizons.add(new RunState.Horizon(p.epochs, 0, "")); // a new run (a resume restored its own)
+        }
         while (state.epoch < p.epochs && !state.stopped) {
             p.driver.beforeEpoch(state.epoch); // builds the SWA scheduler when its phase starts
             while (state.nextStep < p.stepsPerEpoch) {
@@ -112,11 +118,18 @@ final class AveragingRun<T> {
                 }
                 if (state.rounds >= p.stopAfterRounds) {
                     p.rounds = state.rounds;
+                    p.horizons = List.copyOf(state.horizons);
                     return state.result();
                 }
             }
             validate();
             state.nextEpoch();
+        }
+        if (checkpoints != null && state.epoch > epochAtStart) {
+            // The run's end, validated (as lr4j's epoch checkpoints are): what --resume reads to tell that the run
+            // finished, and trains on from with more epochs. Its rounds' file, written before the validation, is replaced.
+            checkpoints.write(state.rounds, header(), flatten(), PartitionRound.save(p.optimizer), bestWeights,
+                    average == null || average.count() == 0 ? null : averageWeights());
         }
         if (average != null && average.count() > 0) {
             // As lr4j's loop: the model ends holding the average (no batch-norm pass: the parameters are the model).
@@ -127,6 +140,7 @@ final class AveragingRun<T> {
             unflatten(bestWeights);
         }
         p.rounds = state.rounds;
+        p.horizons = List.copyOf(state.horizons);
         return state.result();
     }
 
@@ -282,42 +296,124 @@ final class AveragingRun<T> {
         return c;
     }
 
+    /**
+     * Restores a checkpoint, read and checked first: the configuration (but the run length, which a resume may change
+     * as on lr4j's loop), the shapes; then lr4j-train's {@link RunCheckpoints} decides what the schedules do with the
+     * length (stretched, restarted or held at their final values) and restores them and the optimizer, all or nothing;
+     * the rest cannot fail.
+     */
     @SuppressWarnings("unchecked")
     private void restore(DriverCheckpoints.Contents c) {
-        DriverCheckpoints.requireSameConfig(c, config());
+        Map<String, Object> identity = config();
+        identity.remove("epochs"); // the run length may change: the schedules are stretched, restarted or held
+        DriverCheckpoints.requireSameConfig(c, identity);
+        Map<String, Object> savedConfig = (Map<String, Object>) c.header().get("config");
+        if (!(savedConfig.get("epochs") instanceof Number savedEpochsValue) || savedEpochsValue.intValue() < 1
+                || !(c.header().get("epoch") instanceof Number epochValue) || !(c.header().get("stopped") instanceof Boolean stoppedValue)) {
+            throw new IllegalArgumentException("cannot resume from " + c.file() + ": its epochs, epoch and stopped must be"
+                    + " numbers >= 1, >= 0 and true/false, got " + savedConfig.get("epochs") + ", " + c.header().get("epoch")
+                    + ", " + c.header().get("stopped"));
+        }
+        int savedEpochs = savedEpochsValue.intValue();
+        int savedEpoch = epochValue.intValue();
+        int scheduleStart = SparkRunState.scheduleStartIn(c.header());
+        List<RunState.Horizon> savedHorizons;
+        try {
+            savedHorizons = SparkRunState.horizonsIn(c.header(), savedEpochs);
+        } catch (ClassCastException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("cannot resume from " + c.file() + ": horizons must hold [epochs, from epoch, how]"
+                    + " lists, got " + c.header().get("horizons"), e);
+        }
+        RunCheckpoints.checkLength(c.file().toString(), new RunCheckpoints.Progress(savedEpoch, savedEpochs, stoppedValue),
+                scheduleStart, p.epochs, p.extendFinished, p.restartSchedule, p.swaStart);
         int size = flatten().length;
         if (c.params().length != size || c.average() != null && (average == null || c.average().length != size)) {
-            throw new IllegalArgumentException("cannot p.resume from " + c.file() + ": it holds " + c.params().length
+            throw new IllegalArgumentException("cannot resume from " + c.file() + ": it holds " + c.params().length
                     + " parameter values" + (c.average() == null ? "" : " and an SWA average of " + c.average().length)
                     + ", the model has " + size);
         }
         Map<String, Object> swa = c.header().get("swa") instanceof Map ? (Map<String, Object>) c.header().get("swa") : null;
         long averaged = swa == null ? 0 : ((Number) swa.get("n_averaged")).longValue();
         if ((averaged > 0) != (c.average() != null)) {
-            throw new IllegalArgumentException("cannot p.resume from " + c.file() + ": n_averaged is " + averaged
+            throw new IllegalArgumentException("cannot resume from " + c.file() + ": n_averaged is " + averaged
                     + " but it holds " + (c.average() == null ? "no" : "an") + " SWA average");
         }
         SchedulerState swaState = swa != null && swa.get("scheduler") instanceof Map
                 ? SchedulerState.of((Map<String, Object>) swa.get("scheduler")) : null;
-        // The schedulers check everything before they change (and are put back if the p.optimizer refuses its
-        // state); the counters below cannot fail.
-        ScheduleDriver.Restore token = p.driver.restore("checkpoint " + c.file(), DriverCheckpoints.schedulerStates(c), swaState,
-                p.epochs, p.epochs, p.stepsPerEpoch);
-        try {
-            PartitionRound.load(p.optimizer, c.optimizer());
-        } catch (RuntimeException e) {
-            p.driver.rollback(token);
-            throw e;
-        }
+        // lr4j-train's code, as on lr4j's loop: the schedulers check everything before they change, and are put back
+        // with the optimizer if the optimizer refuses its state; the counters below cannot fail.
+        boolean restart = p.extendFinished && p.restartSchedule;
+        int start = RunCheckpoints.restoreSchedules(c.file().toString(), new DriverEngine(), p.driver, c.optimizer(),
+                DriverCheckpoints.schedulerStates(c), swaState, savedEpochs, savedEpoch, scheduleStart, p.epochs,
+                p.stepsPerEpoch, restart);
         unflatten(c.params());
         bestWeights = c.best();
         if (average != null) {
             average.restore(c.average() == null ? null : split(c.average()), averaged);
         }
         state.readFrom(c.header());
+        state.scheduleStart = start;
+        if (p.extendFinished) {
+            state.stopped = false; // early stopping judges the added epochs afresh
+            state.wait = 0;
+        }
+        state.horizons.clear();
+        // A checkpoint after an epoch's last round, before its validation, has trained that epoch (lr4j's is written
+        // after the validation): the new length counts from the next one, as there.
+        int trained = savedEpoch + (state.nextStep == p.stepsPerEpoch ? 1 : 0);
+        state.horizons.addAll(RunCheckpoints.horizonsAfter(savedHorizons, trained, p.epochs,
+                RunCheckpoints.how(p.extendFinished, p.restartSchedule)));
         if (log != null) {
             log.truncate(((Number) c.header().get("log_step_rows")).longValue(),
                     ((Number) c.header().get("log_epoch_rows")).longValue());
+        }
+    }
+
+    /**
+     * The driver's model and optimizer as lr4j-train's {@link RunCheckpoints.Engine}: what its schedule restore
+     * saves, loads and restarts (the weights go through this class's own checkpoint format).
+     */
+    private final class DriverEngine implements RunCheckpoints.Engine {
+        @Override
+        public List<String> parameterNames() {
+            return params.stream().map(Parameter::name).toList();
+        }
+
+        @Override
+        public int groups() {
+            return p.optimizer.size();
+        }
+
+        @Override
+        public int[] parameterSizes() {
+            return params.stream().mapToInt(Parameter::size).toArray();
+        }
+
+        @Override
+        public float[][] weights() {
+            return split(flatten());
+        }
+
+        @Override
+        public byte[] optimizerState() {
+            return PartitionRound.save(p.optimizer);
+        }
+
+        @Override
+        public void loadOptimizerState(byte[] bytes) {
+            PartitionRound.load(p.optimizer, bytes);
+        }
+
+        @Override
+        public void loadWeights(float[][] weights) {
+            for (int i = 0; i < params.size(); i++) {
+                System.arraycopy(weights[i], 0, params.get(i).data(), 0, weights[i].length);
+            }
+        }
+
+        @Override
+        public void resetScheduledValues() {
+            p.startValues.restartInto(p.optimizer);
         }
     }
 

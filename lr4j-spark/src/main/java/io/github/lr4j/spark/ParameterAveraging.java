@@ -103,6 +103,13 @@ public final class ParameterAveraging<T> {
     long swaAveraged;
     boolean overwrite;
     ParamGrouping paramGroups = ParamGrouping.ONE;
+    /** A resume of a finished run that trains on to {@link #epochs}: with the schedules restarted or at their final values. */
+    boolean extendFinished;
+    boolean restartSchedule;
+    /** The optimizer's values before any schedule wrote them: where a warm restart starts. */
+    io.github.lr4j.train.GroupValues startValues;
+    /** The run lengths the run has had (after {@link #fit()}). */
+    List<io.github.lr4j.train.RunState.Horizon> horizons = List.of();
 
     private ParameterAveraging(JavaRDD<T> train, ModelFactory<T> factory) {
         this.train = train;
@@ -215,6 +222,48 @@ public final class ParameterAveraging<T> {
         this.checkpointEveryRounds = everyRounds;
         this.keep = positive("keep", keep);
         return this;
+    }
+
+    /**
+     * The checkpoint {@link #resume} takes ends a finished run (its last epoch, or early stopping), and this run trains
+     * on to {@link #epochs}, as lr4j's loop does ({@code TrainingLoop.extendFinishedRun}, the same code decides): with
+     * {@code restartSchedule} the schedules start again from the run's first values, sized for the epochs added (a
+     * warm restart); without it they hold their final values. Early stopping's verdict is cleared.
+     */
+    public ParameterAveraging<T> extendFinishedRun(boolean restartSchedule) {
+        this.extendFinished = true;
+        this.restartSchedule = restartSchedule;
+        return this;
+    }
+
+    /** The run lengths this run has had, from its checkpoints and this call of {@link #fit()} (for the report's header). */
+    public List<io.github.lr4j.train.RunState.Horizon> horizons() {
+        requireFitted();
+        return horizons;
+    }
+
+    /**
+     * Where the run whose checkpoints are in {@code directory} stands, from its newest intact checkpoint (read and
+     * checked, damaged ones skipped silently: the resume says so), or null when it holds none; {@code where} receives
+     * that checkpoint's name. What a resume reads before it decides how to meet a new number of epochs.
+     */
+    @SuppressWarnings("unchecked")
+    public static io.github.lr4j.train.RunCheckpoints.Progress progress(String directory, org.apache.hadoop.conf.Configuration hadoop,
+                                                                        java.util.function.Consumer<String> where) throws IOException {
+        DriverCheckpoints.Contents c = new DriverCheckpoints(directory, 1, hadoop).newestIntact(skipped -> { });
+        if (c == null) {
+            return null;
+        }
+        Object config = c.header().get("config");
+        Object epochs = config instanceof Map ? ((Map<String, Object>) config).get("epochs") : null;
+        if (!(epochs instanceof Number e) || e.intValue() < 1 || !(c.header().get("epoch") instanceof Number epoch)
+                || !(c.header().get("stopped") instanceof Boolean stopped)) {
+            throw new IllegalArgumentException("cannot resume from " + c.file() + ": its epochs, epoch and stopped must be"
+                    + " numbers >= 1, >= 0 and true/false, got " + epochs + ", " + c.header().get("epoch") + ", "
+                    + c.header().get("stopped"));
+        }
+        where.accept(c.file().toString());
+        return new io.github.lr4j.train.RunCheckpoints.Progress(epoch.intValue(), e.intValue(), stopped);
     }
 
     /** Continue from the newest checkpoint in the checkpoint directory, if there is one. */
@@ -341,6 +390,8 @@ public final class ParameterAveraging<T> {
             driverModel = factory.create();
             optimizer = Optimizers.parse(optimizerExpression);
             paramGroups.addTo(optimizer, driverModel.parameters());
+            startValues = io.github.lr4j.train.GroupValues.of(optimizer); // before a schedule writes the groups
+            horizons = List.of(new io.github.lr4j.train.RunState.Horizon(epochs, 0, ""));
             driver = new ScheduleDriver();
             ScheduleDriver.Built built = ScheduleDriver.build(optimizer, schedulerExpression, hyperSchedules, interval,
                     stepsPerEpoch, epochs);

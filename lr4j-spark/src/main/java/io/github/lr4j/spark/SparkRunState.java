@@ -3,6 +3,7 @@ package io.github.lr4j.spark;
 import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.RunState;
 import io.github.lr4j.train.TrainListener;
 import io.github.lr4j.train.TrainingLoop;
 import java.util.ArrayList;
@@ -24,7 +25,11 @@ final class SparkRunState {
     double bestMetric = Double.NaN;
     int wait;
     boolean stopped;
+    /** The epoch the schedules were restarted at (a warm restart of a finished run; 0: the run's start). */
+    int scheduleStart;
     final List<TrainingLoop.EpochInfo> history = new ArrayList<>();
+    /** The run lengths the run has had (lr4j-train's {@code RunState.Horizon}s, as lr4j's checkpoints keep them). */
+    final List<RunState.Horizon> horizons = new ArrayList<>();
 
     /** One local step (of every partition) done, with the mean loss over the global batch. */
     void stepDone(double loss) {
@@ -85,12 +90,38 @@ final class SparkRunState {
         h.put("best_metric", SchedulerState.jsonNumber(bestMetric));
         h.put("wait", wait);
         h.put("stopped", stopped);
+        if (scheduleStart > 0) {
+            h.put("schedule_start_epoch", scheduleStart); // the schedules were restarted there (a warm restart)
+        }
+        h.put("horizons", horizons.stream().map(z -> (Object) List.of(z.epochs(), z.fromEpoch(), z.how())).toList());
         List<Object> hist = new ArrayList<>();
         for (TrainingLoop.EpochInfo e : history) {
             hist.add(List.of(e.epoch(), e.step(), SchedulerState.jsonNumber(e.trainLoss()), SchedulerState.jsonNumber(e.valLoss()),
                     SchedulerState.jsonNumber(e.valAccuracy()), SchedulerState.jsonNumbers(e.lr()), e.best()));
         }
         h.put("history", hist);
+    }
+
+    /**
+     * The run lengths {@code h} holds; a checkpoint written before they were kept: one, {@code savedEpochs} from the
+     * start.
+     */
+    @SuppressWarnings("unchecked")
+    static List<RunState.Horizon> horizonsIn(Map<String, Object> h, int savedEpochs) {
+        if (!(h.get("horizons") instanceof List<?> list) || list.isEmpty()) {
+            return List.of(new RunState.Horizon(savedEpochs, 0, ""));
+        }
+        List<RunState.Horizon> out = new ArrayList<>();
+        for (Object o : list) {
+            List<Object> z = (List<Object>) o;
+            out.add(new RunState.Horizon(((Number) z.get(0)).intValue(), ((Number) z.get(1)).intValue(), (String) z.get(2)));
+        }
+        return out;
+    }
+
+    /** The epoch {@code h}'s schedules were restarted at (0: none was). */
+    static int scheduleStartIn(Map<String, Object> h) {
+        return h.get("schedule_start_epoch") instanceof Number n ? n.intValue() : 0;
     }
 
     @SuppressWarnings("unchecked")

@@ -63,4 +63,17 @@ public final class GroupValues {
             }
         }
     }
+
+    /**
+     * A warm restart: these values (what the run started from) back into {@code opt}, each group's lr its initial lr
+     * where the optimizer knows it; the weights and the optimizer's buffers are kept. Every engine restarts this way.
+     */
+    public void restartInto(Optimizer opt) {
+        writeInto(opt);
+        for (int g = 0; g < opt.size(); g++) {
+            if (!Double.isNaN(opt.initialLr(g))) {
+                opt.setLr(g, opt.initialLr(g));
+            }
+        }
+    }
 }

@@ -106,11 +106,6 @@ final class LoopEngine implements RunCheckpoints.Engine {
     public void resetScheduledValues() {
         // The schedules start again from the values the run started with (each group's initial lr where the optimizer
         // knows it), keeping the trained weights and the optimizer's buffers.
-        startValues.writeInto(optimizer);
-        for (int g = 0; g < optimizer.size(); g++) {
-            if (!Double.isNaN(optimizer.initialLr(g))) {
-                optimizer.setLr(g, optimizer.initialLr(g));
-            }
-        }
+        startValues.restartInto(optimizer);
     }
 }

@@ -165,24 +165,8 @@ final class ResumeCheck {
     }
 
     private void checkExtension(boolean stoppedSaved, int epochSaved, int epochsSaved, int scheduleStartSaved, int swaStart) {
-        int epochs = run.epochs();
-        if (run.extendsFinished()) {
-            if (!(stoppedSaved || epochSaved >= epochsSaved)) {
-                throw new IllegalArgumentException("checkpoint " + file + " is from a run that has not finished (epoch "
-                        + epochSaved + " of " + epochsSaved + "): resume it as it is");
-            }
-            if (epochs <= epochSaved) {
-                throw new IllegalArgumentException("to train on from checkpoint " + file + ", epochs must be more than the "
-                        + epochSaved + " it trained, got " + epochs);
-            }
-            if (run.restartsSchedule() && swaStart > 0) {
-                throw new IllegalArgumentException("a schedule restart does not combine with SWA; extend the run without SWA");
-            }
-        }
-        if (scheduleStartSaved > 0 && epochs <= scheduleStartSaved) {
-            throw new IllegalArgumentException("checkpoint " + file + " restarted its schedules at epoch " + scheduleStartSaved
-                    + ": epochs must be more than that, got " + epochs);
-        }
+        RunCheckpoints.checkLength(file, new RunCheckpoints.Progress(epochSaved, epochsSaved, stoppedSaved), scheduleStartSaved,
+                run.epochs(), run.extendsFinished(), run.restartsSchedule(), swaStart);
     }
 
     /** Weights that are not finite train to nothing (every step is skipped): refused, naming where. */

@@ -406,39 +406,10 @@ public final class RunCheckpoints {
     }
 
     private void commit(ResumeCheck.Saved saved, CheckpointFile.Contents c, RunState state, MetricsLog log) {
-        String file = saved.source();
-        byte[] optimizerBefore = engine.optimizerState();
-        ScheduleDriver.Restore token;
         boolean restart = extendFinished && restartSchedule;
-        int start = restart ? saved.epoch() : saved.scheduleStart();
-        try {
-            if (restart) {
-                driver.requireRebuildable(); // the schedules are built afresh once the optimizer's state is back
-            }
-            // Restarted schedules were sized for the epochs left at their start: restore them on that footing.
-            token = restart ? driver.restore("checkpoint " + file, driver.states(), null, 0, 0, 0)
-                    : driver.restore("checkpoint " + file, saved.schedulerStates(), saved.swaSchedulerState(),
-                    saved.epochs() - start, epochs - start, state.stepsPerEpoch(), start > 0);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage() + "; nothing was changed", e);
-        }
-        try {
-            // Last: each scheduler wrote its own last lr into the groups; the optimizer's saved lrs and
-            // momenta are what the groups really held.
-            engine.loadOptimizerState(c.optimizer());
-            if (restart) {
-                engine.resetScheduledValues(); // the schedules start again from the run's first values
-                driver.rebuildAll(epochs - start); // each writes its step-0 values into the groups
-            }
-        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-            driver.rollback(token);
-            try {
-                engine.loadOptimizerState(optimizerBefore);
-            } catch (IOException impossible) {
-                throw new UncheckedIOException(impossible);
-            }
-            throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage() + "; nothing was changed", e);
-        }
+        int start = restoreSchedules(saved.source(), engine, driver, c.optimizer(), saved.schedulerStates(),
+                saved.swaSchedulerState(), saved.epochs(), saved.epoch(), saved.scheduleStart(), epochs, state.stepsPerEpoch(),
+                restart);
         engine.loadSwaAverage(c.swaAverage(), saved.swaAveraged());
         engine.loadWeights(c.params());
         state.epoch = saved.epoch();
@@ -460,10 +431,88 @@ public final class RunCheckpoints {
         state.history().replaceWith(saved.history());
         state.horizons.clear();
         state.horizons.addAll(horizonsAfter(saved.horizons(), saved.epoch(), epochs,
-                restart ? "restart-schedule" : extendFinished ? "continue-at-final-lr" : "stretched"));
+                how(extendFinished, restartSchedule)));
         if (log != null) {
             log.truncate(saved.logStepRows(), saved.logEpochRows());
         }
+    }
+
+    /**
+     * The schedules and the optimizer of a resume, the same for every engine (lr4j's loop, Spark's driver): restores
+     * the saved scheduler states into a run of {@code epochs} epochs, stretched when the length changed (schedules
+     * restarted at {@code savedScheduleStart} on that footing), then the optimizer's state; with
+     * {@code restartSchedule} (a finished run trained on) the schedules start again from the run's first values
+     * ({@link Engine#resetScheduledValues}), sized for the epochs added. All or nothing: if any part refuses, the
+     * schedulers and the optimizer are put back and an IllegalArgumentException names {@code file}.
+     *
+     * @return the epoch the schedules started at from now on (0: the run's start)
+     */
+    public static int restoreSchedules(String file, Engine engine, ScheduleDriver driver, byte[] optimizerState,
+                                       List<SchedulerState> states, SchedulerState swaState, int savedEpochs, int savedEpoch,
+                                       int savedScheduleStart, int epochs, long stepsPerEpoch, boolean restartSchedule) {
+        byte[] optimizerBefore = engine.optimizerState();
+        ScheduleDriver.Restore token;
+        int start = restartSchedule ? savedEpoch : savedScheduleStart;
+        try {
+            if (restartSchedule) {
+                driver.requireRebuildable(); // the schedules are built afresh once the optimizer's state is back
+            }
+            // Restarted schedules were sized for the epochs left at their start: restore them on that footing.
+            token = restartSchedule ? driver.restore("checkpoint " + file, driver.states(), null, 0, 0, 0)
+                    : driver.restore("checkpoint " + file, states, swaState, savedEpochs - start, epochs - start, stepsPerEpoch,
+                    start > 0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage() + "; nothing was changed", e);
+        }
+        try {
+            // Last: each scheduler wrote its own last lr into the groups; the optimizer's saved lrs and
+            // momenta are what the groups really held.
+            engine.loadOptimizerState(optimizerState);
+            if (restartSchedule) {
+                engine.resetScheduledValues(); // the schedules start again from the run's first values
+                driver.rebuildAll(epochs - start); // each writes its step-0 values into the groups
+            }
+        } catch (IllegalArgumentException | IllegalStateException | IOException | UncheckedIOException e) {
+            driver.rollback(token);
+            try {
+                engine.loadOptimizerState(optimizerBefore);
+            } catch (IOException impossible) {
+                throw new UncheckedIOException(impossible);
+            }
+            throw new IllegalArgumentException("cannot restore checkpoint " + file + ": " + e.getMessage() + "; nothing was changed", e);
+        }
+        return start;
+    }
+
+    /**
+     * What a resume may do with the run's length, the same for every engine: extending ({@code extendFinished}) needs
+     * a finished run and more epochs than it trained; a schedule restart does not combine with SWA; a run whose
+     * schedules were restarted at an epoch needs more epochs than that. An IllegalArgumentException names {@code file}.
+     */
+    public static void checkLength(String file, Progress saved, int savedScheduleStart, int epochs, boolean extendFinished,
+                                   boolean restartSchedule, int swaStart) {
+        if (extendFinished) {
+            if (!saved.finished()) {
+                throw new IllegalArgumentException("checkpoint " + file + " is from a run that has not finished (epoch "
+                        + saved.epochsDone() + " of " + saved.epochs() + "): resume it as it is");
+            }
+            if (epochs <= saved.epochsDone()) {
+                throw new IllegalArgumentException("to train on from checkpoint " + file + ", epochs must be more than the "
+                        + saved.epochsDone() + " it trained, got " + epochs);
+            }
+            if (restartSchedule && swaStart > 0) {
+                throw new IllegalArgumentException("a schedule restart does not combine with SWA; extend the run without SWA");
+            }
+        }
+        if (savedScheduleStart > 0 && epochs <= savedScheduleStart) {
+            throw new IllegalArgumentException("checkpoint " + file + " restarted its schedules at epoch " + savedScheduleStart
+                    + ": epochs must be more than that, got " + epochs);
+        }
+    }
+
+    /** How a resume met the run's length, as {@link RunState.Horizon#how} names it. */
+    public static String how(boolean extendFinished, boolean restartSchedule) {
+        return extendFinished && restartSchedule ? "restart-schedule" : extendFinished ? "continue-at-final-lr" : "stretched";
     }
 
     // For ResumeCheck.

@@ -11,12 +11,15 @@ import io.github.lr4j.train.EarlyStopping;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Mlp;
 import io.github.lr4j.train.Mode;
+import io.github.lr4j.train.RunCheckpoints;
 import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
 import io.github.lr4j.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +41,22 @@ public final class SparkEngine implements TrainEngine {
     @Override
     public String name() {
         return "spark";
+    }
+
+    @Override
+    public boolean extendsFinishedRuns() {
+        return true;
+    }
+
+    @Override
+    public RunCheckpoints.Progress progress(Request r, Consumer<String> where) throws Exception {
+        if (r.resume() == null || r.checkpointDir() == null) {
+            return null; // train() says what is wrong
+        }
+        // Hadoop's configuration as the run will have it: the caller's session's, else the default (HADOOP_CONF_DIR).
+        Configuration hadoop = SparkSession.getDefaultSession().isDefined()
+                ? SparkSession.getDefaultSession().get().sparkContext().hadoopConfiguration() : new Configuration();
+        return ParameterAveraging.progress(r.checkpointDir(), hadoop, where);
     }
 
     @Override
@@ -94,6 +113,13 @@ public final class SparkEngine implements TrainEngine {
                 run.checkpoints(r.checkpointDir(), (int) r.checkpointEvery(), r.keep()).resume(r.resume() != null)
                         .overwrite(r.overwrite());
             }
+            if (r.extend() != null) {
+                if (r.resume() == null) {
+                    throw new IllegalArgumentException("--restart-schedule and --continue-at-final-lr extend a finished run: they"
+                            + " need --resume latest");
+                }
+                run.extendFinishedRun(r.extend().equals("restart-schedule"));
+            }
             long t0 = System.nanoTime();
             TrainingLoop.Result result = run.fit();
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -120,7 +146,8 @@ public final class SparkEngine implements TrainEngine {
             }
             String engine = String.format(Locale.ROOT, "spark %s (%s, %d partitions, K=%d, %d rounds in %.1f s)", spark.version(),
                     spark.sparkContext().master(), partitions, localSteps, run.roundsRun(), seconds);
-            return new Outcome(result, test, run.scheduler() == null ? "none" : run.scheduler().toString(), engine, note);
+            return new Outcome(result, test, run.scheduler() == null ? "none" : run.scheduler().toString(), engine, note,
+                    run.horizons());
         } finally {
             if (started) {
                 spark.stop(); // a session the caller had made stays theirs

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The same flags on every engine, through the CLI as a user types them: for each schedule of the matrix, the lr, the
@@ -90,18 +91,19 @@ class EngineMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} x resume with a new horizon")
-    @MethodSource("engines")
-    void resumeWithANewHorizon_continuesAsTheLr4jEngineDoes(String engine, @TempDir Path dir) throws IOException {
+    @ParameterizedTest(name = "{0} x resume with a new horizon, {1}")
+    @MethodSource("extensions")
+    void resumeWithANewHorizon_continuesAsTheLr4jEngineDoes(String engine, String flag, @TempDir Path dir) throws IOException {
         List<String> first = List.of("--scheduler", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "--epochs", "2",
                 "--checkpoint-dir");
         Map<String, Table> logs = new LinkedHashMap<>();
+        Map<String, String> runLength = new LinkedHashMap<>();
         for (String e : List.of("lr4j", engine)) {
             Path out = dir.resolve(e);
             List<String> start = new ArrayList<>(first);
             start.add(out.resolve("ck").toString());
             List<String> extend = List.of("--checkpoint-dir", out.resolve("ck").toString(), "--resume", "latest", "--epochs", "4",
-                    "--restart-schedule");
+                    flag);
             String refusal = REFUSED.get(engine);
             if (!e.equals("lr4j") && refusal != null) {
                 // Not yet on this engine: refused before any work (the first run where the engine has no checkpoints, else
@@ -113,22 +115,80 @@ class EngineMatrixTest {
                 return;
             }
             train(out, e, start);
+            // A finished run given more epochs and neither flag: the same one-line refusal on every engine, nothing run.
+            Outcome neither = run(out, e, extend.subList(0, extend.size() - 1));
+            assertThat(neither.code).as(neither.err).isEqualTo(2);
+            assertThat(neither.err).startsWith("lr4j: the run in ").contains("finished its 2 epochs; to train on to 4 epochs")
+                    .hasLineCount(1);
             train(out, e, extend);
             logs.put(e, Table.read(out.resolve("logs/steps.csv")));
+            runLength.put(e, runLengthLine(out));
         }
         Table expected = logs.get("lr4j");
         Table actual = logs.get(engine);
         assertThat(actual.column("step")).hasSize(expected.column("step").size()).isEqualTo(expected.column("step"));
-        assertThat(actual.column("lr0")).as("lr0 across the resume and its warm restart").isEqualTo(expected.column("lr0"));
+        assertThat(actual.column("lr0")).as("lr0 across the resume, " + flag).isEqualTo(expected.column("lr0"));
         assertThat(actual.column("momentum0")).isEqualTo(expected.column("momentum0"));
+        assertThat(runLength.get(engine)).as("the report's run length line").isEqualTo(runLength.get("lr4j"))
+                .contains(flag);
+    }
+
+    /**
+     * An unfinished run resumed with more --epochs and neither flag: the rest of the schedule stretched to the new end,
+     * as on the lr4j engine. The run is made unfinished by deleting the checkpoints after its second epoch's end, so
+     * that --resume latest takes that one (lr4j's epoch-00002.ckpt; Spark's second round file, written at the end of
+     * epoch 2's last round).
+     */
+    @ParameterizedTest(name = "{0} x resume of an unfinished run with more epochs (stretched)")
+    @ValueSource(strings = {"djl", "spark"})
+    void unfinishedRunResumedWithMoreEpochs_isStretchedAsOnTheLr4jEngine(String engine, @TempDir Path dir) throws IOException {
+        Map<String, Table> logs = new LinkedHashMap<>();
+        Map<String, String> runLength = new LinkedHashMap<>();
+        for (String e : List.of("lr4j", engine)) {
+            Path out = dir.resolve(e);
+            Path ck = out.resolve("ck");
+            train(out, e, List.of("--scheduler", "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "--epochs", "4",
+                    "--keep", "10", "--checkpoint-dir", ck.toString()));
+            List<Path> kept;
+            try (Stream<Path> files = Files.list(ck)) {
+                kept = files.filter(f -> f.getFileName().toString().matches("(epoch|round)-\\d+\\.ckpt")).sorted().toList();
+            }
+            assertThat(kept).as("one checkpoint per epoch in " + ck).hasSize(4);
+            for (Path f : kept.subList(2, kept.size())) {
+                Files.delete(f);
+            }
+            train(out, e, List.of("--checkpoint-dir", ck.toString(), "--resume", "latest", "--epochs", "6"));
+            logs.put(e, Table.read(out.resolve("logs/steps.csv")));
+            runLength.put(e, runLengthLine(out));
+        }
+        Table expected = logs.get("lr4j");
+        Table actual = logs.get(engine);
+        assertThat(actual.column("step")).isEqualTo(expected.column("step"));
+        assertThat(actual.column("lr0")).as("lr0 across the stretched resume").isEqualTo(expected.column("lr0"));
+        assertThat(actual.column("momentum0")).isEqualTo(expected.column("momentum0"));
+        assertThat(runLength.get(engine)).as("the report's run length line").isEqualTo(runLength.get("lr4j"))
+                .contains("stretched");
+    }
+
+    /** The report's "run length: ..." header line. */
+    private static String runLengthLine(Path report) throws IOException {
+        String html = Files.readString(report.resolve("index.html"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<p>(run length: [^<]*)</p>").matcher(html);
+        assertThat(m.find()).as("a run length line in " + report.resolve("index.html")).isTrue();
+        return m.group(1);
     }
 
     /** The combinations an engine refuses today (the README's engine table says so), with the start of its one line. */
-    private static final Map<String, String> REFUSED = Map.of(
-            "spark", "--restart-schedule and --continue-at-final-lr are options of --engine lr4j (not yet of --engine spark)");
+    private static final Map<String, String> REFUSED = Map.of();
 
-    static Stream<String> engines() {
-        return Stream.of("djl", "spark");
+    static Stream<Arguments> extensions() {
+        List<Arguments> out = new ArrayList<>();
+        for (String engine : List.of("djl", "spark")) {
+            for (String flag : List.of("--restart-schedule", "--continue-at-final-lr")) {
+                out.add(Arguments.of(engine, flag));
+            }
+        }
+        return out.stream();
     }
 
     /**
