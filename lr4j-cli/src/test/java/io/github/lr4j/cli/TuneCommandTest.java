@@ -50,7 +50,12 @@ class TuneCommandTest extends CliHarness {
         "--engine nope                   | --engine must be lr4j (local threads) or spark, got nope",
         "--engine spark                  | --engine spark is not on this classpath: run it through the ./lr4j launcher",
         "--master local[2]               | --master is a spark option",
-        "--engine spark --threads 2      | --threads is an lr4j-engine option"})
+        "--engine spark --threads 2      | --threads is an lr4j-engine option",
+        "--algorithm pbt --engine spark  | --engine spark is not on this classpath: run it through the ./lr4j launcher",
+        "--algorithm pbt --trials 4      | --trials is an option of --algorithm sha, not of --algorithm pbt",
+        "--algorithm pbt --min-epochs 2  | --min-epochs is an option of --algorithm sha, not of --algorithm pbt",
+        "--population 4                  | --population is an option of --algorithm pbt, not of --algorithm sha",
+        "--rounds 2                      | --rounds is an option of --algorithm pbt, not of --algorithm sha"})
     void engineOptionsAreCheckedBeforeAnyWork(String options, String message, @TempDir Path dir) {
         String[] args = (String.join(" ", "tune", options, "-o", dir.resolve("r").toString())).split(" +");
         assertThat(run(args)).isEqualTo(2);
