@@ -47,4 +47,12 @@ class ResumeFinishedRunTest extends CliHarness {
                 "--restart-schedule"))).isEqualTo(2);
         assertThat(err.toString()).contains("extend a finished run").contains("is at epoch 1 of 2: resume it without them");
     }
+
+    @Test
+    void theChoicesWithoutAResume_areRefusedNotIgnored(@TempDir Path dir) {
+        assertThat(run(resumable(dir, "a", "--epochs", "2", "--restart-schedule"))).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("lr4j: --restart-schedule and --continue-at-final-lr extend a finished run:"
+                + " add --resume latest").doesNotContain("\n");
+        assertThat(dir.resolve("a")).doesNotExist();
+    }
 }
