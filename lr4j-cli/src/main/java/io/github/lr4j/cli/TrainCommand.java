@@ -217,13 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path from = null;
-        if (resume != null) {
-            from = resume.equals("latest") ? latest(err) : Path.of(resume);
-            if (from != null) {
-                adoptSettings(from);
-            }
-        }
+        Path from = resumeFrom(err);
         DigitsRecipe recipe = options.recipe(schedulerExpression());
         String swaScheduler = swaScheduler();
         if (swaStart != null) {
@@ -333,13 +327,7 @@ final class TrainCommand implements Callable<Integer> {
         refuseDjlSwaWithCheckpoints(checkpointed);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path from = null;
-        if (resume != null) {
-            from = resume.equals("latest") ? latest(err) : Path.of(resume);
-            if (from != null) {
-                adoptSettings(from);
-            }
-        }
+        Path from = resumeFrom(err);
         refuseDjlSwaWithCheckpoints(checkpointed); // again with the checkpoint's settings taken
         Resumed resumed = resumed(from, out);
         if (resumed == null) {
@@ -567,6 +555,18 @@ final class TrainCommand implements Callable<Integer> {
                     + from + " is at epoch " + progress.epochsDone() + " of " + progress.epochs() + ": resume it without them");
         }
         return Optional.empty();
+    }
+
+    /** The checkpoint --resume names (null: a new run, or none yet), its recorded settings taken as this run's. */
+    private Path resumeFrom(PrintWriter err) throws Exception {
+        if (resume == null) {
+            return null;
+        }
+        Path from = resume.equals("latest") ? latest(err) : Path.of(resume);
+        if (from != null) {
+            adoptSettings(from);
+        }
+        return from;
     }
 
     /** The checkpoint {@code --resume latest} takes, or null when there is none yet (the run starts afresh). */
