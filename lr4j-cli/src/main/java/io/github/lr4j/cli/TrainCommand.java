@@ -324,11 +324,9 @@ final class TrainCommand implements Callable<Integer> {
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
         boolean checkpointed = resume != null || checkpointDir != null;
-        refuseDjlSwaWithCheckpoints(checkpointed);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path from = resumeFrom(err);
-        refuseDjlSwaWithCheckpoints(checkpointed); // again with the checkpoint's settings taken
         Resumed resumed = resumed(from, out);
         if (resumed == null) {
             return 0;
@@ -369,7 +367,13 @@ final class TrainCommand implements Callable<Integer> {
                 run.listener.earlyStopping(patience, minDelta);
             }
             if (checkpointed) {
-                return djlCheckpointed(run, from, resumed, t0, threads);
+                try {
+                    return djlCheckpointed(run, from, resumed, t0, threads);
+                } finally {
+                    if (average != null) {
+                        average.close();
+                    }
+                }
             }
             int epochs;
             double accuracy;
@@ -415,12 +419,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         return 0;
     }
-    private void refuseDjlSwaWithCheckpoints(boolean checkpointed) {
-        if (checkpointed && swaStart != null) {
-            throw new IllegalArgumentException("--swa-start is not an option of --engine djl with --checkpoint-dir or --resume"
-                    + " yet (use --engine lr4j)");
-        }
-    }
 
     /**
      * A DJL run with checkpoints: trained by lr4j-djl's DjlRun through the driver lr4j's own loop uses (the same checkpoint
@@ -456,6 +454,15 @@ final class TrainCommand implements Callable<Integer> {
                     .header(scheduleLine(schedulerExpression().equalsIgnoreCase("none") ? null : run.scheduler, schedule)));
         }
         double accuracy = run.testAccuracy();
+        String swaNote = "";
+        if (loop.trainedWeights() != null) {
+            // fit() left the average in the model; the weights the last step left are tested for comparison (as lr4j).
+            io.github.lr4j.djl.DjlWeightAverage average = run.listener.weightAverage();
+            loop.loadWeights(loop.trainedWeights());
+            swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)", average.count(),
+                    percent(run.testAccuracy()));
+            average.copyInto();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
         boolean stopped = state.best().stopped();
@@ -472,8 +479,8 @@ final class TrainCommand implements Callable<Integer> {
         Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
         writeRecipe(report);
         scheduledSummary(logs).ifPresent(out::println);
-        out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s | best epoch %s"
-                + " (%s %.4f) | %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), best, monitor,
+        out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %s"
+                + " (%s %.4f) | %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote, best, monitor,
                 state.best().bestMetric(), state.epoch(), stopped ? " (early stop)" : "", state.optimizerSteps(), seconds));
         out.println("report: " + report.resolve("index.html"));
         out.flush();

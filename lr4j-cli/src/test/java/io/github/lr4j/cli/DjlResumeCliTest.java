@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code lr4j train --engine djl} with checkpoints: a run stopped at a checkpoint (the newer ones gone, its logs holding
@@ -44,19 +44,25 @@ class DjlResumeCliTest {
         }
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
-    void stoppedAtACheckpoint_resumeLatest_endsAsTheUninterruptedRun(long seed, @TempDir Path dir) throws IOException {
+    /** SWA from epoch 2 (of 3), SWALR taking the lr over. */
+    private static final String[] SWA = {"--swa-start", "2", "--swa-lr", "0.05", "--swa-anneal-epochs", "1"};
+
+    @ParameterizedTest(name = "seed {0}, swa {1}")
+    @CsvSource({"1, false", "2, false", "3, false", "4, true", "5, true"})
+    void stoppedAtACheckpoint_resumeLatest_endsAsTheUninterruptedRun(long seed, boolean swa, @TempDir Path dir) throws IOException {
+        String[] options = swa ? SWA : new String[0];
         Path reference = dir.resolve("reference");
         Cli whole = new Cli();
-        assertThat(whole.run(args(reference))).as(whole.err.toString()).isZero();
+        assertThat(whole.run(args(reference, options))).as(whole.err.toString()).isZero();
 
         // The run as a kill leaves it: a checkpoint chosen at random is its newest, its logs hold a few rows more.
+        // With SWA, one of the SWA phase (epochs 2 and 3): SWALR's state, and from epoch 3 on the average, in it.
         List<String> names = checkpoints(reference);
-        List<String> resumable = names.stream().filter(n -> n.startsWith("step-") || n.startsWith("epoch-")).toList();
+        long perEpoch = (Files.readAllLines(reference.resolve("report/logs/steps.csv")).size() - 1) / 3;
+        List<String> resumable = names.stream().filter(n -> n.startsWith("step-") || n.startsWith("epoch-"))
+                .filter(n -> !swa || optimizerSteps(n, perEpoch) > perEpoch).toList();
         String last = resumable.get(new Random(seed).nextInt(resumable.size() - 1));
         int epoch = RunCheckpoints.progress(reference.resolve("ck").resolve(last)).epochsDone();
-        long perEpoch = (Files.readAllLines(reference.resolve("report/logs/steps.csv")).size() - 1) / 3;
         Path stopped = dir.resolve("stopped");
         Files.createDirectories(stopped.resolve("ck"));
         Files.createDirectories(stopped.resolve("report/logs"));
@@ -90,25 +96,25 @@ class DjlResumeCliTest {
             assertThat(stopped.resolve("ck").resolve(n)).as(n).hasSameBinaryContentAs(reference.resolve("ck").resolve(n));
         }
         assertThat(resumed.testLine()).isEqualTo(whole.testLine());
+        if (swa) { // the test line names the average and the last weights' accuracy, as on the lr4j engine
+            assertThat(whole.testLine()).containsPattern("test accuracy [0-9.]+% \\(SWA average of 2 epochs; last weights [0-9.]+%\\)");
+            assertThat(names).contains("swa.ckpt");
+        }
     }
 
     @Test
-    void whatDjlCannotCheckpointYet_isRefusedBeforeWork_inOneLine(@TempDir Path dir) {
-        Cli swa = new Cli();
-        assertThat(swa.run(args(dir, "--swa-start", "2"))).isEqualTo(2);
-        assertThat(swa.err.toString()).startsWith("lr4j: --swa-start is not an option of --engine djl with --checkpoint-dir")
-                .hasLineCount(1);
-        assertThat(dir.resolve("ck")).doesNotExist();
-
-        // --swa-start taken from the checkpoint of an lr4j-engine run: refused as well, before the run is built.
+    void anSwaCheckpointOfTheLr4jEngine_isRefusedOnDjl_inOneLine(@TempDir Path dir) {
+        // --swa-start taken from the checkpoint of an lr4j-engine run: a checkpoint of another engine, refused.
         Path lr4j = dir.resolve("lr4j");
         Cli first = new Cli();
         assertThat(first.run("train", "--quiet", "--epochs", "2", "--hidden", "16", "--no-augment", "--swa-start", "2",
                 "--checkpoint-dir", lr4j.resolve("ck").toString(), "--report", lr4j.resolve("report").toString())).isZero();
         Cli adopted = new Cli();
-        assertThat(adopted.run("train", "--quiet", "--engine", "djl", "--epochs", "3", "--checkpoint-dir",
-                lr4j.resolve("ck").toString(), "--resume", "latest", "--report", lr4j.resolve("report").toString())).isEqualTo(2);
-        assertThat(adopted.err.toString()).startsWith("lr4j: --swa-start is not an option of --engine djl").hasLineCount(1);
+        assertThat(adopted.run("train", "--quiet", "--engine", "djl", "--epochs", "2", "--checkpoint-dir",
+                lr4j.resolve("ck").toString(), "--resume", lr4j.resolve("ck/epoch-00001.ckpt").toString(), "--report",
+                lr4j.resolve("report").toString())).isEqualTo(2);
+        assertThat(adopted.err.toString().lines().filter(l -> l.startsWith("lr4j: ")).toList()).singleElement()
+                .asString().contains("another engine").contains("nothing was changed");
     }
 
     @Test
@@ -125,6 +131,9 @@ class DjlResumeCliTest {
 
     /** The optimizer steps a step-/epoch- checkpoint's name says it holds. */
     private static long optimizerSteps(String name, long perEpoch) {
+        if (!name.startsWith("step-") && !name.startsWith("epoch-")) {
+            return Long.MAX_VALUE; // best.ckpt, swa.ckpt
+        }
         return name.startsWith("step-") ? Long.parseLong(name.substring(5, 14)) : Long.parseLong(name.substring(6, 11)) * perEpoch;
     }
 

@@ -21,26 +21,35 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class KillResumeCliTest {
     private static final List<String> LOGS = List.of("steps.csv", "steps.jsonl", "epochs.csv", "epochs.jsonl");
+    /** SWA from epoch 2 (of 3), SWALR taking the lr over: a checkpoint holds the average, its count and SWALR's state. */
+    private static final List<String> SWA = List.of("--swa-start", "2", "--swa-lr", "0.05", "--swa-anneal-epochs", "1");
 
-    @ParameterizedTest(name = "{0} killed at {1} #{2}")
+    @ParameterizedTest(name = "{0} killed at {1} #{2} {3}")
     @CsvSource({
-        "lr4j, step, 7",             // before the first checkpoint: the resume finds none and starts afresh
-        "lr4j, step, 45",            // mid-epoch, after a checkpoint
-        "lr4j, checkpoint-temp, 2",  // a checkpoint's temporary file complete, not yet renamed
-        "lr4j, checkpoint, 3",       // just after a checkpoint is in place
-        "djl, step, 7",              // the same moments on --engine djl (single-threaded: its floats repeat)
-        "djl, step, 150",            // in the second epoch, after a step checkpoint and an epoch checkpoint
-        "djl, checkpoint-temp, 2",
-        "djl, checkpoint, 3",
+        "lr4j, step, 7,",             // before the first checkpoint: the resume finds none and starts afresh
+        "lr4j, step, 45,",            // mid-epoch, after a checkpoint
+        "lr4j, checkpoint-temp, 2,",  // a checkpoint's temporary file complete, not yet renamed
+        "lr4j, checkpoint, 3,",       // just after a checkpoint is in place
+        "djl, step, 7,",              // the same moments on --engine djl (single-threaded: its floats repeat)
+        "djl, step, 150,",            // in the second epoch, after a step checkpoint and an epoch checkpoint
+        "djl, checkpoint-temp, 2,",
+        "djl, checkpoint, 3,",
+        "djl, step, 230, swa",        // SWA: in the third epoch (99 steps each), the average of epoch 2 in the checkpoint
+        "djl, checkpoint, 16, swa",   // just after epoch-00002.ckpt (16 steps' checkpoints, best.ckpt, epoch-00001, ...)
+        "lr4j, step, 230, swa",       // the same SWA moment on the lr4j engine
     })
-    void killedAtANamedMoment_resumeLatest_endsByteForByteAsTheUninterruptedRun(String engine, String phase, int n,
+    void killedAtANamedMoment_resumeLatest_endsByteForByteAsTheUninterruptedRun(String engine, String phase, int n, String swa,
                                                                                  @TempDir Path dir) throws Exception {
+        List<String> options = swa == null ? List.of() : SWA;
         Path reference = dir.resolve("reference");
-        assertThat(child(reference, engine, List.of(), null).waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(child(reference, engine, options, null).waitFor(240, TimeUnit.SECONDS)).isTrue();
+        if (swa != null) {
+            assertThat(reference.resolve("ck/swa.ckpt")).as("the SWA average at the end").exists();
+        }
 
         Path killed = dir.resolve("killed");
         Path marker = dir.resolve("held");
-        Process p = child(killed, engine, List.of(), "-Dlr4j.test.hold=" + phase + ":" + n + ":" + marker);
+        Process p = child(killed, engine, options, "-Dlr4j.test.hold=" + phase + ":" + n + ":" + marker);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (!Files.exists(marker) && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -50,7 +59,9 @@ class KillResumeCliTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(137);
 
-        Process resumed = child(killed, engine, List.of("--resume", "latest"), null);
+        List<String> resume = new ArrayList<>(options);
+        resume.addAll(List.of("--resume", "latest"));
+        Process resumed = child(killed, engine, resume, null);
         assertThat(resumed.waitFor(240, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("killed.log"))).isZero();
 

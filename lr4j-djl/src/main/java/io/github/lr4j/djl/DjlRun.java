@@ -45,6 +45,11 @@ import java.util.Map;
  * {@link EpochOrder#shuffle} gives for {@code seed + e}, one optimizer step per batch, so a run resumed at any checkpoint
  * sees the batches an uninterrupted run sees (single-threaded, byte for byte). As {@link RunCheckpoints.Engine} it
  * brings the DJL block's parameters (as float arrays) and {@link Lr4jOptimizer}'s state with the groups' values.
+ *
+ * <p>With {@link Lr4jTrainingListener#swa} on the run's listener, SWA runs as in lr4j's loop: the driver's SWA scheduler
+ * takes the lr over from the SWA start, the weights are folded into the {@link DjlWeightAverage} at each SWA epoch end
+ * and the average validated ({@code swa_val_loss}), checkpoints hold the average and its count (lr4j-train's fields),
+ * and {@link #fit} ends with the average in the block and in {@code swa.ckpt}.
  */
 public final class DjlRun implements RunCheckpoints.Engine {
     private static final byte[] MAGIC = "LR4JDJLR".getBytes(StandardCharsets.US_ASCII);
@@ -65,6 +70,8 @@ public final class DjlRun implements RunCheckpoints.Engine {
     private boolean overwrite;
     private Boolean extendRestarting;
     private RunState state;
+    /** The weights the last step left, before the SWA average replaced them at the end (null: it did not). */
+    private float[][] trainedWeights;
 
     /** A run of {@code epochs} epochs of {@code run}'s data in batches of {@code batchSize}, shuffled from {@code seed}. */
     public DjlRun(DjlDigits run, int epochs, int batchSize, long seed) {
@@ -144,7 +151,8 @@ public final class DjlRun implements RunCheckpoints.Engine {
                 }
             }
             optimizer.eval(); // validation sees a schedule-free optimizer's x; a no-op for the others
-            recorder.validation(true, validate(), null, this::weights);
+            Model.Evaluation v = validate();
+            recorder.validation(true, v, driver.swaPhase(state.epoch()) ? averageAndValidate() : null, this::weights);
             optimizer.train();
             state.nextEpoch();
             if (checkpointing != null && checkpointing.atEpochEnd()) {
@@ -152,10 +160,37 @@ public final class DjlRun implements RunCheckpoints.Engine {
             }
         }
         optimizer.eval(); // the model ends holding what tests and saved weights should see
-        if (state.best().keepsWeights() && state.best().bestWeights() != null) {
+        DjlWeightAverage average = run.listener.weightAverage();
+        if (average != null && average.count() > 0) {
+            // As lr4j's loop: the model ends holding the SWA average, written as swa.ckpt; the trained weights are kept.
+            trainedWeights = weights();
+            average.copyInto();
+            if (checkpointing != null) {
+                checkpoints.writeSwaAverage(state, log);
+            }
+        } else if (state.best().keepsWeights() && state.best().bestWeights() != null) {
             loadWeights(state.best().bestWeights());
         }
         return state;
+    }
+
+    /** The weights the last step left, before {@link #fit} replaced them with the SWA average (null if it did not). */
+    public float[][] trainedWeights() {
+        return trainedWeights;
+    }
+
+    /**
+     * An SWA epoch's end (PyTorch's loop: {@code swa_model.update_parameters(model)}, then the SWA scheduler steps, in
+     * the recorder): folds the weights into the average and validates the average, the trained weights put back after.
+     */
+    private Model.Evaluation averageAndValidate() {
+        DjlWeightAverage average = run.listener.weightAverage();
+        average.update();
+        float[][] trained = weights();
+        average.copyInto();
+        Model.Evaluation swa = validate();
+        loadWeights(trained);
+        return swa;
     }
 
     /** One optimizer step on batch {@code b} of the epoch's order; its mean loss. */
@@ -247,6 +282,25 @@ public final class DjlRun implements RunCheckpoints.Engine {
     @Override
     public float[][] weights() {
         return parameters().stream().map(p -> p.getArray().toFloatArray()).toArray(float[][]::new);
+    }
+
+    @Override
+    public float[][] swaAverage() {
+        DjlWeightAverage average = run.listener.weightAverage();
+        return average == null ? null : average.weights();
+    }
+
+    @Override
+    public long swaCount() {
+        DjlWeightAverage average = run.listener.weightAverage();
+        return average == null ? 0 : average.count();
+    }
+
+    @Override
+    public void loadSwaAverage(float[][] average, long count) {
+        if (run.listener.weightAverage() != null) {
+            run.listener.weightAverage().restore(average, count);
+        }
     }
 
     @Override

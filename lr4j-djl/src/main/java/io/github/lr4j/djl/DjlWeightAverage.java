@@ -94,6 +94,56 @@ public final class DjlWeightAverage implements AutoCloseable {
         return a.toFloatArray();
     }
 
+    /** Every averaged parameter in the block's order (float copies; null while {@code n_averaged = 0}). */
+    public float[][] weights() {
+        if (count == 0) {
+            return null;
+        }
+        return parameters().stream().map(p -> weights(p.getKey())).toArray(float[][]::new);
+    }
+
+    /**
+     * Replaces the whole state with a checked checkpoint's ({@code saved} in the block's order, null when
+     * {@code savedCount} is 0), as lr4j-train's {@code WeightAverage.restore}: nothing changes if a shape differs.
+     */
+    public void restore(float[][] saved, long savedCount) {
+        if (savedCount < 0 || (savedCount > 0) != (saved != null)) {
+            throw new IllegalArgumentException("a weight average of n_averaged " + savedCount + " must " + (savedCount > 0
+                    ? "hold" : "not hold") + " weights");
+        }
+        Map<String, NDArray> read = new LinkedHashMap<>();
+        if (saved != null) {
+            List<Pair<String, Parameter>> ps = parameters();
+            if (saved.length != ps.size()) {
+                throw new IllegalArgumentException("the weight average holds " + saved.length + " parameters, the block " + ps.size());
+            }
+            try {
+                for (int i = 0; i < saved.length; i++) {
+                    NDArray weight = ps.get(i).getValue().getArray();
+                    if (saved[i].length != weight.size()) {
+                        throw new IllegalArgumentException("the weight average's parameter " + ps.get(i).getKey() + " has "
+                                + saved[i].length + " values, the block's " + weight.size());
+                    }
+                    NDArray a = manager.create(saved[i], weight.getShape());
+                    if (!a.getDevice().equals(weight.getDevice())) {
+                        NDArray moved = a.toDevice(weight.getDevice(), true);
+                        moved.attach(manager);
+                        a.close();
+                        a = moved;
+                    }
+                    read.put(ps.get(i).getKey(), a);
+                }
+            } catch (RuntimeException e) {
+                read.values().forEach(NDArray::close);
+                throw e;
+            }
+        }
+        average.values().forEach(NDArray::close);
+        average.clear();
+        average.putAll(read);
+        count = savedCount;
+    }
+
     /** Writes the average into the block's parameters. */
     public void copyInto() {
         if (count == 0) {

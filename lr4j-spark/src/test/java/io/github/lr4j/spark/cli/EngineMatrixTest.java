@@ -41,6 +41,8 @@ class EngineMatrixTest {
             "--batch-size", "64", "--seed", "0");
     private static final String PLATEAU = "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=1),"
             + " ReduceLROnPlateau(factor=0.5, patience=0)], milestones=[1])";
+    /** In a cell's options, the checkpoint folder inside the run's own report folder. */
+    private static final String CK = "<ck>";
     private static final Set<String> NOT_SCHEDULED = Set.of("step", "epoch", "batch", "loss", "skipped");
 
     static Stream<Arguments> cells() {
@@ -63,6 +65,10 @@ class EngineMatrixTest {
         for (String engine : List.of("djl", "spark")) {
             schedules.forEach((name, args) -> cells.add(Arguments.of(engine, name, args)));
         }
+        // DJL with checkpoints trains through DjlRun (not DJL's own loop): SWA there too. CK: the run's checkpoint folder.
+        List<String> swaCheckpointed = new ArrayList<>(schedules.get("SWA"));
+        swaCheckpointed.addAll(List.of("--checkpoint-dir", CK));
+        cells.add(Arguments.of("djl", "SWA with checkpoints", swaCheckpointed));
         return cells.stream();
     }
 
@@ -88,6 +94,14 @@ class EngineMatrixTest {
             if (!NOT_SCHEDULED.contains(column)) {
                 assertThat(actual.column(column)).as(column + " at every step, " + engine + " vs lr4j").isEqualTo(expected.column(column));
             }
+        }
+        if (args.contains("--swa-start") && args.contains(CK)) { // the epoch rows: the lr each epoch trained with, and where the average was validated
+            Table expectedEpochs = Table.read(reference.resolve("logs/epochs.csv"));
+            Table actualEpochs = Table.read(other.resolve("logs/epochs.csv"));
+            assertThat(actualEpochs.header).as("epochs.csv columns").isEqualTo(expectedEpochs.header);
+            assertThat(actualEpochs.column("lr_trained0")).isEqualTo(expectedEpochs.column("lr_trained0"));
+            assertThat(actualEpochs.column("swa_val_loss").stream().map(v -> v.equals("NaN")).toList()).as("swa_val_loss measured")
+                    .isEqualTo(expectedEpochs.column("swa_val_loss").stream().map(v -> v.equals("NaN")).toList());
         }
     }
 
@@ -223,7 +237,7 @@ class EngineMatrixTest {
             all.addAll(List.of("--partitions", "1", "--local-steps", "1"));
             Lr4jSpark.session("local[2]"); // the engine uses the tests' session and leaves it running
         }
-        all.addAll(args);
+        args.forEach(a -> all.add(a.equals(CK) ? report.resolve("ck").toString() : a));
         if (!args.contains("--epochs")) {
             all.addAll(List.of("--epochs", "3"));
         }
