@@ -54,7 +54,8 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--space", paramLabel = "EXPR",
             description = "a schedule space (repeatable: each trial draws one of them; 'none' is a constant lr). Default: a"
-                    + " one-cycle up to lr, Hugging Face's warm-up + cosine and warm-up + linear")
+                    + " one-cycle up to lr, Hugging Face's warm-up + cosine and warm-up + linear, and for sha timm's per-epoch"
+                    + " cosine and a warm-up into ReduceLROnPlateau")
     List<String> spaces;
 
     @Option(names = "--space-optimizer", paramLabel = "EXPR", description = "the optimizer space (default: "
@@ -221,7 +222,7 @@ final class TuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
-        SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? SearchSpace.DEFAULT_SCHEDULES : spaces,
+        SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? PopulationBasedTraining.DEFAULT_SCHEDULES : spaces,
                 spaceOptimizer != null ? spaceOptimizer : SearchSpace.DEFAULT_OPTIMIZER);
         RunSpec base = base();
         Trial.checkBase(base);

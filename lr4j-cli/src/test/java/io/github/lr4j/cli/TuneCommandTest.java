@@ -126,6 +126,20 @@ class TuneCommandTest extends CliHarness {
     }
 
     @Test
+    void pbt_withTheDefaultSpaceRuns_onItsFamiliesSteppedPerStep(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, "{\"model\": {\"hidden\": [16]}, \"data\": {\"augment\": false}, \"epochs\": 2}");
+        // Five members: more than the three families sized in steps (the default space of sha has five, two per epoch).
+        int code = run("tune", "--algorithm", "pbt", "--config", config.toString(), "--population", "5", "--rounds", "2",
+                "--threads", "2", "-o", dir.resolve("tune").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("explore lr scale, momentum, weight_decay");
+        String html = Files.readString(dir.resolve("tune").resolve("index.html"));
+        assertThat(html).contains("OneCycleLR").contains("get_cosine_schedule_with_warmup").contains("get_linear_schedule_with_warmup")
+                .doesNotContain("CosineLRScheduler").doesNotContain("ReduceLROnPlateau");
+    }
+
+    @Test
     void pbt_aSampledValueNoScheduleCanDriveExits2WithOneLine(@TempDir Path dir) {
         assertThat(run("tune", "--algorithm", "pbt", "--space", "none", "--space-optimizer",
                 "Adam(lr=0.01, betas=(uniform(0.8, 0.9), 0.999))", "-o", dir.toString())).isEqualTo(2);

@@ -67,6 +67,14 @@ import java.util.stream.Stream;
  * @param seed the sampling and decision seed
  */
 public record PopulationBasedTraining(int population, int rounds, double quantile, double resample, int threads, long seed) {
+    /**
+     * The schedule spaces of a search with no {@code --space}: those of {@link SearchSpace#DEFAULT_SCHEDULES} sized in
+     * optimizer steps (one-cycle, warm-up + cosine, warm-up + linear). A round replays the lr per step from the
+     * schedule's closed form; timm's per-epoch cosine and ReduceLROnPlateau (fed the metric) are not stepped per step.
+     */
+    public static final List<String> DEFAULT_SCHEDULES = SearchSpace.DEFAULT_SCHEDULES.stream()
+            .filter(s -> s.contains("total_steps")).toList();
+
     /** Ray Tune's perturbation factors. */
     static final double DOWN = 0.8;
     static final double UP = 1.2;
