@@ -194,8 +194,13 @@ class PopulationBasedTrainingTest {
         assertThat(clamped).isGreaterThan(200);
     }
 
-    @Test
-    void aSearchKilledWithSigkillMidRoundResumesToTheSameWinnerStateAndLogs(@TempDir Path dir) throws Exception {
+    /**
+     * Killed after {@code saved} finished parts of 4 members: 4, between rounds 1 and 2 (before the exploits' copies);
+     * 6, in round 2 (after them).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 6})
+    void aSearchKilledWithSigkillResumesToTheSameWinnerStateAndLogs(int saved, @TempDir Path dir) throws Exception {
         RunSpec base = SuccessiveHalvingTest.small(3);
         Path whole = dir.resolve("whole");
         PopulationBasedTraining.Outcome uninterrupted = KillableSearch.pbt().run(SPACE, base, whole, new TuneListener() { });
@@ -205,9 +210,9 @@ class PopulationBasedTrainingTest {
                 killed.toString(), "1500", "pbt").redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
         Path state = killed.resolve(SearchState.FILE);
-        // Held after its sixth finished part (in round 2, after the first exploit): the child sleeps there, and is killed.
+        // Held after that finished part: the child sleeps there, and is killed.
         while (child.isAlive() && System.nanoTime() < deadline
-                && !(Files.exists(state) && Files.readString(state).split("\"best_val_loss\"").length > 6)) {
+                && !(Files.exists(state) && Files.readString(state).split("\"best_val_loss\"").length > saved)) {
             Thread.sleep(20);
         }
         assertThat(child.isAlive()).as("the child must still be searching when it is killed").isTrue();
@@ -219,11 +224,11 @@ class PopulationBasedTrainingTest {
         int[] fromState = {0};
         PopulationBasedTraining.Outcome resumed = KillableSearch.pbt().run(SPACE, base, killed, new TuneListener() {
             @Override
-            public void onTrial(Trial trial, TrialResult result, int done, int total, boolean saved) {
-                fromState[0] += saved ? 1 : 0;
+            public void onTrial(Trial trial, TrialResult result, int done, int total, boolean fromFile) {
+                fromState[0] += fromFile ? 1 : 0;
             }
         });
-        assertThat(fromState[0]).isEqualTo(6);
+        assertThat(fromState[0]).isEqualTo(saved);
         assertThat(resumed.results()).isEqualTo(uninterrupted.results());
         assertThat(resumed.exploits()).isEqualTo(uninterrupted.exploits());
         assertThat(resumed.winner().trial()).isEqualTo(uninterrupted.winner().trial());
