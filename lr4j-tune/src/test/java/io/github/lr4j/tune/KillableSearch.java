@@ -13,7 +13,7 @@ public final class KillableSearch {
 
     /** The small search of {@link PopulationBasedTrainingTest}'s crash test. */
     static PopulationBasedTraining pbt() {
-        return new PopulationBasedTraining(4, 3, 0.25, 0.25, 1, 3);
+        return new PopulationBasedTraining(4, 3, 0.5, 0.25, 1, 3);
     }
 
     /**
