@@ -36,9 +36,11 @@ import picocli.CommandLine.Option;
             "(--engine spark, --master); the result depends on neither. The test set is used once, for the winner's line. The winner's recipe is written to",
             "DIR/best.json: 'lr4j train --config DIR/best.json' trains it again to the same figures.",
             "--algorithm pbt: --population members train in --rounds synchronous rounds; after each, the worst --quantile copy",
-            "the checkpoint (weights, optimizer and schedule state) of one of the best as many and perturb its lr scale (x0.8 /",
-            "x1.2, or redrawn with probability --resample). best.json holds the lr the winner's lineage used at every step",
-            "(PiecewiseConstant): train --config replays that schedule on a fresh model (its own figures)."},
+            "the checkpoint (weights, optimizer and schedule state) of one of the best as many and perturb its lr scale and",
+            "every other value the optimizer space samples from uniform/loguniform (momentum, weight_decay, ...): x0.8 / x1.2",
+            "within the distribution's bounds, or redrawn with probability --resample. best.json holds the lr and each explored",
+            "value the winner's lineage used at every step (PiecewiseConstant, the others as schedules): train --config",
+            "replays them on a fresh model."},
         footer = {"", "Examples:",
             "  lr4j tune",
             "  lr4j tune --space 'OneCycleLR(max_lr=loguniform(0.01, 1), pct_start=uniform(0.1, 0.5), total_steps=total_steps)' --space-optimizer 'SGD(lr=0.1, momentum=uniform(0.8, 0.99))'",
@@ -52,7 +54,8 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--space", paramLabel = "EXPR",
             description = "a schedule space (repeatable: each trial draws one of them; 'none' is a constant lr). Default: a"
-                    + " one-cycle up to lr, Hugging Face's warm-up + cosine and warm-up + linear")
+                    + " one-cycle up to lr, Hugging Face's warm-up + cosine and warm-up + linear, and for sha timm's per-epoch"
+                    + " cosine and a warm-up into ReduceLROnPlateau")
     List<String> spaces;
 
     @Option(names = "--space-optimizer", paramLabel = "EXPR", description = "the optimizer space (default: "
@@ -60,7 +63,8 @@ final class TuneCommand implements Callable<Integer> {
     String spaceOptimizer;
 
     @Option(names = "--algorithm", defaultValue = "sha", description = "sha (successive halving, the default) or pbt"
-            + " (population based training: rounds, the worse quantile copies a better member's state and perturbs its lr scale)")
+            + " (population based training: rounds, the worse quantile copies a better member's state and perturbs its lr scale"
+            + " and sampled optimizer values)")
     String algorithm;
 
     @Option(names = "--population", defaultValue = "8", description = "pbt: members (default: ${DEFAULT-VALUE})")
@@ -73,8 +77,8 @@ final class TuneCommand implements Callable<Integer> {
             + " after each round, in [0, 0.5] (default: ${DEFAULT-VALUE})")
     double quantile;
 
-    @Option(names = "--resample", defaultValue = "0.25", description = "pbt: the probability of drawing a new lr scale instead"
-            + " of x0.8 / x1.2 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--resample", defaultValue = "0.25", description = "pbt: the probability of drawing a new lr scale (and"
+            + " each explored value) instead of x0.8 / x1.2 (default: ${DEFAULT-VALUE})")
     double resample;
 
     @Option(names = "--trials", defaultValue = "18", description = "trials of the first rung (default: ${DEFAULT-VALUE})")
@@ -218,13 +222,16 @@ final class TuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
-        SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? SearchSpace.DEFAULT_SCHEDULES : spaces,
+        SearchSpace space = new SearchSpace(spaces == null || spaces.isEmpty() ? PopulationBasedTraining.DEFAULT_SCHEDULES : spaces,
                 spaceOptimizer != null ? spaceOptimizer : SearchSpace.DEFAULT_OPTIMIZER);
         RunSpec base = base();
         Trial.checkBase(base);
         if (rounds > base.epochs()) {
             throw new IllegalArgumentException("--rounds must be in [1, epochs] = [1, " + base.epochs() + "], got " + rounds);
         }
+        List<String> explored = new ArrayList<>(List.of("lr scale"));
+        PopulationBasedTraining.explored(space).forEach(d -> explored.add(d.name()));
+        List<String> inherited = PopulationBasedTraining.inherited(space);
         TrialExecutor executor = open(base, pbt.threads());
         List<Integer> ends = pbt.ends(base.epochs());
         TuneListener progress = quiet ? new TuneListener() { } : new TuneListener() {
@@ -237,8 +244,9 @@ final class TuneCommand implements Callable<Integer> {
             }
         };
         if (!quiet) {
-            err.println("tune: pbt, " + population + " members, rounds end at epochs " + ends + ", quantile " + quantile + ", "
-                    + where(pbt.threads()) + (resume != null ? ", resuming" : ""));
+            err.println("tune: pbt, " + population + " members, rounds end at epochs " + ends + ", quantile " + quantile
+                    + ", explore " + String.join(", ", explored) + (inherited.isEmpty() ? "" : " (inherited: "
+                    + String.join(", ", inherited) + ")") + ", " + where(pbt.threads()) + (resume != null ? ", resuming" : ""));
             err.flush();
         }
         PopulationBasedTraining.Outcome o = pbt.run(space, base, report, progress, executor);
@@ -249,21 +257,25 @@ final class TuneCommand implements Callable<Integer> {
         notes.add("schedule spaces: " + String.join("  |  ", space.schedules()));
         notes.add("optimizer space: " + space.optimizer());
         notes.add(String.format(Locale.ROOT, "population based training: %d members, %d rounds (ending at epochs %s), quantile %s,"
-                + " resample %s, search seed %d, trial seed %d; explore: the lr scale x0.8 / x1.2 or redrawn in [0.5, 2]",
-                population, rounds, ends, quantile, resample, searchSeed, base.seed()));
+                + " resample %s, search seed %d, trial seed %d; explore: the lr scale x0.8 / x1.2 or redrawn in [0.5, 2]; %s"
+                + " x0.8 / x1.2 within the space's bounds or redrawn from it%s",
+                population, rounds, ends, quantile, resample, searchSeed, base.seed(),
+                explored.size() > 1 ? String.join(", ", explored.subList(1, explored.size())) : "no other value",
+                inherited.isEmpty() ? "" : "; inherited, not explored: " + String.join(", ", inherited)));
         for (int r = 0; r < ends.size(); r++) {
             int round = r;
             notes.add("round " + (r + 1) + " (to epoch " + ends.get(r) + "): " + o.results().stream().filter(x -> x.rung() == round)
                     .map(x -> String.format(Locale.ROOT, "t%03d %.4f", x.trial(), x.lastValLoss())).collect(Collectors.joining(", "))
                     + o.exploits().stream().filter(x -> x.round() == round)
-                    .map(x -> String.format(Locale.ROOT, "; t%03d <- t%03d (scale %.4g)", x.target(), x.source(), x.scale()))
+                    .map(x -> String.format(Locale.ROOT, "; t%03d <- t%03d (scale %.4g%s)", x.target(), x.source(), x.scale(),
+                            values(x.values())))
                     .collect(Collectors.joining()));
         }
         notes.add(String.format(Locale.ROOT, "winner: t%03d (best val_loss %.4f), lineage: %s; test accuracy %s (loss %.4f)",
                 o.winner().trial().index(), w.bestValLoss(), String.join(" -> ", o.winner().lineage()),
                 TrainCommand.percent(o.test().accuracy()), o.test().loss()));
-        notes.add("best.json: the winner's optimizer with the lr it used at every step (PiecewiseConstant); 'lr4j train --config'"
-                + " trains a fresh model on that schedule, so its figures are its own, not the search's");
+        notes.add("best.json: the winner's optimizer with the lr (PiecewiseConstant) and each explored value (schedules) it used at"
+                + " every step; 'lr4j train --config' trains a fresh model on them");
         List<Report.Run> runs = new ArrayList<>();
         List<PopulationBasedTraining.Member> order = new ArrayList<>(o.members());
         order.remove(o.winner());
@@ -274,6 +286,7 @@ final class TuneCommand implements Callable<Integer> {
             String name = String.format("t%03d", m.trial().index()) + (m == o.winner() ? " (winner)" : "");
             runs.add(Report.Run.read(name, PopulationBasedTraining.trialDir(report, m.trial()).resolve("logs"), Report.summary(
                     "optimizer", m.trial().recipe().optimizer(), "lr scale", String.format(Locale.ROOT, "%.4g", m.scale()),
+                    "explored values", m.values().isEmpty() ? "none" : values(m.values()).substring(2),
                     "lineage", String.join(" -> ", m.lineage()),
                     "best val_loss", String.format(Locale.ROOT, "%.4f", r.bestValLoss()), "best epoch", r.bestEpoch())));
         }
@@ -287,6 +300,13 @@ final class TuneCommand implements Callable<Integer> {
         out.println("report: " + report.resolve("index.html"));
         out.flush();
         return 0;
+    }
+
+    /** {@code , name value} for each explored value. */
+    private static String values(java.util.Map<String, Double> values) {
+        StringBuilder b = new StringBuilder();
+        values.forEach((name, v) -> b.append(String.format(Locale.ROOT, ", %s %.4g", name, v)));
+        return b.toString();
     }
 
     /**

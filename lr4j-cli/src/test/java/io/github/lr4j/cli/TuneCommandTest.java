@@ -72,29 +72,39 @@ class TuneCommandTest extends CliHarness {
 
     /** The lr0 column of the steps.csv under {@code dir}. */
     private static double[] lrColumn(Path dir) throws Exception {
+        return column(dir, "lr0");
+    }
+
+    /** A column of the steps.csv under {@code dir}. */
+    private static double[] column(Path dir, String name) throws Exception {
         Path csv;
         try (var walk = Files.walk(dir)) {
             csv = walk.filter(p -> p.getFileName().toString().equals("steps.csv")).findFirst().orElseThrow();
         }
         java.util.List<String> lines = Files.readAllLines(csv);
-        int col = java.util.Arrays.asList(lines.get(0).split(",")).indexOf("lr0");
+        int col = java.util.Arrays.asList(lines.get(0).split(",")).indexOf(name);
+        assertThat(col).as("column %s of %s", name, lines.get(0)).isGreaterThanOrEqualTo(0);
         return lines.subList(1, lines.size()).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[col])).toArray();
     }
 
     @Test
-    void pbt_theWinnersScheduleReplayedByTrainGivesTheSameLrAtEveryStep(@TempDir Path dir) throws Exception {
+    void pbt_theWinnersScheduleReplayedByTrainGivesTheSameLrMomentumAndWeightDecayAtEveryStep(@TempDir Path dir)
+            throws Exception {
         Path config = dir.resolve("small.json");
         Files.writeString(config, "{\"model\": {\"hidden\": [16]}, \"data\": {\"augment\": false}, \"epochs\": 3}");
         Path report = dir.resolve("tune");
         int code = run("tune", "--algorithm", "pbt", "--config", config.toString(), "--population", "4", "--rounds", "3",
                 "--threads", "2", "--space", "OneCycleLR(max_lr=lr, pct_start=uniform(0.1, 0.45), total_steps=total_steps)",
-                "--space-optimizer", "SGD(lr=loguniform(0.03, 0.5), momentum=uniform(0.8, 0.95))", "-o", report.toString());
+                "--space-optimizer", "SGD(lr=loguniform(0.03, 0.5), momentum=uniform(0.8, 0.95), weight_decay=loguniform(1e-4, 1e-3))",
+                "-o", report.toString());
         assertThat(code).as(err.toString()).isZero();
         Matcher w = Pattern.compile("winner (t\\d{3})").matcher(out.toString());
         assertThat(w.find()).as(out.toString()).isTrue();
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html).contains("(winner)").contains("round 1 (to epoch 1)").contains("lineage");
-        assertThat(Files.readString(report.resolve("best.json"))).contains("PiecewiseConstant(boundaries=[");
+        assertThat(Files.readString(report.resolve("best.json"))).contains("PiecewiseConstant(boundaries=[")
+                .contains("\"momentum\" : \"PiecewiseConstant(").contains("\"weight_decay\" : \"PiecewiseConstant(");
+        assertThat(err.toString()).contains("explore lr scale, momentum, weight_decay");
         double[] searched = lrColumn(report.resolve("trials").resolve(w.group(1)).resolve("logs"));
         String tuned = figures(out.toString());
 
@@ -108,11 +118,39 @@ class TuneCommandTest extends CliHarness {
         // Rows hold the lr after their step; a round's last row may hold what the lineage's earlier member would have
         // gone on with, before an exploit: every other row is the same lr.
         int perRound = searched.length / 3;
-        for (int i = 0; i < searched.length; i++) {
-            if ((i + 1) % perRound != 0) {
-                assertThat(replayed[i]).as("row %d", i).isEqualTo(searched[i]);
+        for (String name : java.util.List.of("lr0", "momentum0", "weight_decay0")) {
+            double[] a = column(report.resolve("trials").resolve(w.group(1)).resolve("logs"), name);
+            double[] b = column(dir.resolve("train"), name);
+            assertThat(b).hasSameSizeAs(a);
+            for (int i = 0; i < a.length; i++) {
+                if ((i + 1) % perRound != 0) {
+                    assertThat(b[i]).as("%s row %d", name, i).isEqualTo(a[i]);
+                }
             }
         }
+    }
+
+    @Test
+    void pbt_withTheDefaultSpaceRuns_onItsFamiliesSteppedPerStep(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, "{\"model\": {\"hidden\": [16]}, \"data\": {\"augment\": false}, \"epochs\": 2}");
+        // Five members: more than the three families sized in steps (the default space of sha has five, two per epoch).
+        int code = run("tune", "--algorithm", "pbt", "--config", config.toString(), "--population", "5", "--rounds", "2",
+                "--threads", "2", "-o", dir.resolve("tune").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("explore lr scale, momentum, weight_decay");
+        String html = Files.readString(dir.resolve("tune").resolve("index.html"));
+        assertThat(html).contains("OneCycleLR").contains("get_cosine_schedule_with_warmup").contains("get_linear_schedule_with_warmup")
+                .doesNotContain("CosineLRScheduler").doesNotContain("ReduceLROnPlateau");
+    }
+
+    @Test
+    void pbt_aSampledValueNoScheduleCanDriveExits2WithOneLine(@TempDir Path dir) {
+        assertThat(run("tune", "--algorithm", "pbt", "--space", "none", "--space-optimizer",
+                "Adam(lr=0.01, betas=(uniform(0.8, 0.9), 0.999))", "-o", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("lr4j: --algorithm pbt explores").contains("cannot be scheduled")
+                .doesNotContain("\n" + "lr4j");
+        assertThat(err.toString().strip().lines()).hasSize(1);
     }
 
     @org.junit.jupiter.params.ParameterizedTest

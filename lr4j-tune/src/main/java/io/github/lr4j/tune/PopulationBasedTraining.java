@@ -1,5 +1,7 @@
 package io.github.lr4j.tune;
 
+import io.github.lr4j.optim.HyperParameterSchedule;
+import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.train.DigitsRecipe;
 import io.github.lr4j.train.Interval;
 import io.github.lr4j.train.Model;
@@ -12,8 +14,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -25,22 +29,31 @@ import java.util.stream.Stream;
  *
  * <p>What is explored: each member has a multiplicative <b>lr scale</b> (1 at the start) on its sampled schedule; the lr
  * it uses at optimizer step t is {@code scale * schedule(t)}, with {@code schedule} the sampled schedule's closed form
- * over the whole run (its position in the run continues across rounds). A round trains each member with the
- * {@code PiecewiseConstant} schedule of exactly those absolute values, started afresh at the round's checkpoint (weights
- * and optimizer state restored). The optimizer's other values (momentum, weight decay) are inherited on exploit, never
- * perturbed.
+ * over the whole run (its position in the run continues across rounds). And every other value the optimizer space
+ * samples from {@code uniform} or {@code loguniform} (SGD's momentum and weight_decay, Adam's beta2, ...: see
+ * {@link #explored}) is a value of the member (the sampled one at the start), which it uses at every step of a round.
+ * A round trains each member with the {@code PiecewiseConstant} schedule of exactly those absolute lrs and, for each
+ * explored name, a hyper-parameter schedule ({@code schedules} of the recipe) {@code PiecewiseConstant} of its value,
+ * all started afresh at the round's checkpoint (weights and optimizer state restored). A sampled value no
+ * hyper-parameter schedule can drive is refused before anything trains; {@code int} and {@code choice} values are
+ * inherited, not explored ({@link #inherited}). A schedule's own momentum cycle (OneCycleLR's) is not used: the lr is
+ * replayed from its closed form, the momentum is the member's.
  *
  * <p>After every round but the last, members are ranked by the validation loss of their current weights (the round's
  * last epoch; NaN last, ties by member number). The worst {@code floor(population * quantile)} each copy a member drawn
  * uniformly from the best as many (exploit): its round-end checkpoint (weights, optimizer state, schedule position
  * and history) and logs, copied to a temporary folder then moved into place, so a failure leaves the member as it was;
- * its optimizer, sampled schedule and scale; its recorded lrs (lineage). Then explore: with probability
- * {@code resample} the scale is drawn anew, log-uniform in [0.5, 2]; else it is multiplied by 0.8 or 1.2 (even odds).
+ * its optimizer, sampled schedule, scale and explored values; its recorded lrs and values (lineage). Then explore:
+ * with probability {@code resample} the scale is drawn anew, log-uniform in [0.5, 2]; else it is multiplied by 0.8 or
+ * 1.2 (even odds). Then each explored value in the order of the optimizer space (Ray Tune's habit): with probability
+ * {@code resample} drawn anew from its distribution, else the source's multiplied by 0.8 or 1.2, kept within the
+ * distribution's bounds (which the space checked are valid values).
  *
- * <p>Every member records the lr it used at every optimizer step, following its lineage through exploits; the winner's
- * (the best validation loss at the last round, ties by member number) is written as a {@code PiecewiseConstant} schedule,
- * which {@code lr4j train --config} replays on a fresh model: the same lr at every step (the weights of the winner came
- * from several members, so the replayed run's figures are its own).
+ * <p>Every member records the lr and each explored value it used at every optimizer step, following its lineage through
+ * exploits; the winner's (the best validation loss at the last round, ties by member number) are written as
+ * {@code PiecewiseConstant} schedules (the lr's, and {@code schedules} for the others), which {@code lr4j train --config}
+ * replays on a fresh model: the same lr and values at every step (as the members share the trial seed, the replay
+ * trains the lineage's weights again).
  *
  * <p>Deterministic for a seed: decisions are drawn from one {@code Random(seed)} after sampling, in member order, from
  * results combined in member order once a round has finished. Every finished part is saved in {@code search.json}; a
@@ -54,6 +67,14 @@ import java.util.stream.Stream;
  * @param seed the sampling and decision seed
  */
 public record PopulationBasedTraining(int population, int rounds, double quantile, double resample, int threads, long seed) {
+    /**
+     * The schedule spaces of a search with no {@code --space}: those of {@link SearchSpace#DEFAULT_SCHEDULES} sized in
+     * optimizer steps (one-cycle, warm-up + cosine, warm-up + linear). A round replays the lr per step from the
+     * schedule's closed form; timm's per-epoch cosine and ReduceLROnPlateau (fed the metric) are not stepped per step.
+     */
+    public static final List<String> DEFAULT_SCHEDULES = SearchSpace.DEFAULT_SCHEDULES.stream()
+            .filter(s -> s.contains("total_steps")).toList();
+
     /** Ray Tune's perturbation factors. */
     static final double DOWN = 0.8;
     static final double UP = 1.2;
@@ -76,11 +97,18 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
         }
     }
 
-    /** One member at the end of the search: its sampled recipe, its scale, where its state came from, its lrs. */
-    public record Member(Trial trial, double scale, List<String> lineage, double[] lrs) { }
+    /**
+     * One member at the end of the search: its sampled recipe, its scale and explored values (name -> value), where its
+     * state came from, the lr and each explored value (name -> values) it used at every step.
+     */
+    public record Member(Trial trial, double scale, Map<String, Double> values, List<String> lineage, double[] lrs,
+                         Map<String, double[]> used) { }
 
-    /** One exploit: at the end of {@code round}, {@code target} took {@code source}'s state and the scale {@code scale}. */
-    public record Exploit(int round, int target, int source, double scale) { }
+    /**
+     * One exploit: at the end of {@code round}, {@code target} took {@code source}'s state, the scale {@code scale} and
+     * the explored values {@code values}.
+     */
+    public record Exploit(int round, int target, int source, double scale, Map<String, Double> values) { }
 
     /**
      * How a search ended: the members, the rounds' end epochs, every result (round by round, in member order; a result
@@ -106,8 +134,42 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
         Trial trial;
         double[] schedule; // the sampled schedule's lr at every step of the run
         double scale = 1;
+        double[] values; // the explored values, in the order of explored(space)
         double[] lrs = new double[0];
+        double[][] used; // each explored value at every step so far
         List<String> lineage = new ArrayList<>();
+    }
+
+    /**
+     * The optimizer space's distributions a search explores: the {@code uniform} and {@code loguniform} ones other than
+     * the lr's. Refuses (naming it and what can be scheduled) one that no hyper-parameter schedule can drive.
+     */
+    public static List<SearchSpace.Dimension> explored(SearchSpace space) {
+        List<SearchSpace.Dimension> out = new ArrayList<>();
+        List<String> schedulable = null;
+        for (SearchSpace.Dimension d : space.optimizerDimensions()) {
+            if (d.name().equals("lr") || !d.continuous()) {
+                continue;
+            }
+            if (schedulable == null) {
+                Random probe = new Random(0);
+                schedulable = HyperParameterSchedule.schedulable(Optimizers.parse(space.sample(probe).optimizer()));
+            }
+            if (!schedulable.contains(d.name())) {
+                throw new IllegalArgumentException("--algorithm pbt explores every value the optimizer space samples from"
+                        + " uniform/loguniform through a hyper-parameter schedule, and '" + d.name() + "' in '"
+                        + space.optimizer() + "' cannot be scheduled (schedulable: " + String.join(", ", schedulable)
+                        + "): give it a fixed value or choice([...])");
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** The optimizer space's sampled values a search inherits without exploring ({@code int}, {@code choice}). */
+    public static List<String> inherited(SearchSpace space) {
+        return space.optimizerDimensions().stream().filter(d -> !d.name().equals("lr") && !d.continuous())
+                .map(SearchSpace.Dimension::name).toList();
     }
 
     /** Runs the search in {@code dir} (member folders {@code trials/tNNN}, the state {@code search.json}). */
@@ -130,6 +192,7 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
                     + " has schedules " + base.schedules().keySet() + "): each round restarts the schedules");
         }
         List<Integer> ends = ends(base.epochs());
+        List<SearchSpace.Dimension> dims = explored(space);
         List<Trial> sampled = new SuccessiveHalving(population, 2, 0, 1, seed).sample(space, base);
         Random random = new Random(seed);
         for (int i = 0; i < population; i++) {
@@ -152,10 +215,15 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
             for (int s = 0; s < total; s++) {
                 m.schedule[s] = run.scheduler().lrAt(s, 0);
             }
+            m.values = new double[dims.size()];
+            m.used = new double[dims.size()][0];
+            for (int j = 0; j < dims.size(); j++) {
+                m.values[j] = Double.parseDouble(t.values().get("optimizer." + dims.get(j).name()));
+            }
             m.lineage.add(String.format("t%03d", t.index()));
             members.add(m);
         }
-        SearchState state = SearchState.openOrCreate(dir, SearchState.identity("pbt", settings(), space, base));
+        SearchState state = SearchState.openOrCreate(dir, SearchState.identity("pbt", settings(dims), space, base));
         List<TrialResult> all = new ArrayList<>();
         List<Exploit> exploits = new ArrayList<>();
         List<Part> lastParts = List.of();
@@ -172,7 +240,15 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
                 for (int i = 0; i < values.length; i++) {
                     values[i] = m.scale * m.schedule[from * stepsPerEpoch + i];
                 }
-                RunSpec recipe = withEpochs(Trial.recipe(base, m.trial.recipe().optimizer(), piecewise(values)), to);
+                Map<String, String> schedules = new LinkedHashMap<>();
+                for (int j = 0; j < dims.size(); j++) {
+                    double[] v = new double[values.length];
+                    Arrays.fill(v, m.values[j]);
+                    schedules.put(dims.get(j).name(), piecewise(v));
+                    m.used[j] = concat(m.used[j], Arrays.copyOf(v, steps));
+                }
+                RunSpec recipe = withEpochs(withSchedules(Trial.recipe(base, m.trial.recipe().optimizer(), piecewise(values)),
+                        schedules), to);
                 parts.add(new Part(new Trial(m.trial.index(), recipe, m.trial.values()), round, from, to));
                 m.lrs = concat(m.lrs, Arrays.copyOf(values, steps));
             }
@@ -191,6 +267,7 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
                     State s = members.get(source);
                     double scale = random.nextDouble() < resample ? Math.exp(Math.log(0.5) + random.nextDouble() * Math.log(4))
                             : s.scale * (random.nextBoolean() ? UP : DOWN);
+                    double[] values = explore(dims, s.values, random);
                     State t = members.get(target);
                     boolean trainedSince = state.result(target, round + 1) != null;
                     if (!trainedSince) {
@@ -199,10 +276,20 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
                     t.trial = new Trial(target, s.trial.recipe(), s.trial.values());
                     t.schedule = s.schedule;
                     t.scale = scale;
+                    t.values = values;
                     t.lrs = s.lrs.clone();
+                    t.used = new double[dims.size()][];
+                    for (int j = 0; j < dims.size(); j++) {
+                        t.used[j] = s.used[j].clone();
+                    }
                     t.lineage = new ArrayList<>(s.lineage);
-                    t.lineage.add(String.format(Locale.ROOT, "round %d: copied t%03d, scale %.4g", round + 1, source, scale));
-                    exploits.add(new Exploit(round, target, source, scale));
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d: copied t%03d, scale %.4g",
+                            round + 1, source, scale));
+                    for (int j = 0; j < dims.size(); j++) {
+                        line.append(String.format(Locale.ROOT, ", %s %.4g", dims.get(j).name(), values[j]));
+                    }
+                    t.lineage.add(line.toString());
+                    exploits.add(new Exploit(round, target, source, scale, named(dims, values)));
                     exploited.add(target);
                 }
             }
@@ -213,22 +300,59 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
         int last = ends.size() - 1;
         TrialResult best = all.stream().filter(r -> r.rung() == last).min(TrialResult::compare).orElseThrow();
         State w = members.get(best.trial());
-        RunSpec replay = Trial.recipe(base, w.trial.recipe().optimizer(), piecewise(w.lrs));
+        Map<String, String> schedules = new LinkedHashMap<>();
+        for (int j = 0; j < dims.size(); j++) {
+            schedules.put(dims.get(j).name(), piecewise(w.used[j]));
+        }
+        RunSpec replay = withSchedules(Trial.recipe(base, w.trial.recipe().optimizer(), piecewise(w.lrs)), schedules);
         // Its last round's recipe reads its last checkpoint (the replay recipe is for a fresh run).
         Model.Evaluation test = TrialRunner.test(lastParts.get(best.trial()).trial().recipe(), trialDir(dir, w.trial), ends.get(last));
         state.finish(best.trial());
-        List<Member> out = members.stream().map(m -> new Member(m.trial, m.scale, List.copyOf(m.lineage), m.lrs.clone())).toList();
+        List<Member> out = members.stream().map(m -> {
+            Map<String, double[]> used = new LinkedHashMap<>();
+            for (int j = 0; j < dims.size(); j++) {
+                used.put(dims.get(j).name(), m.used[j].clone());
+            }
+            return new Member(m.trial, m.scale, named(dims, m.values), List.copyOf(m.lineage), m.lrs.clone(),
+                    java.util.Collections.unmodifiableMap(used));
+        }).toList();
         return new Outcome(out, ends, List.copyOf(all), List.copyOf(exploits), out.get(best.trial()), replay, best, test);
     }
 
-    private java.util.Map<String, Object> settings() {
-        java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    private Map<String, Object> settings(List<SearchSpace.Dimension> dims) {
+        Map<String, Object> s = new LinkedHashMap<>();
         s.put("population", population);
         s.put("rounds", rounds);
         s.put("quantile", quantile);
         s.put("resample", resample);
         s.put("seed", seed);
+        // What explore perturbs (since it perturbs more than the lr scale: a search saved before has no such entry).
+        List<String> explore = new ArrayList<>(List.of("lr_scale"));
+        dims.forEach(d -> explore.add(d.name()));
+        s.put("explore", explore);
         return s;
+    }
+
+    /**
+     * Explore's new values for the explored dimensions {@code dims} from the source's {@code values}: for each in turn,
+     * with probability {@code resample} a new draw from its distribution, else the value times 0.8 or 1.2 (even odds),
+     * kept within the distribution's bounds. Draws from {@code random} in that order.
+     */
+    double[] explore(List<SearchSpace.Dimension> dims, double[] values, Random random) {
+        double[] out = new double[dims.size()];
+        for (int j = 0; j < dims.size(); j++) {
+            SearchSpace.Dimension d = dims.get(j);
+            out[j] = random.nextDouble() < resample ? d.draw(random) : d.clamp(values[j] * (random.nextBoolean() ? UP : DOWN));
+        }
+        return out;
+    }
+
+    private static Map<String, Double> named(List<SearchSpace.Dimension> dims, double[] values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int j = 0; j < dims.size(); j++) {
+            out.put(dims.get(j).name(), values[j]);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** A member's part of a round: its recipe for the round, trained from epoch {@code from} to {@code to}. */
@@ -356,6 +480,14 @@ public record PopulationBasedTraining(int population, int rounds, double quantil
     static RunSpec withEpochs(RunSpec r, int epochs) {
         return new RunSpec(r.engine(), r.hidden(), r.paramGroups(), r.augment(), r.batchSize(), r.seed(), r.optimizer(),
                 r.scheduler(), r.interval(), r.schedules(), epochs, r.accumulate(), r.monitor(), r.earlyStopping(), r.minDelta(),
+                r.swaStart(), r.swaLr(), r.swaAnnealEpochs(), r.swaAnnealStrategy(), r.checkpointDir(), r.checkpointEvery(),
+                r.keep(), r.master(), r.partitions(), r.localSteps(), r.threads());
+    }
+
+    /** {@code r} with the hyper-parameter schedules {@code schedules} (name -> expression). */
+    static RunSpec withSchedules(RunSpec r, Map<String, String> schedules) {
+        return new RunSpec(r.engine(), r.hidden(), r.paramGroups(), r.augment(), r.batchSize(), r.seed(), r.optimizer(),
+                r.scheduler(), r.interval(), schedules, r.epochs(), r.accumulate(), r.monitor(), r.earlyStopping(), r.minDelta(),
                 r.swaStart(), r.swaLr(), r.swaAnnealEpochs(), r.swaAnnealStrategy(), r.checkpointDir(), r.checkpointEvery(),
                 r.keep(), r.master(), r.partitions(), r.localSteps(), r.threads());
     }

@@ -125,6 +125,54 @@ public record SearchSpace(List<String> schedules, String optimizer) {
     }
 
     /**
+     * A distribution of the optimizer space: the hyper-parameter it samples (its key in a trial's values is
+     * {@code optimizer.NAME}; {@code valueN} where it is not the value of a keyword) and its kind, with its bounds for
+     * {@code uniform} and {@code loguniform} (NaN for {@code int} and {@code choice}).
+     */
+    public record Dimension(String name, String kind, double low, double high) {
+        /** Whether it is a continuous range ({@code uniform} or {@code loguniform}). */
+        public boolean continuous() {
+            return kind.equals("uniform") || kind.equals("loguniform");
+        }
+
+        /** A new draw from a continuous range with {@code random} (one {@code nextDouble}), every digit kept. */
+        public double draw(Random random) {
+            double u = random.nextDouble();
+            double v = kind.equals("uniform") ? low + (high - low) * u
+                    : Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * u);
+            return clamp(v);
+        }
+
+        /** {@code v} kept in [low, high]. */
+        public double clamp(double v) {
+            return Math.min(high, Math.max(low, v));
+        }
+    }
+
+    /** The optimizer space's distributions, in text order. */
+    public List<Dimension> optimizerDimensions() {
+        List<Dimension> out = new ArrayList<>();
+        int at = 0;
+        Matcher m = DISTRIBUTION.matcher(optimizer);
+        while (m.find(at)) {
+            int open = m.end() - 1;
+            int close = closing(optimizer, open);
+            String kind = m.group(1);
+            String name = parameterName(optimizer, m.start(), out.size());
+            double lo = Double.NaN;
+            double hi = Double.NaN;
+            if (kind.equals("uniform") || kind.equals("loguniform")) {
+                List<String> bounds = topLevel(optimizer.substring(open + 1, close));
+                lo = Double.parseDouble(bounds.get(0).strip()); // checked when the space was made
+                hi = Double.parseDouble(bounds.get(1).strip());
+            }
+            out.add(new Dimension(name, kind, lo, hi));
+            at = close + 1;
+        }
+        return out;
+    }
+
+    /**
      * {@code text} with each distribution replaced by a draw (recorded in {@code values} under
      * {@code label.parameter}); {@code probe >= 0} draws alternately the lower and upper ends instead, for checking.
      */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A search's saved state, {@code search.json} in its folder: what the search is (settings that change its result,
@@ -81,6 +82,15 @@ final class SearchState {
             Map<String, Object> savedIdentity = new LinkedHashMap<>(saved);
             savedIdentity.remove("results");
             savedIdentity.remove("winner");
+            Object savedSettings = savedIdentity.get("settings");
+            Object mySettings = mine.get("settings");
+            if (!savedIdentity.equals(mine) && Objects.equals(savedIdentity.get("algorithm"), mine.get("algorithm"))
+                    && savedSettings instanceof Map<?, ?> ss && mySettings instanceof Map<?, ?> ms
+                    && !ss.keySet().equals(ms.keySet())) {
+                throw new IllegalArgumentException("the folder " + dir + " holds a search saved by an earlier lr4j (" + FILE
+                        + " has the settings " + ss.keySet() + ", this version's are " + ms.keySet() + "): it cannot be"
+                        + " resumed; start over in another folder");
+            }
             if (!savedIdentity.equals(mine)) {
                 throw new IllegalArgumentException("the folder " + dir + " holds another search (" + FILE + " has other settings,"
                         + " space or base recipe): resume it with the same options, or start over in another folder");
