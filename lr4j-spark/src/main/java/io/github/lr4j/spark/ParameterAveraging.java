@@ -1,37 +1,24 @@
 package io.github.lr4j.spark;
 
-import io.github.lr4j.groups.MomentumKind;
 import io.github.lr4j.optim.Optimizer;
 import io.github.lr4j.optim.Optimizers;
 import io.github.lr4j.optim.Parameter;
-import io.github.lr4j.optim.HyperParameters;
 import io.github.lr4j.scheduler.Scheduler;
 import io.github.lr4j.train.ScheduleDriver;
-import io.github.lr4j.scheduler.SchedulerState;
 import io.github.lr4j.train.EarlyStopping;
-import io.github.lr4j.train.GroupValues;
 import io.github.lr4j.train.ParamGrouping;
 import io.github.lr4j.train.Interval;
-import io.github.lr4j.train.MetricsLog;
 import io.github.lr4j.train.Mode;
-import io.github.lr4j.train.Model;
 import io.github.lr4j.train.TrainListener;
 import io.github.lr4j.train.TrainingLoop;
-import io.github.lr4j.train.WeightAverage;
 import io.github.lr4j.spec.ScheduleSpec;
-import java.util.OptionalDouble;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -247,23 +234,15 @@ public final class ParameterAveraging<T> {
      * checked, damaged ones skipped silently: the resume says so), or null when it holds none; {@code where} receives
      * that checkpoint's name. What a resume reads before it decides how to meet a new number of epochs.
      */
-    @SuppressWarnings("unchecked")
     public static io.github.lr4j.train.RunCheckpoints.Progress progress(String directory, org.apache.hadoop.conf.Configuration hadoop,
                                                                         java.util.function.Consumer<String> where) throws IOException {
-        DriverCheckpoints.Contents c = new DriverCheckpoints(directory, 1, hadoop).newestIntact(skipped -> { });
+        DriverCheckpoints.Found c = new DriverCheckpoints(directory, 1, hadoop).newestIntact(skipped -> { });
         if (c == null) {
             return null;
         }
-        Object config = c.header().get("config");
-        Object epochs = config instanceof Map ? ((Map<String, Object>) config).get("epochs") : null;
-        if (!(epochs instanceof Number e) || e.intValue() < 1 || !(c.header().get("epoch") instanceof Number epoch)
-                || !(c.header().get("stopped") instanceof Boolean stopped)) {
-            throw new IllegalArgumentException("cannot resume from " + c.file() + ": its epochs, epoch and stopped must be"
-                    + " numbers >= 1, >= 0 and true/false, got " + epochs + ", " + c.header().get("epoch") + ", "
-                    + c.header().get("stopped"));
-        }
-        where.accept(c.file().toString());
-        return new io.github.lr4j.train.RunCheckpoints.Progress(epoch.intValue(), e.intValue(), stopped);
+        io.github.lr4j.train.RunCheckpoints.Progress progress = io.github.lr4j.train.RunCheckpoints.progress(c.file.toString(), c.header);
+        where.accept(c.file.toString());
+        return progress;
     }
 
     /** Continue from the newest checkpoint in the checkpoint directory, if there is one. */

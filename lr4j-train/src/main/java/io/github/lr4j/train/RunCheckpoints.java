@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * {@link #writeBest} and {@link #writeSwaAverage}.
  */
 public final class RunCheckpoints {
-    static final String FORMAT = "lr4j-train-checkpoint";
+    /** The header's "format": an lr4j training checkpoint (an engine translating an older format of its own writes it). */
+    public static final String FORMAT = "lr4j-train-checkpoint";
 
     /** What an engine saves and restores: its model's weights and its optimizer's state. */
     public interface Engine {
@@ -388,6 +389,53 @@ public final class RunCheckpoints {
         return ResumeCheck.horizons(new HeaderReader(checkpoint, header), header);
     }
 
+    // --- for an engine that keeps the files itself (Spark's driver, through Hadoop's FileSystem) ---
+
+    /**
+     * The bytes of a checkpoint of {@code state}: the file {@link #writeStep} writes (the same header, the same
+     * format), for an engine that stores them itself.
+     */
+    public byte[] encode(RunState state, MetricsLog log) throws IOException {
+        float[][] best = state.best().bestWeights();
+        float[][] average = engine.swaCount() == 0 ? null : engine.swaAverage();
+        return CheckpointFile.encode(header(state, log, false), Arrays.asList(engine.weights()), engine.optimizerState(),
+                best == null ? null : Arrays.asList(best), average == null ? null : Arrays.asList(average));
+    }
+
+    /**
+     * The bytes of a checkpoint holding {@code header} and the arrays given ({@code best} and {@code swaAverage} may be
+     * null): for an engine that translates a file of an older format of its own, so that {@link #restore(String,
+     * byte[], RunState, MetricsLog)} checks and restores it as any other.
+     */
+    public static byte[] encode(Map<String, Object> header, float[][] params, byte[] optimizer, float[][] best,
+                                float[][] swaAverage) throws IOException {
+        return CheckpointFile.encode(header, Arrays.asList(params), optimizer, best == null ? null : Arrays.asList(best),
+                swaAverage == null ? null : Arrays.asList(swaAverage));
+    }
+
+    /** The header of checkpoint {@code bytes} ({@code source} names it), the file checked (format, version, checksum). */
+    public static Map<String, Object> header(String source, byte[] bytes) throws IOException {
+        return CheckpointFile.decode(source, bytes, null).header();
+    }
+
+    /** Where the run that wrote a checkpoint with {@code header} stood (read and checked, nothing restored). */
+    public static Progress progress(String source, Map<String, Object> header) {
+        HeaderReader h = new HeaderReader(source, header);
+        return new Progress((int) h.integer("epoch", 0, Integer.MAX_VALUE),
+                (int) h.map("settings").integer("epochs", 1, Integer.MAX_VALUE), h.bool("stopped"));
+    }
+
+    /** {@link #restore(Path, RunState, MetricsLog)} from checkpoint {@code bytes} that {@code source} names. */
+    public void restore(String source, byte[] bytes, RunState state, MetricsLog log) {
+        CheckpointFile.Contents c;
+        try {
+            c = CheckpointFile.decode(source, bytes, engine.parameterSizes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + source, e);
+        }
+        commit(new ResumeCheck(source, c, this, state).saved(), c, state, log);
+    }
+
     // --- restoring ---
 
     /**
@@ -430,7 +478,10 @@ public final class RunCheckpoints {
         }
         state.history().replaceWith(saved.history());
         state.horizons.clear();
-        state.horizons.addAll(horizonsAfter(saved.horizons(), saved.epoch(), epochs,
+        // A checkpoint written after an epoch's last batch, before its validation, has trained that epoch: a new length
+        // counts from the next one.
+        int trained = saved.epoch() + (saved.nextBatch() == state.batchesPerEpoch() ? 1 : 0);
+        state.horizons.addAll(horizonsAfter(saved.horizons(), trained, epochs,
                 how(extendFinished, restartSchedule)));
         if (log != null) {
             log.truncate(saved.logStepRows(), saved.logEpochRows());
