@@ -295,10 +295,7 @@ public final class RunCheckpoints {
 
     private void write(String name, RunState state, MetricsLog log, boolean swaAverage, boolean rotate) {
         try {
-            float[][] best = state.best().bestWeights();
-            float[][] average = engine.swaCount() == 0 ? null : engine.swaAverage();
-            store.write(name, CheckpointFile.encode(header(state, log, swaAverage), Arrays.asList(engine.weights()),
-                    engine.optimizerState(), best == null ? null : Arrays.asList(best), average == null ? null : Arrays.asList(average)));
+            store.write(name, encode(state, log, swaAverage));
             if (rotate) {
                 rotate();
             }
@@ -396,10 +393,12 @@ public final class RunCheckpoints {
      * format), for an engine that stores them itself.
      */
     public byte[] encode(RunState state, MetricsLog log) throws IOException {
-        float[][] best = state.best().bestWeights();
+        return encode(state, log, false);
+    }
+
+    private byte[] encode(RunState state, MetricsLog log, boolean swaAverage) throws IOException {
         float[][] average = engine.swaCount() == 0 ? null : engine.swaAverage();
-        return CheckpointFile.encode(header(state, log, false), Arrays.asList(engine.weights()), engine.optimizerState(),
-                best == null ? null : Arrays.asList(best), average == null ? null : Arrays.asList(average));
+        return encode(header(state, log, swaAverage), engine.weights(), engine.optimizerState(), state.best().bestWeights(), average);
     }
 
     /**
