@@ -138,10 +138,7 @@ public final class DjlWeightAverage implements AutoCloseable {
                 throw e;
             }
         }
-        average.values().forEach(NDArray::close);
-        average.clear();
-        average.putAll(read);
-        count = savedCount;
+        commit(read, savedCount);
     }
 
     /** Writes the average into the block's parameters. */
@@ -259,10 +256,7 @@ public final class DjlWeightAverage implements AutoCloseable {
                 read.values().forEach(NDArray::close);
                 throw e;
             }
-            average.values().forEach(NDArray::close);
-            average.clear();
-            average.putAll(read);
-            count = saved;
+            commit(read, saved);
         } catch (EOFException e) {
             throw new IllegalArgumentException("the weight average is truncated");
         }
@@ -271,5 +265,13 @@ public final class DjlWeightAverage implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /** The last step of a restore, once everything read was checked: the average becomes {@code read}. */
+    private void commit(Map<String, NDArray> read, long savedCount) {
+        average.values().forEach(NDArray::close);
+        average.clear();
+        average.putAll(read);
+        count = savedCount;
     }
 }
