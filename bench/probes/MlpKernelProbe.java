@@ -26,7 +26,10 @@ public class MlpKernelProbe {
         t("fwd1 addRowTimesRows", () -> { for (int s = 0; s < n; s++) { System.arraycopy(b1, 0, h[s], 0, 256); MlpKernels.addRowTimesRows(h[s], x[s], wt, 64, 256); } }, 2.0 * n * 64 * 256);
         t("relu", () -> { for (int s = 0; s < n; s++) MlpKernels.relu(h[s], 256); }, n * 256);
         float[][] z = new float[n][10];
-        t("fwd2 dotRows", () -> { for (int s = 0; s < n; s += 2) MlpKernels.dotRows(z[s], h[s], z[s + 1], h[s + 1], w2, b2, 10, 256); }, 2.0 * n * 10 * 256);
+        float[][] hT = new float[256][n];
+        float[] acc0 = new float[n], acc1 = new float[n];
+        t("fwd2 transpose", () -> MlpKernels.transpose(h, hT, n, 256), 0);
+        t("fwd2 dotColumns", () -> MlpKernels.dotColumns(z, hT, w2, b2, acc0, acc1, n, 10, 256), 2.0 * n * 10 * 256);
         t("gW2 addOuterProducts", () -> MlpKernels.addOuterProducts(g2, d2, h, n, 10, 256), 2.0 * n * 10 * 256);
         t("back addRowTimesRows", () -> { for (int s = 0; s < n; s++) { java.util.Arrays.fill(dh[s], 0f); MlpKernels.addRowTimesRows(dh[s], d2[s], w2, 10, 256); } }, 2.0 * n * 10 * 256);
         t("reluMask", () -> { for (int s = 0; s < n; s++) MlpKernels.reluMask(dh[s], h[s], 256); }, n * 256);
