@@ -1,18 +1,20 @@
 package io.github.lr4j.train;
 /**
- * Times {@link MlpKernels} one by one on the shapes of `lr4j train` (batch 32, 64-256-10); see BENCHMARKS.md.
+ * Times {@link MlpKernels} one by one on the shapes of `lr4j train` (batch 32, 64-256-10), in the thread's CPU time
+ * (best of 7 x 2,000 calls: the machine's load moves it far less than the wall time); see BENCHMARKS.md.
  * Run: javac -cp lr4j-cli/target/lr4j-cli-all.jar -d /tmp/probe bench/probes/MlpKernelProbe.java &&
  *      java -cp lr4j-cli/target/lr4j-cli-all.jar:/tmp/probe io.github.lr4j.train.MlpKernelProbe
  */
 public class MlpKernelProbe {
     interface Body { void run(); }
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     static void t(String name, Body b, double flops) {
         for (int i = 0; i < 20000; i++) b.run();
         double best = 1e18;
         for (int r = 0; r < 7; r++) {
-            long t = System.nanoTime();
+            long t = THREADS.getCurrentThreadCpuTime();
             for (int i = 0; i < 2000; i++) b.run();
-            best = Math.min(best, (System.nanoTime() - t) / 2000.0);
+            best = Math.min(best, (THREADS.getCurrentThreadCpuTime() - t) / 2000.0);
         }
         System.out.printf("%-28s %8.2f us  %6.1f GFLOP/s%n", name, best / 1e3, flops / best);
     }
