@@ -1,18 +1,20 @@
 package io.github.lr4j.train;
 /**
- * Times {@link MlpKernels} one by one on the shapes of `lr4j train` (batch 32, 64-256-10); see BENCHMARKS.md.
+ * Times {@link MlpKernels} one by one on the shapes of `lr4j train` (batch 32, 64-256-10), in the thread's CPU time
+ * (best of 7 x 2,000 calls: the machine's load moves it far less than the wall time); see BENCHMARKS.md.
  * Run: javac -cp lr4j-cli/target/lr4j-cli-all.jar -d /tmp/probe bench/probes/MlpKernelProbe.java &&
  *      java -cp lr4j-cli/target/lr4j-cli-all.jar:/tmp/probe io.github.lr4j.train.MlpKernelProbe
  */
 public class MlpKernelProbe {
     interface Body { void run(); }
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     static void t(String name, Body b, double flops) {
         for (int i = 0; i < 20000; i++) b.run();
         double best = 1e18;
         for (int r = 0; r < 7; r++) {
-            long t = System.nanoTime();
+            long t = THREADS.getCurrentThreadCpuTime();
             for (int i = 0; i < 2000; i++) b.run();
-            best = Math.min(best, (System.nanoTime() - t) / 2000.0);
+            best = Math.min(best, (THREADS.getCurrentThreadCpuTime() - t) / 2000.0);
         }
         System.out.printf("%-28s %8.2f us  %6.1f GFLOP/s%n", name, best / 1e3, flops / best);
     }
@@ -26,7 +28,10 @@ public class MlpKernelProbe {
         t("fwd1 addRowTimesRows", () -> { for (int s = 0; s < n; s++) { System.arraycopy(b1, 0, h[s], 0, 256); MlpKernels.addRowTimesRows(h[s], x[s], wt, 64, 256); } }, 2.0 * n * 64 * 256);
         t("relu", () -> { for (int s = 0; s < n; s++) MlpKernels.relu(h[s], 256); }, n * 256);
         float[][] z = new float[n][10];
-        t("fwd2 dotRows", () -> { for (int s = 0; s < n; s += 2) MlpKernels.dotRows(z[s], h[s], z[s + 1], h[s + 1], w2, b2, 10, 256); }, 2.0 * n * 10 * 256);
+        float[][] hT = new float[256][n];
+        float[] acc0 = new float[n], acc1 = new float[n];
+        t("fwd2 transpose", () -> MlpKernels.transpose(h, hT, n, 256), 0);
+        t("fwd2 dotColumns", () -> MlpKernels.dotColumns(z, hT, w2, b2, acc0, acc1, n, 10, 256), 2.0 * n * 10 * 256);
         t("gW2 addOuterProducts", () -> MlpKernels.addOuterProducts(g2, d2, h, n, 10, 256), 2.0 * n * 10 * 256);
         t("back addRowTimesRows", () -> { for (int s = 0; s < n; s++) { java.util.Arrays.fill(dh[s], 0f); MlpKernels.addRowTimesRows(dh[s], d2[s], w2, 10, 256); } }, 2.0 * n * 10 * 256);
         t("reluMask", () -> { for (int s = 0; s < n; s++) MlpKernels.reluMask(dh[s], h[s], 256); }, n * 256);

@@ -34,6 +34,10 @@ public final class Mlp implements Model {
     private int capacity;
     private float[][][] activations;
     private float[][][] deltas;
+    // A narrowing layer's inputs transposed (in x batch) and two sums per sample (MlpKernels.dotColumns).
+    private float[][][] transposedInputs;
+    private float[] sums0;
+    private float[] sums1;
 
     /** {@code Mlp(64, new int[] {128}, 10, seed)}: 64 inputs, one hidden layer of 128, 10 classes. */
     public Mlp(int inputs, int[] hidden, int classes, long seed) {
@@ -132,6 +136,14 @@ public final class Mlp implements Model {
         activations = new float[layers + 1][][];
         deltas = new float[layers + 1][][];
         activations[0] = new float[n][];
+        transposedInputs = new float[layers][][];
+        for (int l = 0; l < layers; l++) {
+            if (!widens[l]) {
+                transposedInputs[l] = new float[widths[l]][n];
+            }
+        }
+        sums0 = new float[n];
+        sums1 = new float[n];
         for (int l = 1; l <= layers; l++) {
             activations[l] = new float[n][widths[l]];
             deltas[l] = l < layers ? new float[n][widths[l]] : activations[l]; // the output's delta overwrites the softmax
@@ -151,23 +163,16 @@ public final class Mlp implements Model {
             boolean hidden = l < layers - 1;
             if (widens[l]) {
                 for (int s = 0; s < n; s++) {
-                    float[] row = z[s];
-                    System.arraycopy(b, 0, row, 0, out);
-                    MlpKernels.addRowTimesRows(row, a[s], weightsT[l], in, out);
-                    if (hidden) {
-                        MlpKernels.relu(row, out);
-                    }
+                    System.arraycopy(b, 0, z[s], 0, out);
+                    MlpKernels.addRowTimesRows(z[s], a[s], weightsT[l], in, out);
                 }
             } else {
-                for (int s = 0; s < n; s += 2) {
-                    boolean pair = s + 1 < n;
-                    MlpKernels.dotRows(z[s], a[s], pair ? z[s + 1] : null, pair ? a[s + 1] : null, weightRows[l], b, out, in);
-                    if (hidden) {
-                        MlpKernels.relu(z[s], out);
-                        if (pair) {
-                            MlpKernels.relu(z[s + 1], out);
-                        }
-                    }
+                MlpKernels.transpose(a, transposedInputs[l], n, in);
+                MlpKernels.dotColumns(z, transposedInputs[l], weightRows[l], b, sums0, sums1, n, out, in);
+            }
+            if (hidden) {
+                for (int s = 0; s < n; s++) {
+                    MlpKernels.relu(z[s], out);
                 }
             }
         }

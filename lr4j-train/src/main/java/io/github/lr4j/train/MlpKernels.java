@@ -75,73 +75,90 @@ final class MlpKernels {
         }
     }
 
+    /** Copies rows {@code a[0..n)[0..in)} transposed into {@code t[i][s]}, eight rows at a time. */
+    static void transpose(float[][] a, float[][] t, int n, int in) {
+        int s = 0;
+        for (; s + 8 <= n; s += 8) {
+            float[] a0 = a[s];
+            float[] a1 = a[s + 1];
+            float[] a2 = a[s + 2];
+            float[] a3 = a[s + 3];
+            float[] a4 = a[s + 4];
+            float[] a5 = a[s + 5];
+            float[] a6 = a[s + 6];
+            float[] a7 = a[s + 7];
+            for (int i = 0; i < in; i++) {
+                float[] ti = t[i];
+                ti[s] = a0[i];
+                ti[s + 1] = a1[i];
+                ti[s + 2] = a2[i];
+                ti[s + 3] = a3[i];
+                ti[s + 4] = a4[i];
+                ti[s + 5] = a5[i];
+                ti[s + 6] = a6[i];
+                ti[s + 7] = a7[i];
+            }
+        }
+        for (; s < n; s++) {
+            float[] as = a[s];
+            for (int i = 0; i < in; i++) {
+                t[i][s] = as[i];
+            }
+        }
+    }
+
     /**
-     * {@code out0[o] = bias[o] + a0 . w[o]} and the same for {@code a1, out1} (null: one sample), o < outs: dot
-     * products of length n, four rows of {@code w} and two samples per pass (eight independent sums).
+     * {@code z[s][o] = bias[o] + a[s] . w[o]} for s < n, o < outs, from the samples transposed ({@code aT[j][s]},
+     * {@link #transpose}): the inner loops run over the batch, so they vectorize however few outputs there are (one
+     * output array per loop: C2 on JDK 17 does not vectorize a loop that stores into two). The sums are those of the
+     * old per-sample dot products, float for float: for all outputs but the last {@code outs % 4}, the sum over j in
+     * order from 0; for the last {@code outs % 4}, the sum over even j plus the sum over odd j. ({@code acc + p0 + p1}
+     * is {@code (acc + p0) + p1}: a sum in order, several terms per pass.) {@code acc0} and {@code acc1} are scratch of
+     * length >= n.
      */
-    static void dotRows(float[] out0, float[] a0, float[] out1, float[] a1, float[][] w, float[] bias, int outs, int n) {
-        if (a1 == null) {
-            dotRows(out0, a0, out0, a0, w, bias, outs, n);
-            return;
+    static void dotColumns(float[][] z, float[][] aT, float[][] w, float[] bias, float[] acc0, float[] acc1, int n,
+            int outs, int in) {
+        int blocked = outs - outs % 4;
+        for (int o = 0; o < outs; o++) {
+            float[] wo = w[o];
+            if (o < blocked) {
+                sumInOrder(acc0, aT, wo, 0, 1, in, n);
+                for (int s = 0; s < n; s++) {
+                    z[s][o] = bias[o] + acc0[s];
+                }
+            } else {
+                sumInOrder(acc0, aT, wo, 0, 2, in, n);
+                sumInOrder(acc1, aT, wo, 1, 2, in, n);
+                for (int s = 0; s < n; s++) {
+                    z[s][o] = bias[o] + (acc0[s] + acc1[s]);
+                }
+            }
         }
-        int o = 0;
-        for (; o + 4 <= outs; o += 4) {
-            float[] w0 = w[o];
-            float[] w1 = w[o + 1];
-            float[] w2 = w[o + 2];
-            float[] w3 = w[o + 3];
-            float s0 = 0;
-            float s1 = 0;
-            float s2 = 0;
-            float s3 = 0;
-            float t0 = 0;
-            float t1 = 0;
-            float t2 = 0;
-            float t3 = 0;
-            for (int j = 0; j < n; j++) {
-                float u = a0[j];
-                float v = a1[j];
-                float x0 = w0[j];
-                float x1 = w1[j];
-                float x2 = w2[j];
-                float x3 = w3[j];
-                s0 += u * x0;
-                s1 += u * x1;
-                s2 += u * x2;
-                s3 += u * x3;
-                t0 += v * x0;
-                t1 += v * x1;
-                t2 += v * x2;
-                t3 += v * x3;
+    }
+
+    /** {@code acc[s] = sum over j = from, from + step, ... < in of aT[j][s] * w[j]}, j in order, for s < n. */
+    private static void sumInOrder(float[] acc, float[][] aT, float[] w, int from, int step, int in, int n) {
+        java.util.Arrays.fill(acc, 0, n, 0f);
+        int j = from;
+        for (; j + 3 * step < in; j += 4 * step) {
+            float u0 = w[j];
+            float u1 = w[j + step];
+            float u2 = w[j + 2 * step];
+            float u3 = w[j + 3 * step];
+            float[] t0 = aT[j];
+            float[] t1 = aT[j + step];
+            float[] t2 = aT[j + 2 * step];
+            float[] t3 = aT[j + 3 * step];
+            for (int s = 0; s < n; s++) {
+                acc[s] = acc[s] + t0[s] * u0 + t1[s] * u1 + t2[s] * u2 + t3[s] * u3;
             }
-            out0[o] = bias[o] + s0;
-            out0[o + 1] = bias[o + 1] + s1;
-            out0[o + 2] = bias[o + 2] + s2;
-            out0[o + 3] = bias[o + 3] + s3;
-            out1[o] = bias[o] + t0;
-            out1[o + 1] = bias[o + 1] + t1;
-            out1[o + 2] = bias[o + 2] + t2;
-            out1[o + 3] = bias[o + 3] + t3;
         }
-        for (; o < outs; o++) {
-            float[] w0 = w[o];
-            float s0 = 0;
-            float s1 = 0;
-            float t0 = 0;
-            float t1 = 0;
-            int j = 0;
-            for (; j + 2 <= n; j += 2) {
-                s0 += a0[j] * w0[j];
-                s1 += a0[j + 1] * w0[j + 1];
-                t0 += a1[j] * w0[j];
-                t1 += a1[j + 1] * w0[j + 1];
+        for (; j < in; j += step) {
+            float u0 = w[j];
+            float[] t0 = aT[j];
+            for (int s = 0; s < n; s++) {
+                acc[s] += t0[s] * u0;
             }
-            if (j < n) {
-                s0 += a0[j] * w0[j];
-                t0 += a1[j] * w0[j];
-            }
-            out0[o] = bias[o] + (s0 + s1);
-            out1[o] = bias[o] + (t0 + t1);
         }
     }
 

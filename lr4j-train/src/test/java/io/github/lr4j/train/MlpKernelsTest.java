@@ -70,4 +70,135 @@ class MlpKernelsTest {
             assertThat(row).containsOnly(0f);
         }
     }
+
+    private static float[][] randomMatrix(Random random, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int i = 0; i < cols; i++) {
+                row[i] = (float) random.nextGaussian();
+            }
+        }
+        return m;
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void dotColumnsGivesEachOutputTheFloatsOfAPlainDotProductInItsOrder(long seed) {
+        Random random = new Random(seed);
+        int n = 1 + random.nextInt(40);
+        int outs = 1 + random.nextInt(13);
+        int in = 1 + random.nextInt(70);
+        int spare = random.nextInt(3); // buffers larger than the batch, as after a larger batch
+        float[][] a = randomMatrix(random, n + spare, in);
+        float[][] w = randomMatrix(random, outs, in);
+        float[] bias = randomMatrix(random, 1, outs)[0];
+        float[][] aT = randomMatrix(random, in, n + spare); // stale values where the batch does not reach
+        float[][] z = randomMatrix(random, n + spare, outs);
+        float[][] before = new float[n + spare][];
+        for (int s = 0; s < z.length; s++) {
+            before[s] = z[s].clone();
+        }
+        MlpKernels.transpose(a, aT, n, in);
+        MlpKernels.dotColumns(z, aT, w, bias, new float[n + spare], new float[n + spare], n, outs, in);
+        for (int s = 0; s < n; s++) {
+            for (int o = 0; o < outs; o++) {
+                float want;
+                if (o < outs - outs % 4) {
+                    float sum = 0f;
+                    for (int j = 0; j < in; j++) {
+                        sum += a[s][j] * w[o][j];
+                    }
+                    want = bias[o] + sum;
+                } else {
+                    float even = 0f;
+                    float odd = 0f;
+                    for (int j = 0; j < in; j++) {
+                        if (j % 2 == 0) {
+                            even += a[s][j] * w[o][j];
+                        } else {
+                            odd += a[s][j] * w[o][j];
+                        }
+                    }
+                    want = bias[o] + (even + odd);
+                }
+                assertThat(z[s][o]).as("n=%d outs=%d in=%d s=%d o=%d", n, outs, in, s, o).isEqualTo(want);
+            }
+        }
+        for (int s = n; s < z.length; s++) {
+            assertThat(z[s]).as("a row past the batch").containsExactly(before[s]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void transposeCopiesTheBatchAndNothingElse(long seed) {
+        Random random = new Random(seed);
+        int n = 1 + random.nextInt(40);
+        int in = 1 + random.nextInt(70);
+        float[][] a = randomMatrix(random, n, in);
+        float[][] t = randomMatrix(random, in, n + 2);
+        float[][] before = new float[in][];
+        for (int i = 0; i < in; i++) {
+            before[i] = t[i].clone();
+        }
+        MlpKernels.transpose(a, t, n, in);
+        for (int i = 0; i < in; i++) {
+            for (int s = 0; s < n + 2; s++) {
+                assertThat(t[i][s]).isEqualTo(s < n ? a[s][i] : before[i][s]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void addRowTimesRowsAddsFourTermsAtATimeInOrder(long seed) {
+        Random random = new Random(seed);
+        int k = 1 + random.nextInt(40);
+        int n = 1 + random.nextInt(70);
+        float[] a = randomMatrix(random, 1, k)[0];
+        float[][] b = randomMatrix(random, k, n + 3);
+        float[] c = randomMatrix(random, 1, n + 3)[0];
+        float[] want = c.clone();
+        for (int j = 0; j < n; j++) {
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                want[j] += ((a[p] * b[p][j] + a[p + 1] * b[p + 1][j]) + a[p + 2] * b[p + 2][j]) + a[p + 3] * b[p + 3][j];
+            }
+            for (; p < k; p++) {
+                want[j] += a[p] * b[p][j];
+            }
+        }
+        MlpKernels.addRowTimesRows(c, a, b, k, n);
+        assertThat(c).as("k=%d n=%d", k, n).containsExactly(want);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void addOuterProductsAddsFourSamplesAtATimeInOrder(long seed) {
+        Random random = new Random(seed);
+        int batch = 1 + random.nextInt(40);
+        int rows = 1 + random.nextInt(20);
+        int n = 1 + random.nextInt(70);
+        float[][] left = randomMatrix(random, batch, rows);
+        float[][] right = randomMatrix(random, batch, n + 2);
+        float[][] g = randomMatrix(random, rows, n + 2);
+        float[][] want = new float[rows][];
+        for (int p = 0; p < rows; p++) {
+            want[p] = g[p].clone();
+            for (int j = 0; j < n; j++) {
+                int s = 0;
+                for (; s + 4 <= batch; s += 4) {
+                    want[p][j] += ((left[s][p] * right[s][j] + left[s + 1][p] * right[s + 1][j])
+                            + left[s + 2][p] * right[s + 2][j]) + left[s + 3][p] * right[s + 3][j];
+                }
+                for (; s < batch; s++) {
+                    want[p][j] += left[s][p] * right[s][j];
+                }
+            }
+        }
+        MlpKernels.addOuterProducts(g, left, right, batch, rows, n);
+        for (int p = 0; p < rows; p++) {
+            assertThat(g[p]).as("batch=%d rows=%d n=%d p=%d", batch, rows, n, p).containsExactly(want[p]);
+        }
+    }
 }
