@@ -202,14 +202,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads is not an option of --engine spark: its parallelism is --partitions"
                     + " (shards trained at once) and --master (e.g. local[2])");
         }
+        if (!engine.equals("spark") && (master != null || partitions != null || localSteps != null)) {
+            throw new IllegalArgumentException("--master, --partitions and --local-steps are options of --engine spark, not of"
+                    + " --engine " + engine);
+        }
         if (engine.equals("djl")) {
             return djl();
         }
         if (engine.equals("spark")) {
             return ExternalEngine.run(this);
-        }
-        if (master != null || partitions != null || localSteps != null) {
-            throw new IllegalArgumentException("--master, --partitions and --local-steps are options of --engine spark");
         }
         if (!engine.equals("lr4j")) {
             throw new IllegalArgumentException("--engine must be lr4j, djl or spark, got " + engine);
@@ -376,7 +377,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             int epochs;
-            double accuracy;
+            Model.Evaluation test;
             String swaNote = "";
             deleteLogs(logs); // a new run's logs start empty, once nothing refused it
             try (io.github.lr4j.train.MetricsLog log = new io.github.lr4j.train.MetricsLog(logs)) {
@@ -384,13 +385,13 @@ final class TrainCommand implements Callable<Integer> {
                         .header(scheduleLine(schedulerExpression().equalsIgnoreCase("none") ? null : run.scheduler, schedule)));
                 epochs = io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, options.epochs, run.train, run.validation, run.listener,
                         run.optimizer);
-                accuracy = run.testAccuracy();
+                test = run.testEvaluation();
                 if (average != null && average.count() > 0) {
                     // The last weights are tested for comparison, then the average replaces them (as lr4j's loop does).
                     swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)", average.count(),
-                            percent(accuracy));
+                            percent(test.accuracy()));
                     average.copyInto();
-                    accuracy = run.testAccuracy();
+                    test = run.testEvaluation();
                 }
             } finally {
                 if (average != null) {
@@ -404,14 +405,14 @@ final class TrainCommand implements Callable<Integer> {
                     "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
                     String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
                             run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
-            Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
-                    "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
+            Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(test.accuracy()),
+                    "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
                     "time", String.format(Locale.ROOT, "%.1f s", seconds)));
             Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
             writeRecipe(report);
             scheduledSummary(logs).ifPresent(out::println);
-            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %d"
-                    + " (%s %.4f) | %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote,
+            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s (loss %.4f)%s | best epoch %d"
+                    + " (%s %.4f) | %d epochs%s, %d steps | %.2f s", engineVersion, percent(test.accuracy()), test.loss(), swaNote,
                     run.listener.bestEpoch(), monitor, run.listener.bestMetric(), epochs,
                     run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(), seconds));
             out.println("report: " + report.resolve("index.html"));
@@ -453,7 +454,7 @@ final class TrainCommand implements Callable<Integer> {
             state = loop.fit(from, log, new ProgressBar(err, options.epochs, quiet)
                     .header(scheduleLine(schedulerExpression().equalsIgnoreCase("none") ? null : run.scheduler, schedule)));
         }
-        double accuracy = run.testAccuracy();
+        Model.Evaluation test = run.testEvaluation();
         String swaNote = "";
         if (loop.trainedWeights() != null) {
             // fit() left the average in the model; the weights the last step left are tested for comparison (as lr4j).
@@ -473,14 +474,15 @@ final class TrainCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", state.epoch(),
                         stopped ? " (stopped early)" : "", state.optimizerSteps(), seconds),
                 "run length: " + Report.horizons(resumed.horizons(), state.history().list()));
-        Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(accuracy),
-                "best epoch", best, "epochs", state.epoch(), "optimizer steps", state.optimizerSteps(),
+        Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(test.accuracy()),
+                "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", best, "epochs", state.epoch(), "optimizer steps", state.optimizerSteps(),
                 "time", String.format(Locale.ROOT, "%.1f s", seconds))).withHistory(state.history().list());
         Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
         writeRecipe(report);
         scheduledSummary(logs).ifPresent(out::println);
-        out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s%s | best epoch %s"
-                + " (%s %.4f) | %d epochs%s, %d steps | %.1f s", engineVersion, percent(accuracy), swaNote, best, monitor,
+        out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s (loss %.4f)%s | best epoch %s"
+                + " (%s %.4f) | %d epochs%s, %d steps | %.2f s", engineVersion, percent(test.accuracy()), test.loss(), swaNote, best,
+                monitor,
                 state.best().bestMetric(), state.epoch(), stopped ? " (early stop)" : "", state.optimizerSteps(), seconds));
         out.println("report: " + report.resolve("index.html"));
         out.flush();

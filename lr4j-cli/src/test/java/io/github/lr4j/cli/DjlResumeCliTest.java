@@ -97,7 +97,7 @@ class DjlResumeCliTest {
         }
         assertThat(resumed.testLine()).isEqualTo(whole.testLine());
         if (swa) { // the test line names the average and the last weights' accuracy, as on the lr4j engine
-            assertThat(whole.testLine()).containsPattern("test accuracy [0-9.]+% \\(SWA average of 2 epochs; last weights [0-9.]+%\\)");
+            assertThat(whole.testLine()).containsPattern("test accuracy [0-9.]+% \\(loss [0-9.]+\\) \\(SWA average of 2 epochs; last weights [0-9.]+%\\)");
             assertThat(names).contains("swa.ckpt");
         }
     }

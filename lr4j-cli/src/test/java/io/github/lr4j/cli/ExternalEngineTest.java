@@ -14,10 +14,12 @@ class ExternalEngineTest extends CliHarness {
                 + " which builds lr4j-spark and runs on its classpath" + System.lineSeparator());
     }
 
-    @Test
-    void sparkOptions_onTheLr4jEngine_exitTwo() {
-        assertThat(run("train", "--partitions", "2", "--epochs", "1")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("lr4j: --master, --partitions and --local-steps are options of --engine spark"
-                + System.lineSeparator());
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"lr4j, --partitions, 2", "djl, --master, local[2]", "djl, --local-steps, 4",
+        "djl, --partitions, 2"})
+    void sparkOptions_onAnotherEngine_exitTwo_namingTheEngine(String engine, String option, String value) {
+        assertThat(run("train", "--engine", engine, option, value, "--epochs", "1")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("lr4j: --master, --partitions and --local-steps are options of --engine spark,"
+                + " not of --engine " + engine + System.lineSeparator());
     }
 }

@@ -110,7 +110,8 @@ class TrainCommandTest extends CliHarness {
         Path report = dir.resolve("report");
         assertThat(run("train", "--engine", "djl", "--epochs", "3", "--hidden", "64", "--quiet", "--report", report.toString()))
                 .isZero();
-        assertThat(out.toString()).startsWith("engine djl (PyTorch 2.7.1, CPU) | test accuracy ").contains("| 3 epochs, 591 steps |");
+        assertThat(out.toString()).startsWith("engine djl (PyTorch 2.7.1, CPU) | test accuracy ").contains("| 3 epochs, 591 steps |")
+                .containsPattern("test accuracy \\d+\\.\\d\\d% \\(loss \\d\\.\\d{4}\\) \\|");
         for (String f : List.of("index.html", "lr.png", "lr.svg", "momentum.png", "loss.svg", "accuracy.png", "logs/steps.csv",
                 "logs/epochs.jsonl")) {
             assertThat(report.resolve(f)).exists();

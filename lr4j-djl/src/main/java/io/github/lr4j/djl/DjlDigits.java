@@ -225,22 +225,41 @@ public final class DjlDigits implements AutoCloseable {
 
     /** Test-set accuracy of the current weights. */
     public double testAccuracy() throws Exception {
-        return accuracy(test);
+        return evaluate(test).accuracy();
+    }
+
+    /** Test-set mean loss (the trainer's loss) and accuracy of the current weights: the final line's figures. */
+    public io.github.lr4j.train.Model.Evaluation testEvaluation() throws Exception {
+        return evaluate(test);
     }
 
     /** Accuracy of the current weights on {@code data} (e.g. {@link #validation}). */
     public double accuracy(ArrayDataset data) throws Exception {
+        return evaluate(data).accuracy();
+    }
+
+    /** The mean loss (the trainer's loss, weighted by batch size) and accuracy of the current weights on {@code data}. */
+    public io.github.lr4j.train.Model.Evaluation evaluate(ArrayDataset data) throws java.io.IOException,
+            ai.djl.translate.TranslateException {
+        double lossSum = 0;
         long correct = 0;
-        long total = 0;
+        long count = 0;
         for (ai.djl.training.dataset.Batch batch : trainer.iterateDataset(data)) {
-            NDArray logits = trainer.evaluate(batch.getData()).singletonOrThrow();
-            NDArray labels = batch.getLabels().singletonOrThrow();
-            correct += logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
-                    .eq(labels.toType(ai.djl.ndarray.types.DataType.INT64, false)).sum().getLong();
-            total += labels.getShape().get(0);
+            ai.djl.ndarray.NDList labels = batch.getLabels();
+            ai.djl.ndarray.NDList predictions = trainer.evaluate(batch.getData());
+            long n = labels.head().getShape().get(0);
+            try (NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+                 NDArray predicted = predictions.head().argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false);
+                 NDArray truth = labels.head().toType(ai.djl.ndarray.types.DataType.INT64, false);
+                 NDArray hits = predicted.eq(truth).sum()) {
+                lossSum += loss.getFloat() * n;
+                correct += hits.getLong();
+            }
+            count += n;
+            predictions.close();
             batch.close();
         }
-        return (double) correct / total;
+        return new io.github.lr4j.train.Model.Evaluation(lossSum / count, (double) correct / count);
     }
 
     @Override

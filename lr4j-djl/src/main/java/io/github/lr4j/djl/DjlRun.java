@@ -233,25 +233,7 @@ public final class DjlRun implements RunCheckpoints.Engine {
     }
 
     private Model.Evaluation measure() throws IOException, ai.djl.translate.TranslateException {
-        double lossSum = 0;
-        long correct = 0;
-        long count = 0;
-        for (Batch batch : run.trainer.iterateDataset(run.validation)) {
-            NDList labels = batch.getLabels();
-            NDList predictions = run.trainer.evaluate(batch.getData());
-            long n = labels.head().getShape().get(0);
-            try (NDArray loss = run.trainer.getLoss().evaluate(labels, predictions);
-                 NDArray predicted = predictions.head().argMax(1).toType(DataType.INT64, false);
-                 NDArray truth = labels.head().toType(DataType.INT64, false);
-                 NDArray hits = predicted.eq(truth).sum()) {
-                lossSum += loss.getFloat() * n;
-                correct += hits.getLong();
-            }
-            count += n;
-            predictions.close();
-            batch.close();
-        }
-        return new Model.Evaluation(lossSum / count, (double) correct / count);
+        return run.evaluate(run.validation);
     }
 
     // --- RunCheckpoints.Engine ---
