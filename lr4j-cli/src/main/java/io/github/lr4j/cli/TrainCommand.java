@@ -324,7 +324,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The same job on DJL: same model shape, data, optimizer and schedule, stepped by lr4j-djl; the same report. */
     private Integer djl() throws Exception {
-        boolean checkpointed = resume != null || checkpointDir != null;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path from = resumeFrom(err);
@@ -363,69 +362,22 @@ final class TrainCommand implements Callable<Integer> {
                 run.listener.swa(swaStart, average, swaScheduler == null ? null
                         : () -> io.github.lr4j.spec.ScheduleSpec.build(swaScheduler, run.groups));
             }
-            run.listener.monitor(monitor);
-            if (patience > 0) {
-                run.listener.earlyStopping(patience, minDelta);
-            }
-            if (checkpointed) {
-                try {
-                    return djlCheckpointed(run, from, resumed, t0, threads);
-                } finally {
-                    if (average != null) {
-                        average.close();
-                    }
-                }
-            }
-            int epochs;
-            Model.Evaluation test;
-            String swaNote = "";
-            deleteLogs(logs); // a new run's logs start empty, once nothing refused it
-            try (io.github.lr4j.train.MetricsLog log = new io.github.lr4j.train.MetricsLog(logs)) {
-                run.listener.log(log, run.optimizer, new ProgressBar(err, options.epochs, quiet)
-                        .header(scheduleLine(schedulerExpression().equalsIgnoreCase("none") ? null : run.scheduler, schedule)));
-                epochs = io.github.lr4j.djl.Lr4jTraining.fit(run.trainer, options.epochs, run.train, run.validation, run.listener,
-                        run.optimizer);
-                test = run.testEvaluation();
-                if (average != null && average.count() > 0) {
-                    // The last weights are tested for comparison, then the average replaces them (as lr4j's loop does).
-                    swaNote = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %s)", average.count(),
-                            percent(test.accuracy()));
-                    average.copyInto();
-                    test = run.testEvaluation();
-                }
+            // Every DJL run goes through DjlRun, on the driver lr4j's own loop uses (checkpoints or not): one adapter.
+            try {
+                return djlRun(run, from, resumed, t0, threads);
             } finally {
                 if (average != null) {
                     average.close();
                 }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            String engineVersion = ai.djl.engine.Engine.getInstance().getVersion();
-            List<String> notes = List.of("engine: DJL with PyTorch " + engineVersion + " on CPU (" + threads
-                            + " intra-op threads, 1 inter-op), driven by lr4j-djl",
-                    "optimizer: " + options.optimizer, "scheduler: " + schedulerExpression(),
-                    String.format(Locale.ROOT, "%d epochs run%s, %d optimizer steps, %.1f s", epochs,
-                            run.listener.shouldStop() ? " (stopped early)" : "", run.listener.updates(), seconds));
-            Report.Run r = Report.Run.read("digits (DJL)", logs, Report.summary("test accuracy", percent(test.accuracy()),
-                    "test loss", String.format(Locale.ROOT, "%.4f", test.loss()), "best epoch", run.listener.bestEpoch(), "epochs", epochs, "optimizer steps", run.listener.updates(),
-                    "time", String.format(Locale.ROOT, "%.1f s", seconds)));
-            Report.write(report, "lr4j train --engine djl: MLP on digits", notes, List.of(r));
-            writeRecipe(report);
-            scheduledSummary(logs).ifPresent(out::println);
-            out.println(String.format(Locale.ROOT, "engine djl (PyTorch %s, CPU) | test accuracy %s (loss %.4f)%s | best epoch %d"
-                    + " (%s %.4f) | %d epochs%s, %d steps | %.2f s", engineVersion, percent(test.accuracy()), test.loss(), swaNote,
-                    run.listener.bestEpoch(), monitor, run.listener.bestMetric(), epochs,
-                    run.listener.shouldStop() ? " (early stop)" : "", run.listener.updates(), seconds));
-            out.println("report: " + report.resolve("index.html"));
-            out.flush();
         }
-        return 0;
     }
 
     /**
-     * A DJL run with checkpoints: trained by lr4j-djl's DjlRun through the driver lr4j's own loop uses (the same checkpoint
-     * files, resume, run lengths and report), one optimizer step per batch in the order lr4j's loop takes.
+     * A DJL run: trained by lr4j-djl's DjlRun through the driver lr4j's own loop uses (the same checkpoint files, resume,
+     * run lengths, logs and report), one optimizer step per batch in the order lr4j's loop takes.
      */
-    private Integer djlCheckpointed(io.github.lr4j.djl.DjlDigits run, Path from, Resumed resumed, long t0, int threads)
+    private Integer djlRun(io.github.lr4j.djl.DjlDigits run, Path from, Resumed resumed, long t0, int threads)
             throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
