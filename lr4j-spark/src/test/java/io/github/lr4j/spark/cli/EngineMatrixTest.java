@@ -40,7 +40,7 @@ class EngineMatrixTest {
     private static final List<String> COMMON = List.of("train", "--quiet", "--hidden", "16", "--no-augment",
             "--batch-size", "64", "--seed", "0");
     private static final String PLATEAU = "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=1),"
-            + " ReduceLROnPlateau(factor=0.5, patience=0)], milestones=[1])";
+            + " ReduceLROnPlateau(factor=0.5, patience=0, threshold=0.9)], milestones=[1])";
     /** In a cell's options, the checkpoint folder inside the run's own report folder. */
     private static final String CK = "<ck>";
     private static final Set<String> NOT_SCHEDULED = Set.of("step", "epoch", "batch", "loss", "skipped");
@@ -53,7 +53,9 @@ class EngineMatrixTest {
                 "get_cosine_schedule_with_warmup(num_warmup_steps=10, num_training_steps=total_steps)"));
         schedules.put("timm t_in_epochs", List.of("--scheduler",
                 "CosineLRScheduler(t_initial=3, lr_min=0.001, warmup_t=1, warmup_lr_init=0.001)", "--interval", "epoch"));
-        schedules.put("warm-up + plateau", List.of("--scheduler", PLATEAU, "--interval", "epoch"));
+        // threshold 0.9: only a val_loss a tenth of the best counts as better, so the plateau cuts the lr after its first
+        // epoch (the first loss beats infinity), and 4 epochs let an epoch train with the cut lr.
+        schedules.put("warm-up + plateau", List.of("--scheduler", PLATEAU, "--interval", "epoch", "--epochs", "4"));
         schedules.put("PerGroup over no_decay", List.of("--param-groups", "no_decay", "--optimizer",
                 "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)", "--scheduler",
                 "PerGroup(schedulers=[CosineAnnealingLR(T_max=total_steps), ConstantLR(factor=0.5, total_iters=1000)])"));
@@ -87,6 +89,7 @@ class EngineMatrixTest {
         assertThat(actual.column("step")).as("optimizer steps").isEqualTo(expected.column("step"));
         assertThat(actual.column("epoch")).isEqualTo(expected.column("epoch"));
         if (args.contains(PLATEAU)) {
+            assertPlateauFollowsTheLoggedLosses(reference, expected);
             assertPlateauFollowsTheLoggedLosses(other, actual);
             return;
         }
@@ -207,7 +210,8 @@ class EngineMatrixTest {
 
     /**
      * The metric-fed cell: the schedule's own text, built by lr4j-core and stepped once per epoch with the validation loss
-     * that engine logged, gives the lr of each epoch's steps (a per-epoch schedule holds the lr through the epoch).
+     * that engine logged, gives the lr of each epoch's steps (a per-epoch schedule holds the lr through the epoch); and
+     * the plateau did cut the lr: after the warm-up, an epoch trained with a lower lr0 than the epoch before it.
      */
     private static void assertPlateauFollowsTheLoggedLosses(Path run, Table steps) throws IOException {
         Table epochs = Table.read(run.resolve("logs/epochs.csv"));
@@ -216,6 +220,18 @@ class EngineMatrixTest {
         List<String> valLoss = epochs.column("val_loss");
         List<String> stepEpoch = steps.column("epoch");
         List<String> lr = steps.column("lr0");
+        List<Double> lrOfEpoch = new ArrayList<>();
+        for (int i = 0; i < stepEpoch.size(); i++) {
+            if (Integer.parseInt(stepEpoch.get(i)) > lrOfEpoch.size()) {
+                lrOfEpoch.add(Double.parseDouble(lr.get(i)));
+            }
+        }
+        assertThat(lrOfEpoch).as("lr0 of each epoch in %s", run).hasSize(valLoss.size());
+        boolean cut = false;
+        for (int e = 2; e < lrOfEpoch.size(); e++) { // lrOfEpoch.get(e) is epoch e + 1's; epoch 1 is the warm-up's
+            cut |= lrOfEpoch.get(e) < lrOfEpoch.get(e - 1);
+        }
+        assertThat(cut).as("the plateau cut lr0 at least once after the warm-up in %s: %s", run, lrOfEpoch).isTrue();
         for (int e = 1; e <= valLoss.size(); e++) {
             double expected = groups.lr(0);
             for (int i = 0; i < stepEpoch.size(); i++) {
