@@ -535,10 +535,11 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir == null) {
             throw new IllegalArgumentException("--resume latest needs --checkpoint-dir");
         }
-        Path found = RunCheckpoints.latest(checkpointDir, skipped -> {
-            err.println("warning: " + skipped);
-            err.flush();
-        }).orElse(null);
+        // The skipped ones are said once an intact checkpoint is found; if none is, the one-line refusal names them all.
+        List<String> skipped = new ArrayList<>();
+        Path found = RunCheckpoints.latest(checkpointDir, skipped::add).orElse(null);
+        skipped.forEach(line -> err.println("warning: " + line));
+        err.flush();
         if (found == null) { // killed before its first checkpoint: nothing to resume, and its logs are not kept
             err.println("lr4j: no checkpoint in " + checkpointDir + " yet: starting afresh");
             err.flush();
