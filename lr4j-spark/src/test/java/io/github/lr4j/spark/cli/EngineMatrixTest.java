@@ -63,11 +63,15 @@ class EngineMatrixTest {
                 "--swa-lr", "0.01", "--swa-anneal-epochs", "1"));
         schedules.put("weight_decay schedule", List.of("--optimizer", "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)",
                 "--schedule", "weight_decay=CosineAnnealingLR(T_max=total_steps, eta_min=0.0)"));
+        // min_delta 0.5 on val_accuracy: no epoch after the first can count as better, whatever each engine's floats give,
+        // so with patience 1 every engine stops after epoch 2 of 5 (the schedule still sized for 5).
+        schedules.put("early stopping on val_accuracy", List.of("--scheduler", "OneCycleLR(max_lr=0.1, total_steps=total_steps)",
+                "--epochs", "5", "--early-stopping", "1", "--monitor", "val_accuracy", "--min-delta", "0.5"));
         List<Arguments> cells = new ArrayList<>();
         for (String engine : List.of("djl", "spark")) {
             schedules.forEach((name, args) -> cells.add(Arguments.of(engine, name, args)));
         }
-        // DJL with checkpoints trains through DjlRun (not DJL's own loop): SWA there too. CK: the run's checkpoint folder.
+        // SWA with checkpoints on DJL too (its checkpoints hold the average). CK: the run's checkpoint folder.
         List<String> swaCheckpointed = new ArrayList<>(schedules.get("SWA"));
         swaCheckpointed.addAll(List.of("--checkpoint-dir", CK));
         cells.add(Arguments.of("djl", "SWA with checkpoints", swaCheckpointed));
@@ -96,6 +100,11 @@ class EngineMatrixTest {
         for (String column : expected.header) {
             if (!NOT_SCHEDULED.contains(column)) {
                 assertThat(actual.column(column)).as(column + " at every step, " + engine + " vs lr4j").isEqualTo(expected.column(column));
+            }
+        }
+        if (args.contains("--early-stopping")) {
+            for (Path run : List.of(reference, other)) {
+                assertThat(Table.read(run.resolve("logs/epochs.csv")).rows()).as("epochs run before the stop, %s", run).hasSize(2);
             }
         }
         if (args.contains("--swa-start") && args.contains(CK)) { // the epoch rows: the lr each epoch trained with, and where the average was validated
