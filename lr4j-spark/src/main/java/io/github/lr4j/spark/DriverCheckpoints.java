@@ -157,9 +157,11 @@ final class DriverCheckpoints {
         for (int i = found.size() - 1; i >= 0; i--) {
             try {
                 return read(found.get(i));
-            } catch (IllegalArgumentException | ChecksumException damaged) { // the latter: Hadoop's own .crc (a local path)
-                skipped.add(found.get(i).getName() + ": " + damaged.getMessage());
-                warn.accept("skipped " + found.get(i).getName() + ": " + damaged.getMessage());
+            } catch (IllegalArgumentException | ChecksumException damaged) {
+                // Hadoop's own .crc (a local path) is said as lr4j's own checksum is, not with its offsets and sums.
+                String why = damaged instanceof ChecksumException ? "damaged (checksum mismatch)" : damaged.getMessage();
+                skipped.add(found.get(i).getName() + ": " + why);
+                warn.accept("skipped " + found.get(i).getName() + ": " + why);
             }
         }
         if (!found.isEmpty()) {
