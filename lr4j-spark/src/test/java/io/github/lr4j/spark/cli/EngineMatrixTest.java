@@ -59,6 +59,8 @@ class EngineMatrixTest {
         schedules.put("PerGroup over no_decay", List.of("--param-groups", "no_decay", "--optimizer",
                 "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)", "--scheduler",
                 "PerGroup(schedulers=[CosineAnnealingLR(T_max=total_steps), ConstantLR(factor=0.5, total_iters=1000)])"));
+        schedules.put("one lr per layer", List.of("--param-groups", "layers", "--scheduler",
+                "OneCycleLR(max_lr=[0.1, 0.05], total_steps=total_steps)"));
         schedules.put("SWA", List.of("--scheduler", "StepLR(step_size=1, gamma=0.5)", "--interval", "epoch", "--swa-start", "2",
                 "--swa-lr", "0.01", "--swa-anneal-epochs", "1"));
         schedules.put("weight_decay schedule", List.of("--optimizer", "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)",
