@@ -144,8 +144,9 @@ public final class SparkEngine implements TrainEngine {
                 note = String.format(Locale.ROOT, " (SWA average of %d epochs; last weights %.2f%%)", run.swaAveraged(),
                         100 * lastTest.accuracy());
             }
-            String engine = String.format(Locale.ROOT, "spark %s (%s, %d partitions, K=%d, %d rounds in %.1f s)", spark.version(),
-                    spark.sparkContext().master(), partitions, localSteps, run.roundsRun(), seconds);
+            // The run's rounds (a resumed run's too, so that its report describes the whole run); the time is this process's.
+            String engine = String.format(Locale.ROOT, "spark %s (%s, %d partitions, K=%d, %d rounds, %.1f s)", spark.version(),
+                    spark.sparkContext().master(), partitions, localSteps, run.rounds(), seconds);
             return new Outcome(result, test, run.scheduler() == null ? "none" : run.scheduler().toString(), engine, note,
                     run.horizons());
         } finally {

@@ -28,7 +28,7 @@ class SparkEngineTest {
                 "--hidden", "16", "--no-augment", "--batch-size", "64", "--report", dir.toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("engine spark 4.0.1 (local[2], 2 partitions, K=4, 10 rounds in ").contains(" s) | test accuracy ");
+        assertThat(out.toString()).startsWith("engine spark 4.0.1 (local[2], 2 partitions, K=4, 10 rounds, ").contains(" s) | test accuracy ");
         assertThat(out.toString()).contains("| 2 epochs, 40 steps, 0 skipped |");
         assertThat(err.toString()).contains("epoch 2/2  train loss");
         List<String> steps = Files.readAllLines(dir.resolve("logs/steps.jsonl"), StandardCharsets.UTF_8);

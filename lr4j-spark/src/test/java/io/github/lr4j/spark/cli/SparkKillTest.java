@@ -69,6 +69,9 @@ class SparkKillTest {
         Path last = newest(dir.resolve("ref-ckpt"));
         // Round 20, the run's end after its last validation (the last every-3-rounds checkpoint is round 18).
         assertThat(last.getFileName().toString()).isEqualTo("round-000000020.ckpt");
+        // The report's data too (charts' series, tables, notes); only the times it prints differ.
+        assertThat(pageWithoutTimes(dir.resolve("run"))).as("the report of the resumed run")
+                .isEqualTo(pageWithoutTimes(dir.resolve("ref")));
         assertThat(newest(dir.resolve("run-ckpt"))).hasFileName(last.getFileName().toString()).hasSameBinaryContentAs(last);
     }
 
@@ -92,5 +95,9 @@ class SparkKillTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    private static String pageWithoutTimes(Path report) throws java.io.IOException {
+        return Files.readString(report.resolve("index.html")).replaceAll("\\d+(\\.\\d+)? s\\b", "T s");
     }
 }
