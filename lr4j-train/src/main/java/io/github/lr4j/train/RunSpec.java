@@ -250,8 +250,8 @@ public record RunSpec(String engine, List<Integer> hidden, String paramGroups, b
                 return fallback;
             }
             Object v = json.get(key);
-            if (v == null && fallback == null) {
-                return null;
+            if (v == null) { // not set (as --print-config writes an option no one gave): the fallback, e.g. a typed flag
+                return fallback;
             }
             if (!(v instanceof Integer) || (Integer) v < min || (Integer) v > max) {
                 throw bad(key, "a whole number in [" + min + ", " + max + "]", v);

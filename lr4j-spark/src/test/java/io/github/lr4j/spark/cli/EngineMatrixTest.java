@@ -254,6 +254,33 @@ class EngineMatrixTest {
         }
     }
 
+    /** The README's way to move a recipe: printed with --print-config on the lr4j engine, run with --config on another. */
+    @ParameterizedTest(name = "a recipe printed on lr4j, run with --config on {0}")
+    @ValueSource(strings = {"djl", "spark"})
+    void aRecipePrintedOnTheLr4jEngine_runsTheSameScheduleOnAnother(String engine, @TempDir Path dir) throws IOException {
+        List<String> recipe = List.of("--optimizer", "SGD(lr=0.05, momentum=0.9, weight_decay=1e-3)", "--scheduler",
+                "OneCycleLR(max_lr=0.1, total_steps=total_steps)", "--schedule",
+                "weight_decay=CosineAnnealingLR(T_max=total_steps, eta_min=0.0)");
+        List<String> print = new ArrayList<>(recipe);
+        print.add("--print-config");
+        Outcome printed = run(dir.resolve("printed"), "lr4j", print);
+        assertThat(printed.code).as(printed.err).isZero();
+        Path config = dir.resolve("run.json");
+        Files.writeString(config, printed.out);
+        train(dir.resolve("lr4j"), "lr4j", recipe);
+        train(dir.resolve(engine), engine, List.of("--config", config.toString()));
+
+        Table expected = Table.read(dir.resolve("lr4j/logs/steps.csv"));
+        Table actual = Table.read(dir.resolve(engine + "/logs/steps.csv"));
+        assertThat(actual.header).as("steps.csv columns").isEqualTo(expected.header).contains("weight_decay0");
+        for (String column : expected.header) {
+            if (!NOT_SCHEDULED.contains(column)) {
+                assertThat(actual.column(column)).as(column + " at every step, " + engine + " --config vs lr4j")
+                        .isEqualTo(expected.column(column));
+            }
+        }
+    }
+
     private record Outcome(int code, String out, String err) {
     }
 
