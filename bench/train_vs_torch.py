@@ -19,6 +19,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,12 +122,28 @@ def torch_fit(train, val, test, logdir):
     return time.perf_counter() - t0, ta, step
 
 
-def lr4j_fit(report, jar=None):
+def lr4j_fit(report, jar=None, java_home=None):
+    """`./lr4j train --quiet` (under JAVA_HOME=java_home when given, as the launcher honours it), or an old jar."""
     cmd = ["java", "-Dai.djl.offline=true", "-jar", jar] if jar else [os.path.join(ROOT, "lr4j")]
-    out = subprocess.run(cmd + ["train", "--quiet", "--report", report], check=True, capture_output=True, text=True).stdout
+    env = dict(os.environ, JAVA_HOME=java_home) if java_home else None
+    out = subprocess.run(cmd + ["train", "--quiet", "--report", report], check=True, capture_output=True, text=True,
+                         env=env).stdout
     line = next(l for l in out.splitlines() if l.startswith("test accuracy"))
     m = re.search(r"test accuracy ([0-9.]+)%.*\| ([0-9.]+) s$", line)
     return float(m.group(2)), float(m.group(1)) / 100, line
+
+
+def java_version(java_home=None):
+    """The feature version of the JDK the launcher would use (its `release` file), e.g. "17"."""
+    home = java_home or os.environ.get("JAVA_HOME")
+    if not home:
+        java = shutil.which("java")
+        home = os.path.dirname(os.path.dirname(os.path.realpath(java))) if java else ""
+    try:
+        with open(os.path.join(home, "release")) as f:
+            return re.search(r'JAVA_VERSION="(\d+)', f.read()).group(1)
+    except (OSError, AttributeError):
+        return "?"
 
 
 def sgemm_rate():
@@ -145,6 +162,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--baseline-jar", help="an older lr4j-cli-all.jar, run in each round too (the `before` column)")
+    ap.add_argument("--also-java-home", action="append", default=[], metavar="DIR",
+                    help="a further JDK: `./lr4j train` under JAVA_HOME=DIR too in each round (a column each)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     train, val, test = digits()
@@ -155,22 +174,29 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread; train {n_train} samples, "
           f"{EPOCHS} epochs of {(n_train + BATCH - 1) // BATCH} batches; the fit needs {flops / 1e9:.2f} GFLOP")
     base = args.baseline_jar
+    also = [(home, java_version(home)) for home in args.also_java_home]
+    print(f"lr4j on Java {java_version()}" + "".join(f"; also on Java {v} ({home})" for home, v in also))
     print("| round |" + (" before s | PyTorch / before |" if base else "")
-          + " lr4j s | PyTorch s | PyTorch / lr4j | sgemm GFLOP/s | floor s | lr4j / floor | lr4j acc | PyTorch acc |")
-    print("|---|" + ("---|---|" if base else "") + "---|---|---|---|---|---|---|---|")
+          + " lr4j s | PyTorch s | PyTorch / lr4j |" + "".join(f" lr4j (Java {v}) s | PyTorch / it |" for _, v in also)
+          + " sgemm GFLOP/s | floor s | lr4j / floor | lr4j acc | PyTorch acc |")
+    print("|---|" + ("---|---|" if base else "") + "---|---|---|" + "---|---|" * len(also) + "---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(1, args.rounds + 1):
             bs, bacc, bline = lr4j_fit(os.path.join(tmp, "before"), base) if base else (None, None, None)
             ls, lacc, line = lr4j_fit(os.path.join(tmp, "report"))
+            others = [lr4j_fit(os.path.join(tmp, "also"), java_home=home) for home, _ in also]
             ts, tacc, steps = torch_fit(train, val, test, tmp)
             rate = sgemm_rate()
             floor = flops / rate
             before = f" {bs:.2f} | {ts / bs:.2f}x |" if base else ""
-            print(f"| {r} |{before} {ls:.2f} | {ts:.2f} | {ts / ls:.2f}x | {rate / 1e9:.1f} | {floor:.3f} | {ls / floor:.1f}x "
+            more = "".join(f" {o[0]:.2f} | {ts / o[0]:.2f}x |" for o in others)
+            print(f"| {r} |{before} {ls:.2f} | {ts:.2f} | {ts / ls:.2f}x |{more} {rate / 1e9:.1f} | {floor:.3f} | {ls / floor:.1f}x "
                   f"| {lacc:.2%} | {tacc:.2%} |", flush=True)
             if base:
                 print(f"before: {bline}", file=sys.stderr)
             print(f"lr4j:   {line}", file=sys.stderr)
+            for (home, v), o in zip(also, others):
+                print(f"Java {v}: {o[2]}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ public final class Lr4jSpark {
      * to 127.0.0.1 and runs no web UI, so nothing listens on or talks to other addresses.
      */
     public static SparkSession session(String master) {
+        requireSupportedJava();
         SparkConf conf = new SparkConf().setAppName("lr4j");
         if (master != null && !master.isBlank()) {
             conf.setMaster(master);
@@ -27,5 +28,25 @@ public final class Lr4jSpark {
                     .set("spark.ui.showConsoleProgress", "false");
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** The newest Java feature version Spark 4.0 with its Hadoop client runs on (see {@link #requireSupportedJava()}). */
+    public static final int NEWEST_JAVA = 22;
+
+    /**
+     * Refuses, before any work, a JVM that Spark cannot run on: from Java 23 on, {@code Subject.getSubject} (which
+     * Hadoop's user login calls when a session starts or a file system opens) throws, which would surface mid-run
+     * as an lr4j failure.
+     */
+    public static void requireSupportedJava() {
+        requireSupportedJava(Runtime.version().feature());
+    }
+
+    static void requireSupportedJava(int feature) {
+        if (feature > NEWEST_JAVA) {
+            throw new IllegalArgumentException("--engine spark runs on Java 17 to " + NEWEST_JAVA + " (Spark 4.0's Hadoop calls"
+                    + " Subject.getSubject, which Java 23 and later refuse), this is Java " + feature
+                    + ": set JAVA_HOME to a JDK 17 or 21");
+        }
     }
 }

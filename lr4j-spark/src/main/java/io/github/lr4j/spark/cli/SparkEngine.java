@@ -50,6 +50,7 @@ public final class SparkEngine implements TrainEngine {
 
     @Override
     public RunCheckpoints.Progress progress(Request r, Consumer<String> where) throws Exception {
+        Lr4jSpark.requireSupportedJava();
         if (r.resume() == null || r.checkpointDir() == null) {
             return null; // train() says what is wrong
         }
@@ -61,6 +62,7 @@ public final class SparkEngine implements TrainEngine {
 
     @Override
     public Outcome train(Request r, TrainListener listener) {
+        Lr4jSpark.requireSupportedJava(); // before anything is checked or touched
         if (r.resume() != null && !r.resume().equals("latest")) {
             throw new IllegalArgumentException("--engine spark resumes from the newest checkpoint in --checkpoint-dir: use --resume latest,"
                     + " got --resume " + r.resume());

@@ -13,6 +13,7 @@ public final class SparkTune implements TrialExecutor.Provider {
 
     @Override
     public TrialExecutor open(String master) {
+        Lr4jSpark.requireSupportedJava();
         return new SparkTrials(Lr4jSpark.session(master));
     }
 }
