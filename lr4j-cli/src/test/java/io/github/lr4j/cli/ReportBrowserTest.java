@@ -146,6 +146,55 @@ class ReportBrowserTest extends CliHarness {
         assertThat(points(dom, "accuracy")).isEqualTo(6);
     }
 
+    /** A small search's options: 4 trials of a 16-unit MLP, 3 epochs. */
+    private static List<String> smallSearch(Path report, String... options) throws IOException {
+        Path config = ARTIFACTS.resolve("tune-small.json");
+        Files.writeString(config, "{\"model\": {\"hidden\": [16]}, \"data\": {\"augment\": false}, \"epochs\": 3}");
+        List<String> args = new ArrayList<>(List.of("tune", "--config", config.toString(), "--threads", "2", "-o", report.toString()));
+        args.addAll(List.of(options));
+        return args;
+    }
+
+    @Test
+    void tune_successiveHalvingsPage_drawsEveryTrialsCurves_tablesTheTrialsAndTheWinner() throws Exception {
+        Path report = fresh("tune");
+        assertThat(run(smallSearch(report, "--trials", "4", "--eta", "2", "--min-epochs", "1").toArray(String[]::new)))
+                .as(err.toString()).isZero();
+        String printed = out.toString();
+
+        String dom = openAndCheck(report, "tune", List.of("lr", "momentum", "loss", "accuracy"));
+
+        String table = table(dom);
+        assertThat(table).contains("stopped at").contains("budget used (epochs)").contains("rung 1 (epoch 1)")
+                .contains(">" + group(printed, "\\(val_loss ([0-9.]+)\\)") + "<");
+        assertThat(attribute(table, "<tr><td>(t[0-9]+(?: \\(winner\\))?)</td>")).as("the trials, in trial order")
+                .containsExactly("t000 (winner)", "t001", "t002", "t003");
+        // Every trial's lr at every step it trained (a trial stopped at a rung charts its steps up to there), and its
+        // validation after every epoch it ran.
+        long steps = 0;
+        long epochs = 0;
+        for (String trial : List.of("t000", "t001", "t002", "t003")) {
+            steps += Files.readAllLines(report.resolve("trials/" + trial + "/logs/steps.csv")).size() - 1;
+            epochs += Files.readAllLines(report.resolve("trials/" + trial + "/logs/epochs.csv")).size() - 1;
+        }
+        assertThat(points(dom, "lr")).isEqualTo(steps);
+        assertThat(points(dom, "accuracy")).isEqualTo(epochs);
+    }
+
+    @Test
+    void tune_pbtsPage_drawsTheExploredHyperParameters_tablesEachMembersLineage() throws Exception {
+        Path report = fresh("tune-pbt");
+        assertThat(run(smallSearch(report, "--algorithm", "pbt", "--population", "4", "--rounds", "3").toArray(String[]::new)))
+                .as(err.toString()).isZero();
+
+        String dom = openAndCheck(report, "tune-pbt", List.of("lr", "momentum", "weight_decay", "loss", "accuracy"));
+
+        String table = table(dom);
+        assertThat(table).contains("lineage").contains("explored values").contains("(winner)").contains("copied t");
+        assertThat(attribute(table, "<tr><td>(t[0-9]+(?: \\(winner\\))?)</td>")).as("one row per member").hasSize(4)
+                .filteredOn(c -> c.endsWith("(winner)")).hasSize(1);
+    }
+
     /** Opens the page (a probed copy for errors, the page itself for a screenshot) and checks what every report needs. */
     private String openAndCheck(Path report, String name, List<String> charts) throws Exception {
         Path page = report.resolve("index.html");
