@@ -55,6 +55,7 @@ class TuneKillCliTest {
     @CsvSource({
         "sha, search-temp, 4",  // rung 1: search.json's third result complete in its temporary file, not renamed
         "sha, search, 5",       // rung 2: its first part saved, the other not yet (mid-rung)
+        "sha, search-temp, 9",  // the end: all 7 parts saved, the winner tested, its state (winner) in the temporary file
         "sha, step, 180",       // rung 2 (40 steps an epoch), a promoted trial mid-part (its logs and checkpoints ahead of search.json)
         "pbt, exploit, 1",      // round 1's exploit: the checkpoint copied into the member, its logs not yet
         "pbt, search, 6",       // round 2 after the exploit: two parts saved
