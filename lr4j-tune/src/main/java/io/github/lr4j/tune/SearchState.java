@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.lr4j.train.RunSpec;
+import io.github.lr4j.train.TestHold;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -127,6 +128,7 @@ final class SearchState {
         results.add(r);
         results.sort(java.util.Comparator.comparingInt(TrialResult::rung).thenComparingInt(TrialResult::trial));
         write();
+        TestHold.at("search"); // a kill test's moment: a finished part is saved, not yet reported or combined
     }
 
     synchronized void finish(int winnerTrial) {
@@ -154,6 +156,7 @@ final class SearchState {
         try {
             Path tmp = file.resolveSibling(FILE + ".tmp");
             JSON.writeValue(tmp.toFile(), out);
+            TestHold.at("search-temp"); // a kill test's moment: the new state complete in its temporary file, not renamed
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the search state " + file, e);

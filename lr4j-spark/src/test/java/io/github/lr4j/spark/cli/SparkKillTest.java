@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lr4j.cli.Main;
 import io.github.lr4j.spark.Lr4jSpark;
-import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,28 +34,8 @@ class SparkKillTest {
         assertThat(cli(args(dir, "ref"))).isZero();
 
         Path marker = dir.resolve("held");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect") || flag.startsWith("-Dio.netty")) {
-                command.add(flag); // the flags Spark needs on Java 17, as surefire passed them to this JVM
-            }
-        }
-        command.addAll(List.of("-Xmx1g", "-Dlr4j.test.hold=" + moment + ":" + marker, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args(dir, "run")));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "child.log")).start();
-        try {
-            while (!Files.exists(marker) && child.isAlive()) {
-                Thread.sleep(50);
-            }
-            assertThat(child.isAlive()).as("the child reached %s and waits there; its output:%n%s", moment,
-                    Files.exists(dir.resolve("child.log")) ? Files.readString(dir.resolve("child.log")) : "").isTrue();
-        } finally {
-            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
-        assertThat(child.exitValue()).isEqualTo(137);
+        Path childLog = dir.resolve("child.log");
+        SparkChild.killWhenHeld(SparkChild.start(moment, marker, childLog, List.of(args(dir, "run"))), marker, childLog, 240);
 
         assertThat(cli(concat(args(dir, "run"), "--resume", "latest"))).isZero();
 
@@ -70,8 +46,8 @@ class SparkKillTest {
         // Round 20, the run's end after its last validation (the last every-3-rounds checkpoint is round 18).
         assertThat(last.getFileName().toString()).isEqualTo("round-000000020.ckpt");
         // The report's data too (charts' series, tables, notes); only the times it prints differ.
-        assertThat(pageWithoutTimes(dir.resolve("run"))).as("the report of the resumed run")
-                .isEqualTo(pageWithoutTimes(dir.resolve("ref")));
+        assertThat(SparkChild.pageWithoutTimes(dir.resolve("run"))).as("the report of the resumed run")
+                .isEqualTo(SparkChild.pageWithoutTimes(dir.resolve("ref")));
         assertThat(newest(dir.resolve("run-ckpt"))).hasFileName(last.getFileName().toString()).hasSameBinaryContentAs(last);
     }
 
@@ -95,9 +71,5 @@ class SparkKillTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private static String pageWithoutTimes(Path report) throws java.io.IOException {
-        return Files.readString(report.resolve("index.html")).replaceAll("\\d+(\\.\\d+)? s\\b", "T s");
     }
 }
