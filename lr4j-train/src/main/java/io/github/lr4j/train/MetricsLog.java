@@ -148,8 +148,11 @@ public final class MetricsLog implements AutoCloseable {
                     Files.createDirectories(jsonl.toAbsolutePath().getParent());
                     json = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
-                    comma = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     columns = new ArrayList<>(row.keySet());
+                    if (!fresh) {
+                        columns = continuedColumns(columns);
+                    }
+                    comma = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     if (fresh) {
                         comma.write(String.join(",", columns));
                         comma.newLine();
@@ -172,6 +175,34 @@ public final class MetricsLog implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the metrics log in " + jsonl.getParent(), e);
             }
+        }
+
+        /**
+         * The columns of rows appended to an existing CSV (a resume): its header's, then any of {@code mine} it lacks. A
+         * log written before a column was added (a checkpoint of an older lr4j: epochs.csv before lr_trained0) gets the
+         * new columns in its header, so every row has one cell per column or fewer, never more; its rows stay as they
+         * are. A header equal to {@code mine}, every other resume's, leaves the file untouched.
+         */
+        private List<String> continuedColumns(List<String> mine) throws IOException {
+            String header;
+            try (java.io.BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                header = in.readLine();
+            }
+            if (header == null || header.equals(String.join(",", mine))) {
+                return mine;
+            }
+            List<String> merged = new ArrayList<>(List.of(header.split(",", -1)));
+            for (String c : mine) {
+                if (!merged.contains(c)) {
+                    merged.add(c);
+                }
+            }
+            if (merged.size() > header.split(",", -1).length) {
+                List<String> all = Files.readAllLines(csv, StandardCharsets.UTF_8);
+                all.set(0, String.join(",", merged));
+                Files.write(csv, all, StandardCharsets.UTF_8);
+            }
+            return merged;
         }
 
         /**

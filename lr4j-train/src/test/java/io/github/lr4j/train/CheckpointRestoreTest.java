@@ -94,20 +94,6 @@ class CheckpointRestoreTest {
     }
 
     @Test
-    void aVersion1Checkpoint_withoutTheSwaSection_resumesAsBefore(@TempDir Path dir) throws Exception {
-        Parts p = parts(good);
-        p.header().remove("swa");
-        byte[] rest = java.util.Arrays.copyOf(p.rest(), p.rest().length - 1); // version 2 added one flag byte at the end
-        assertThat(p.rest()[p.rest().length - 1]).isEqualTo((byte) 0);
-        Path v1 = write(dir.resolve("v1.ckpt"), 1, JSON.writeValueAsBytes(p.header()), rest);
-        TrainingLoop fromV1 = KillableRun.trainer(dir.resolve("a"), dir.resolve("a-logs"), 0).resume(v1);
-        fromV1.fit();
-        TrainingLoop fromV2 = KillableRun.trainer(dir.resolve("b"), dir.resolve("b-logs"), 0).resume(good);
-        fromV2.fit();
-        assertThat(KillableRun.weights(fromV1)).usingRecursiveComparison().isEqualTo(KillableRun.weights(fromV2));
-    }
-
-    @Test
     @SuppressWarnings("unchecked")
     void swaFields_wrongOrInconsistent_refusedNamingThem(@TempDir Path dir) throws Exception {
         assertRefusedInOneLine(craftHeader(dir, h -> ((Map<String, Object>) h.get("swa")).put("n_averaged", 1)), dir,

@@ -71,6 +71,28 @@ class MetricsLogTest {
                 .isEqualTo(String.join(System.lineSeparator(), csv) + System.lineSeparator());
     }
 
+    @org.junit.jupiter.api.Test
+    void resumingALogWrittenBeforeAColumnWasAdded_givesTheHeaderTheColumn_andLeavesItsRowsAsTheyWere() throws IOException {
+        String n = System.lineSeparator();
+        // epochs.csv as lr4j wrote it before lr_trained0 (021fcbf): two rows, the checkpoint counted one.
+        Files.writeString(dir.resolve("epochs.csv"), "epoch,lr0,best" + n + "1,0.5,true" + n + "2,0.25,false" + n);
+        Files.writeString(dir.resolve("epochs.jsonl"), "{\"epoch\":1,\"lr0\":0.5,\"best\":true}" + n
+                + "{\"epoch\":2,\"lr0\":0.25,\"best\":false}" + n);
+        try (MetricsLog log = new MetricsLog(dir)) {
+            log.truncate(0, 1);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", 2);
+            row.put("lr0", 0.125);
+            row.put("best", true);
+            row.put("lr_trained0", 0.25);
+            log.epoch(row);
+        }
+        assertThat(Files.readString(dir.resolve("epochs.csv")))
+                .isEqualTo("epoch,lr0,best,lr_trained0" + n + "1,0.5,true" + n + "2,0.125,true,0.25" + n);
+        assertThat(Files.readString(dir.resolve("epochs.jsonl"))).isEqualTo("{\"epoch\":1,\"lr0\":0.5,\"best\":true}" + n
+                + "{\"epoch\":2,\"lr0\":0.125,\"best\":true,\"lr_trained0\":0.25}" + n);
+    }
+
     private static Object value(Random random) {
         switch (random.nextInt(12)) {
             case 0: return null;
