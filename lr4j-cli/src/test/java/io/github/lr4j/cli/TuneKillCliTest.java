@@ -56,6 +56,7 @@ class TuneKillCliTest {
         "sha, search-temp, 4",  // rung 1: search.json's third result complete in its temporary file, not renamed
         "sha, search, 5",       // rung 2: its first part saved, the other not yet (mid-rung)
         "sha, search-temp, 9",  // the end: all 7 parts saved, the winner tested, its state (winner) in the temporary file
+        "sha, search-saved, 9", // the end: the final state (winner) in place, best.json and the report not yet written
         "sha, step, 180",       // rung 2 (40 steps an epoch), a promoted trial mid-part (its logs and checkpoints ahead of search.json)
         "pbt, exploit, 1",      // round 1's exploit: the checkpoint copied into the member, its logs not yet
         "pbt, search, 6",       // round 2 after the exploit: two parts saved
@@ -97,6 +98,12 @@ class TuneKillCliTest {
                 assertThat(killed.resolve("search.json.tmp")).exists();
             }
             case "search" -> assertThat(results).isEqualTo(n);
+            case "search-saved" -> { // only the final write's case: every part saved, nothing written after search.json
+                assertThat(results).isEqualTo(7);
+                assertThat(killed.resolve("search.json.tmp")).doesNotExist();
+                assertThat(killed.resolve("best.json")).doesNotExist();
+                assertThat(killed.resolve("index.html")).doesNotExist();
+            }
             case "exploit" -> {
                 try (Stream<Path> trials = Files.list(killed.resolve("trials"))) {
                     assertThat(trials.map(p -> p.getFileName().toString())).as("a half-done exploit's folder")
