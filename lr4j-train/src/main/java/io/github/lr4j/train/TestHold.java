@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a checkpoint's temporary file is complete, not yet renamed), {@code checkpoint} (a checkpoint is in place),
  * {@code round} (Spark: partial results collected, not yet averaged). Phases of {@code lr4j tune} (lr4j-tune):
  * {@code search-temp} (search.json's next state complete in {@code search.json.tmp}, not yet renamed; the first write of
- * a new search counts too), {@code search-saved} (that state renamed into place), {@code search} (a trial's finished part recorded in search.json, before the search reports
- * or combines it), {@code exploit} (population based training: an exploit's checkpoint moved into the target member's
- * folder, its logs not yet).
+ * a new search counts too), {@code search-saved} (that state renamed into place), {@code search} (a trial's finished
+ * part recorded in search.json, before the search reports or combines it), {@code exploit} (population based
+ * training: an exploit's checkpoint moved into the target member's folder, its logs not yet).
  */
 public final class TestHold {
     private static final String[] SPEC = parse(System.getProperty("lr4j.test.hold"));

@@ -158,7 +158,8 @@ final class SearchState {
             JSON.writeValue(tmp.toFile(), out);
             TestHold.at("search-temp"); // a kill test's moment: the new state complete in its temporary file, not renamed
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            TestHold.at("search-saved"); // a kill test's moment: the new state in place (the last: best.json and the report not yet written)
+            // A kill test's moment: the new state in place (after the last one, best.json and the report are not yet written).
+            TestHold.at("search-saved");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the search state " + file, e);
         }
